@@ -1,0 +1,56 @@
+# The two commands of the README:
+#   make run    install what is missing, build the site, serve the portal on 127.0.0.1:8000
+#   make test   install what is missing (Chromium included where possible), run every test
+# Everything is installed inside the project (.venv/, node_modules/).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test check lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# Browser tests drive Debian's Chromium; install it when we can (root on Debian).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "!! $(CHROMIUM) absent : installez le paquet Debian « chromium » (sudo apt-get install chromium)."; \
+		echo "!! Sans lui, les tests navigateur seront ignorés (jamais en CI)."; \
+	fi
+
+run: $(VENV)/.installed
+	$(PY) build.py
+	PORTAIL_BASE_URL=$${PORTAIL_BASE_URL:-http://$(HOST):$(PORT)} \
+		$(VENV)/bin/flask --app worker run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
+	$(PY) build.py --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+check: $(VENV)/.installed
+	$(PY) build.py --check
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed
+	$(PY) bench/build_bench.py
+
+clean:
+	rm -rf site data .venv node_modules bench/out
