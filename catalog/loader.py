@@ -1,0 +1,331 @@
+"""Reading content/ into model records, reporting every problem with file and line.
+
+Each ``read_*`` function handles one kind of file and never raises on bad content: it
+records a Problem and skips what it cannot use, so that one run of ``build.py --check``
+lists everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .dates import DateFormatError, parse_paris
+from .model import Academy, Domain, Exam, ExamOffice, Message, Period, Session, Speciality
+from .problems import Problem, TomlLines
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+ACADEMY_KINDS = ("academie", "vice-rectorat", "siec", "service")
+EXAM_MODELS = ("bts", "cap", "cfg", "g01", "g02")
+MESSAGE_LEVELS = ("info", "warning")
+PERIOD_COLUMNS = (
+    "academie",
+    "examen",
+    "session",
+    "specialite",
+    "ouverture",
+    "fermeture",
+    "retour_confirmation",
+    "depot_debut",
+    "depot_fin",
+)
+REQUIRED_PERIOD_COLUMNS = ("academie", "examen", "session", "ouverture", "fermeture")
+
+
+class TomlFile:
+    """One TOML file being read: its data, where its keys are, and the problems found."""
+
+    def __init__(self, path: Path, label: str, problems: list[Problem]):
+        self.label = label
+        self.problems = problems
+        text = path.read_text(encoding="utf-8")
+        self.lines = TomlLines(text)
+        try:
+            self.data: dict[str, Any] | None = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+            self.problem(line, f"TOML invalide : {exc}")
+            self.data = None
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.label, line, message))
+
+    def value(self, table: dict, key: str, kind: type, *, line: int = 1, default: Any = ...):
+        """table[key] checked against kind; reports a missing or mistyped key."""
+        if key not in table:
+            if default is ...:
+                self.problem(line, f"clé « {key} » manquante")
+                return None
+            return default
+        value = table[key]
+        if not isinstance(value, kind) or (kind is str and not value.strip()):
+            expected = {
+                str: "un texte non vide",
+                bool: "true ou false",
+                int: "un nombre",
+                list: "une liste",
+                dict: "une table",
+            }[kind]
+            self.problem(self.lines.key(key, line), f"« {key} » doit être {expected}")
+            return None
+        return value.strip() if kind is str else value
+
+    def code(self, table: dict, expected: str | None = None, *, line: int = 1) -> str | None:
+        code = self.value(table, "code", str, line=line)
+        if code is None:
+            return None
+        if not SLUG.fullmatch(code):
+            self.problem(
+                self.lines.key("code", line),
+                f"code « {code} » invalide : minuscules, chiffres et tirets seulement",
+            )
+            return None
+        if expected is not None and code != expected:
+            self.problem(
+                self.lines.key("code", line),
+                f"le code « {code} » doit être le nom du fichier (« {expected} »)",
+            )
+            return None
+        return code
+
+
+def read_domains(path: Path, label: str, problems: list[Problem]) -> list[Domain]:
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return []
+    domains, lines = [], f.lines.tables("domain")
+    for record, line in zip(f.data.get("domain", []), lines, strict=False):
+        code, name = f.code(record, line=line), f.value(record, "name", str, line=line)
+        generic = f.value(record, "generic", bool, line=line, default=False)
+        if code and name:
+            description = f.value(record, "description", str, line=line, default="")
+            domains.append(Domain(code, name, description or "", bool(generic)))
+    if not domains:
+        f.problem(1, "aucun domaine : ajoutez des tables [[domain]]")
+    return domains
+
+
+def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return None
+    d = f.data
+    code = f.code(d, path.stem)
+    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "domain", "model")}
+    if fields["model"] and fields["model"] not in EXAM_MODELS:
+        f.problem(
+            f.lines.key("model"),
+            f"modèle « {fields['model']} » inconnu (attendu : {', '.join(EXAM_MODELS)})",
+        )
+        fields["model"] = None
+    sessions = _records(
+        f,
+        d,
+        "sessions",
+        lambda r, line: Session(f.code(r, line=line), f.value(r, "label", str, line=line)),
+    )
+    specialities = _records(
+        f,
+        d,
+        "specialities",
+        lambda r, line: Speciality(f.code(r, line=line), f.value(r, "name", str, line=line)),
+    )
+    if not sessions:
+        f.problem(1, "aucune session : ajoutez au moins une table [[sessions]]")
+    label_ = f.value(d, "speciality_label", str, default="Spécialité")
+    if code is None or None in fields.values() or not sessions:
+        return None
+    return Exam(
+        code=code,
+        sessions=tuple(sessions),
+        specialities=tuple(specialities),
+        speciality_label=label_ or "Spécialité",
+        **fields,
+    )
+
+
+def _records(f: TomlFile, data: dict, table: str, make: Callable) -> list:
+    """Records of an array of tables, skipping incomplete ones and duplicate codes."""
+    records, seen = [], set()
+    for record, line in zip(data.get(table, []), f.lines.tables(table), strict=False):
+        item = make(record, line)
+        if None in (item.code, getattr(item, "label", ""), getattr(item, "name", "")):
+            continue
+        if item.code in seen:
+            f.problem(line, f"code « {item.code} » en double dans [[{table}]]")
+            continue
+        seen.add(item.code)
+        records.append(item)
+    return records
+
+
+def read_academy(path: Path, label: str, problems: list[Problem]) -> Academy | None:
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return None
+    d = f.data
+    code = f.code(d, path.stem)
+    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "kind", "region")}
+    if fields["kind"] and fields["kind"] not in ACADEMY_KINDS:
+        f.problem(
+            f.lines.key("kind"),
+            f"type « {fields['kind']} » inconnu (attendu : {', '.join(ACADEMY_KINDS)})",
+        )
+        fields["kind"] = None
+    office = _exam_office(f, f.value(d, "exam_office", dict))
+    options = f.value(d, "options", dict, default={}) or {}
+    variables = f.value(d, "variables", dict, default={}) or {}
+    for key, value in variables.items():
+        if not isinstance(value, str) or not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
+            f.problem(f.lines.key(key), f"variable « {key} » : nom en minuscules et texte attendu")
+    number = f.value(d, "number", int, default=None)
+    members = f.value(options, "members", list, line=f.lines.key("members"), default=[])
+    if code is None or office is None or None in fields.values():
+        return None
+    return Academy(
+        code=code,
+        exam_office=office,
+        number=number,
+        residence_rule=bool(f.value(options, "residence_rule", bool, default=False)),
+        members=tuple(members or ()),
+        variables=tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, str))),
+        **fields,
+    )
+
+
+def _exam_office(f: TomlFile, table: dict | None) -> ExamOffice | None:
+    if table is None:
+        return None
+    line = next((n for n, t in enumerate(f.lines.lines, 1) if t.strip() == "[exam_office]"), 1)
+    fields = {k: f.value(table, k, str, line=line) for k in ("name", "phone", "email")}
+    address = f.value(table, "address", list, line=line)
+    if address is not None and (not address or not all(isinstance(a, str) for a in address)):
+        f.problem(f.lines.key("address", line), "« address » doit être une liste de lignes")
+        address = None
+    if fields["email"] and not EMAIL.fullmatch(fields["email"]):
+        f.problem(
+            f.lines.key("email", line), f"adresse électronique « {fields['email']} » invalide"
+        )
+        fields["email"] = None
+    if address is None or None in fields.values():
+        return None
+    return ExamOffice(
+        address=tuple(a.strip() for a in address),
+        hours=f.value(table, "hours", str, line=line, default="") or "",
+        website=f.value(table, "website", str, line=line, default="") or "",
+        **fields,
+    )
+
+
+def read_periods(path: Path, label: str, problems: list[Problem]) -> list[Period]:
+    """Registration periods from a spreadsheet-friendly CSV (";" or "," separated)."""
+    text = path.read_text(encoding="utf-8-sig")
+    header = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if ";" in header else ",")
+    columns = [c.strip() for c in reader.fieldnames or []]
+    reader.fieldnames = columns
+    missing = [c for c in REQUIRED_PERIOD_COLUMNS if c not in columns]
+    unknown = [c for c in columns if c not in PERIOD_COLUMNS]
+    if missing or unknown:
+        detail = "; ".join(
+            filter(
+                None,
+                [
+                    missing and f"colonnes manquantes : {', '.join(missing)}",
+                    unknown and f"colonnes inconnues : {', '.join(unknown)}",
+                ],
+            )
+        )
+        problems.append(Problem(label, 1, f"en-tête invalide ({detail})"))
+        return []
+    periods = []
+    for row in reader:
+        line = reader.line_num
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        if not any(row.values()):
+            continue
+        period = _period(
+            row, line, lambda msg, line=line: problems.append(Problem(label, line, msg))
+        )
+        if period:
+            periods.append(period)
+    return periods
+
+
+def _period(row: dict[str, str], line: int, report: Callable[[str], None]) -> Period | None:
+    for column in REQUIRED_PERIOD_COLUMNS:
+        if not row.get(column):
+            report(f"colonne « {column} » vide")
+            return None
+    dates: dict[str, Any] = {}
+    for column, default_time in (
+        ("ouverture", (0, 0)),
+        ("fermeture", (23, 59)),
+        ("retour_confirmation", (23, 59)),
+        ("depot_debut", (0, 0)),
+        ("depot_fin", (23, 59)),
+    ):
+        value = row.get(column, "")
+        try:
+            dates[column] = parse_paris(value, default_time=default_time) if value else None
+        except DateFormatError as exc:
+            report(f"{column} : {exc}")
+            return None
+    if dates["fermeture"] <= dates["ouverture"]:
+        report("la fermeture doit être postérieure à l'ouverture")
+        return None
+    if dates["depot_debut"] and dates["depot_fin"] and dates["depot_fin"] <= dates["depot_debut"]:
+        report("la fin du dépôt des justificatifs doit être postérieure à son début")
+        return None
+    return Period(
+        academy=row["academie"],
+        exam=row["examen"],
+        session=row["session"],
+        speciality=row.get("specialite", ""),
+        opens=dates["ouverture"],
+        closes=dates["fermeture"],
+        confirmation_due=dates["retour_confirmation"],
+        uploads_open=dates["depot_debut"],
+        uploads_close=dates["depot_fin"],
+        line=line,
+    )
+
+
+def read_messages(path: Path, label: str, problems: list[Problem]) -> list[Message]:
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return []
+    messages = []
+    for record, line in zip(f.data.get("message", []), f.lines.tables("message"), strict=False):
+        fields = {
+            k: f.value(record, k, str, line=line)
+            for k in ("id", "title", "text", "show_from", "show_until")
+        }
+        level = f.value(record, "level", str, line=line, default="info")
+        if level not in MESSAGE_LEVELS:
+            f.problem(f.lines.key("level", line), f"niveau « {level} » inconnu (info ou warning)")
+            continue
+        academies = f.value(record, "academies", list, line=line, default=[]) or []
+        if None in fields.values():
+            continue
+        window = {}
+        for key in ("show_from", "show_until"):
+            try:
+                window[key] = parse_paris(fields.pop(key))
+            except DateFormatError as exc:
+                f.problem(f.lines.key(key, line), f"{key} : {exc}")
+        if len(window) < 2:
+            continue
+        if window["show_until"] <= window["show_from"]:
+            f.problem(f.lines.key("show_until", line), "show_until doit suivre show_from")
+            continue
+        messages.append(
+            Message(level=level, academies=tuple(academies), line=line, **fields, **window)
+        )
+    return messages

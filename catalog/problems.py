@@ -1,0 +1,46 @@
+"""Problems found in content/, each pointing at a file and a line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to content/'s parent, e.g. "content/periods.csv"
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised by load_catalog when content/ has problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TomlLines:
+    """Finds the line of a key or of the n-th ``[[table]]`` in a TOML text.
+
+    tomllib gives no positions; a plain scan is enough for the flat files of content/
+    and lets every message name its line.
+    """
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def key(self, key: str, after: int = 1) -> int:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(after, len(self.lines) + 1):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return after
+
+    def tables(self, name: str) -> list[int]:
+        header = f"[[{name}]]"
+        return [n for n, line in enumerate(self.lines, 1) if line.strip() == header]

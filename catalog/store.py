@@ -1,0 +1,302 @@
+"""Catalog: every record of content/, with the lookups both halves need."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import guides as guide_text
+from .loader import read_academy, read_domains, read_exam, read_messages, read_periods
+from .model import Academy, Domain, Exam, Guide, Message, Page, Period
+from .problems import ContentError, Problem, TomlLines
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    domains: tuple[Domain, ...]
+    exams: dict[str, Exam]
+    academies: dict[str, Academy]
+    periods: tuple[Period, ...]
+    messages: tuple[Message, ...]
+    guides: dict[str, Guide]  # shared guides by slug
+    overrides: dict[tuple[str, str], Guide]  # (academy, slug) → override
+    pages: dict[str, Page]
+    periods_digest: str = ""  # digest of periods.csv: stands for all periods in build keys
+    _by_key: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = defaultdict(list)
+        for period in self.periods:
+            index[period.exam, period.session].append(period)
+            index[period.exam, period.session, period.academy].append(period)
+            index[period.academy].append(period)
+            index[period.exam].append(period)
+        self._by_key.update(index)
+
+    def domain(self, code: str) -> Domain | None:
+        return next((d for d in self.domains if d.code == code), None)
+
+    def exams_in(self, domain: str) -> list[Exam]:
+        return [e for e in self.exams.values() if e.domain == domain]
+
+    def periods_for(self, *, exam: str, session: str, academy: str | None = None) -> list[Period]:
+        key = (exam, session) if academy is None else (exam, session, academy)
+        return list(self._by_key.get(key, ()))
+
+    def academy_periods(self, academy: str) -> list[Period]:
+        return self._by_key.get(academy, [])
+
+    def exam_periods(self, exam: str) -> list[Period]:
+        return self._by_key.get(exam, [])
+
+    def open_periods(self, now: datetime) -> list[Period]:
+        return [p for p in self.periods if p.is_open(now)]
+
+    def guide_title(self, academy: str, slug: str) -> str:
+        """An override that replaces a guide may retitle it; an extension keeps the title."""
+        override = self.overrides.get((academy, slug))
+        return (
+            override.title if override and override.mode == "replace" else self.guides[slug].title
+        )
+
+    def guide_body(self, academy: str, slug: str) -> str:
+        return guide_text.merged_body(self.guides[slug], self.overrides.get((academy, slug)))
+
+    def messages_shown(self, now: datetime, academy: str | None = None) -> list[Message]:
+        return [
+            m
+            for m in self.messages
+            if m.is_shown(now) and (academy is None or not m.academies or academy in m.academies)
+        ]
+
+
+def load_catalog(root: str | Path) -> Catalog:
+    catalog, problems = load(root)
+    if problems:
+        raise ContentError(problems)
+    return catalog
+
+
+def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
+    """Read and cross-check content/; returns the catalog and every problem found."""
+    root = Path(root)
+    base = root.name
+    problems: list[Problem] = []
+
+    def label(path: Path) -> str:
+        return f"{base}/{path.relative_to(root).as_posix()}"
+
+    def each(folder: str, pattern: str) -> list[Path]:
+        return sorted((root / folder).glob(pattern)) if (root / folder).is_dir() else []
+
+    domains = _required(root / "domains.toml", label, problems, read_domains, [])
+    exams = {e.code: e for p in each("exams", "*.toml") if (e := read_exam(p, label(p), problems))}
+    academies = {
+        a.code: a for p in each("academies", "*.toml") if (a := read_academy(p, label(p), problems))
+    }
+    periods = _required(root / "periods.csv", label, problems, read_periods, [])
+    messages = (
+        read_messages(root / "messages.toml", label(root / "messages.toml"), problems)
+        if (root / "messages.toml").exists()
+        else []
+    )
+    shared = {
+        g.slug: g
+        for p in each("guides", "*.md")
+        if (g := guide_text.read_guide(p, label(p), "", problems))
+    }
+    overrides = {
+        (g.academy, g.slug): g
+        for p in each("guides", "*/*.md")
+        if (g := guide_text.read_guide(p, label(p), p.parent.name, problems))
+    }
+    pages = {
+        pg.slug: pg
+        for p in each("pages", "*.md")
+        if (pg := guide_text.read_page(p, label(p), problems))
+    }
+
+    periods, period_problems = _check_periods(
+        exams, academies, periods, label(root / "periods.csv")
+    )
+    overrides = {k: g for k, g in overrides.items() if k[0] in academies and k[1] in shared}
+    catalog = Catalog(
+        root=root,
+        domains=tuple(domains),
+        exams=exams,
+        academies=academies,
+        periods=tuple(periods),
+        messages=tuple(messages),
+        guides=shared,
+        overrides=overrides,
+        pages=pages,
+        periods_digest=_digest(root / "periods.csv"),
+    )
+    problems += period_problems + cross_check(catalog, label, each("guides", "*/*.md"))
+    return catalog, problems
+
+
+def _digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path.exists() else ""
+
+
+def _required(path: Path, label, problems: list[Problem], read, empty):
+    if not path.exists():
+        problems.append(Problem(label(path), 1, "fichier obligatoire absent"))
+        return empty
+    return read(path, label(path), problems)
+
+
+def cross_check(c: Catalog, label, override_files: list[Path]) -> list[Problem]:
+    """References between files: unknown codes, overlaps, guide variables."""
+    problems: list[Problem] = []
+    root = c.root
+
+    def at(relative: str, key: str) -> tuple[str, int]:
+        path = root / relative
+        return label(path), TomlLines(path.read_text(encoding="utf-8")).key(key)
+
+    domain_codes = {d.code for d in c.domains}
+    for exam in c.exams.values():
+        if exam.domain not in domain_codes:
+            problems.append(
+                Problem(
+                    *at(f"exams/{exam.code}.toml", "domain"),
+                    f"domaine « {exam.domain} » inconnu (voir domains.toml)",
+                )
+            )
+    for academy in c.academies.values():
+        for member in academy.members:
+            if member not in c.academies:
+                problems.append(
+                    Problem(
+                        *at(f"academies/{academy.code}.toml", "members"),
+                        f"académie membre « {member} » inconnue",
+                    )
+                )
+    messages_label = label(root / "messages.toml")
+    for message in c.messages:
+        for code in message.academies:
+            if code not in c.academies:
+                problems.append(
+                    Problem(
+                        messages_label,
+                        message.line,
+                        f"message « {message.id} » : académie « {code} » inconnue",
+                    )
+                )
+    for path in override_files:
+        academy, slug = path.parent.name, path.stem
+        if academy not in c.academies:
+            problems.append(Problem(label(path), 1, f"dossier « {academy} » : académie inconnue"))
+        elif slug not in c.guides:
+            problems.append(
+                Problem(label(path), 1, f"aucun guide partagé « {slug}.md » à compléter")
+            )
+    problems += _check_guides(c)
+    for page in c.pages.values():
+        problems += _check_text(page, [])
+        for line, name in guide_text.variables_used(page.body, page.body_line):
+            problems.append(
+                Problem(
+                    page.path,
+                    line,
+                    f"variable {{{{ {name} }}}} : les variables "
+                    "ne sont possibles que dans les guides d'une académie",
+                )
+            )
+    return problems
+
+
+def _check_periods(
+    exams: dict[str, Exam], academies: dict[str, Academy], periods: list[Period], csv_label: str
+) -> tuple[list[Period], list[Problem]]:
+    """Periods whose codes all exist, and the problems of the others (overlaps included)."""
+    problems: list[Problem] = []
+    groups: dict[tuple, list[Period]] = defaultdict(list)
+    for p in periods:
+        exam = exams.get(p.exam)
+        error = None
+        if p.academy not in academies:
+            error = f"académie « {p.academy} » inconnue"
+        elif exam is None:
+            error = f"examen « {p.exam} » inconnu"
+        elif exam.session(p.session) is None:
+            error = f"session « {p.session} » inconnue pour l'examen {exam.short_name}"
+        elif p.speciality and exam.speciality(p.speciality) is None:
+            error = f"spécialité « {p.speciality} » inconnue pour l'examen {exam.short_name}"
+        if error:
+            problems.append(Problem(csv_label, p.line, error))
+        else:
+            groups[p.academy, p.exam, p.session, p.speciality].append(p)
+    for group in groups.values():
+        # Sorted by opening, a period overlaps an earlier one when it opens before the
+        # latest closing seen so far (not only the previous period's).
+        latest: Period | None = None
+        for period in sorted(group, key=lambda p: p.opens):
+            if latest is not None and period.opens < latest.closes:
+                problems.append(
+                    Problem(
+                        csv_label,
+                        period.line,
+                        f"période qui chevauche celle de la ligne {latest.line} "
+                        f"(même académie, examen, session et spécialité)",
+                    )
+                )
+            if latest is None or period.closes > latest.closes:
+                latest = period
+    valid = [p for group in groups.values() for p in group]
+    return sorted(valid, key=lambda p: p.line), problems
+
+
+def _check_guides(c: Catalog) -> list[Problem]:
+    problems: list[Problem] = []
+    for guide in c.guides.values():
+        for exam in guide.exams:
+            if exam not in c.exams:
+                problems.append(Problem(guide.path, 1, f"examen « {exam} » inconnu"))
+        audience = [
+            a
+            for a in c.academies.values()
+            if c.overrides.get((a.code, guide.slug), guide).mode != "replace"
+        ]
+        problems += _check_text(guide, audience)
+    for (academy_code, slug), override in c.overrides.items():
+        academy = c.academies[academy_code]
+        if (
+            override.section
+            and guide_text.section_start(c.guides[slug].body.split("\n"), override.section) is None
+        ):
+            problems.append(
+                Problem(
+                    override.path, 1, f"section « {override.section} » absente du guide {slug}.md"
+                )
+            )
+        problems += _check_text(override, [academy])
+    return problems
+
+
+def _check_text(guide: Guide | Page, academies: list[Academy]) -> list[Problem]:
+    """Missing variables and unknown callout kinds in one guide (or page) file."""
+    problems = []
+    for line, name in guide_text.variables_used(guide.body, guide.body_line):
+        lacking = [a.code for a in academies if name not in a.guide_variables()]
+        if lacking:
+            shown = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
+            problems.append(
+                Problem(guide.path, line, f"variable {{{{ {name} }}}} non définie pour : {shown}")
+            )
+    for offset, kind in guide_text.callout_kinds(guide.body):
+        if kind not in guide_text.CALLOUTS:
+            problems.append(
+                Problem(
+                    guide.path,
+                    guide.body_line + offset,
+                    f"encadré « {kind} » inconnu (attendu : {', '.join(guide_text.CALLOUTS)})",
+                )
+            )
+    return problems
