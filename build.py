@@ -1,0 +1,114 @@
+"""Build the public static site from content/ into site/.
+
+    python build.py            # incremental: rewrites only what changed
+    python build.py --check    # validate content/ only; lists problems as file:line: message
+    python build.py --force    # rebuild everything
+
+The base URL (for sitemap.xml, robots.txt and calendars) comes from --base-url or the
+PORTAIL_BASE_URL environment variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Construit le site public (site/) depuis content/."
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="vérifier content/ sans construire ; code de sortie 1 si problème",
+    )
+    parser.add_argument("--force", action="store_true", help="tout reconstruire")
+    parser.add_argument("--content", type=Path, default=HERE / "content", help="dossier content/")
+    parser.add_argument("--out", type=Path, default=HERE / "site", help="dossier de sortie")
+    parser.add_argument(
+        "--base-url",
+        default=os.environ.get("PORTAIL_BASE_URL", DEFAULT_BASE_URL),
+        help="adresse publique du portail (défaut : PORTAIL_BASE_URL ou %(default)s)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="n'afficher que le résumé")
+    return parser.parse_args(argv)
+
+
+def check(content: Path) -> int:
+    from catalog import load
+    from sitebuild.check import check_links
+
+    catalog, problems = load(content)
+    problems = sorted(problems + check_links(catalog, datetime.now(UTC)))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problème(s) dans {content}.", file=sys.stderr)
+        return 1
+    print(
+        f"{content} : aucun problème ({len(catalog.academies)} académies, "
+        f"{len(catalog.exams)} examens, {len(catalog.periods)} périodes, "
+        f"{len(catalog.guides)} guides)."
+    )
+    return 0
+
+
+def build(args: argparse.Namespace) -> int:
+    from sitebuild.manifest import Manifest, input_stamp
+
+    now = datetime.now(UTC)
+    if not args.force and Manifest.load(args.out).up_to_date(
+        input_stamp(args.content, args.base_url), now
+    ):
+        print("Rien à reconstruire : le site est à jour.")
+        return 0
+
+    from catalog import ContentError
+    from sitebuild.engine import build as run
+
+    show = sys.stderr.isatty() and not args.quiet
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            print(
+                f"\r  {done}/{total} fichiers",
+                end="" if done < total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    try:
+        report = run(
+            args.content,
+            args.out,
+            now=now,
+            base_url=args.base_url,
+            force=args.force,
+            progress=progress,
+        )
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"Construction interrompue : {len(exc.problems)} problème(s) dans {args.content}.",
+            file=sys.stderr,
+        )
+        return 1
+    print(report.summary())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return check(args.content) if args.check else build(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

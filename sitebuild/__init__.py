@@ -1,0 +1,1 @@
+"""Turns the catalog into the static site (site/). Entry point: build.py."""

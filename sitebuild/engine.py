@@ -1,0 +1,188 @@
+"""The incremental build: render only the outputs whose inputs changed.
+
+Each output's key (the records it shows) is fingerprinted together with the code and
+templates; the manifest remembers the fingerprints of the last build. An output is
+rendered when its fingerprint is new, and written only when its bytes differ from what is
+on disk. Outputs that no longer exist are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, is_dataclass
+from datetime import datetime
+from pathlib import Path
+
+from catalog import Catalog, load_catalog
+
+from . import manifest as manifest_mod
+from .manifest import Manifest, write_atomic
+from .pages import Group, Output, groups
+from .render import environment
+from .urls import output_file
+
+STATIC = manifest_mod.PROJECT / "static"
+FAR_FUTURE = "9999-12-31T00:00:00+00:00"
+CACHE = ".build-cache"  # compiled templates, inside site/ so that deleting site/ resets all
+
+
+@dataclass
+class Report:
+    total: int = 0
+    written: int = 0
+    unchanged: int = 0  # rendered again but identical to the file on disk
+    skipped: int = 0  # inputs unchanged: not even rendered
+    removed: int = 0
+    seconds: float = 0.0
+    up_to_date: bool = False
+
+    def summary(self) -> str:
+        if self.up_to_date:
+            return f"Rien à reconstruire : le site est à jour ({self.seconds:.2f} s)."
+        return (
+            f"{self.total} fichiers : {self.written} écrits, {self.skipped} inchangés non "
+            f"recalculés, {self.unchanged} recalculés identiques, {self.removed} supprimés "
+            f"en {self.seconds:.2f} s."
+        )
+
+
+Progress = Callable[[int, int], None]
+
+
+def static_group() -> Group:
+    """The stylesheet, scripts and images, copied as they are under /static/."""
+    files = sorted(p for p in STATIC.rglob("*") if p.is_file())
+    stamps = tuple(
+        (p.relative_to(STATIC).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files
+    )
+
+    def outputs() -> list[Output]:
+        return [
+            Output(
+                f"/static/{name}",
+                ("static", name, size, mtime),
+                (STATIC / name).read_bytes,
+                in_sitemap=False,
+            )
+            for name, size, mtime in stamps
+        ]
+
+    return Group("static", stamps, outputs)
+
+
+def next_change(catalog: Catalog, now: datetime) -> str:
+    """When a home-page message next appears or disappears: the build must run again then."""
+    moments = [m for msg in catalog.messages for m in (msg.show_from, msg.show_until) if m > now]
+    return min(moments).isoformat() if moments else FAR_FUTURE
+
+
+def build(
+    content_dir: Path,
+    out_dir: Path,
+    *,
+    now: datetime,
+    base_url: str,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Bring out_dir up to date with content_dir. Raises ContentError on bad content."""
+    started = time.perf_counter()
+    old = Manifest() if force else Manifest.load(out_dir)
+    stamp = manifest_mod.input_stamp(content_dir, base_url)
+    if old.up_to_date(stamp, now):
+        return Report(up_to_date=True, seconds=time.perf_counter() - started)
+
+    catalog = load_catalog(content_dir)
+    code = manifest_mod.code_hash().encode()
+    new = Manifest(stamp=stamp, valid_until=next_change(catalog, now))
+    report = Report()
+    memo: dict[int, str] = {}
+
+    def fingerprint(key: tuple) -> str:
+        return hashlib.blake2b(code + _describe(key, memo).encode(), digest_size=16).hexdigest()
+
+    todo: list[Output] = []
+    for group in [*groups(catalog, environment(out_dir / CACHE), now, base_url), static_group()]:
+        group_print = fingerprint(group.key)
+        previous = old.groups.get(group.name)
+        if previous and previous["fingerprint"] == group_print:
+            new.groups[group.name] = previous
+            report.skipped += len(previous["outputs"])
+            continue
+        outputs = list(group.outputs())
+        new.groups[group.name] = {
+            "fingerprint": group_print,
+            "outputs": {o.url: fingerprint(o.key) for o in outputs},
+        }
+        todo += outputs
+
+    known = old.output_prints()
+    fresh = new.output_prints()
+    made: set[Path] = set()
+    for done, output in enumerate(todo, 1):
+        target = out_dir / output_file(output.url)
+        if known.get(output.url) == fresh[output.url] and target.exists():
+            report.skipped += 1
+        elif _write_if_changed(target, output.render(), made):
+            report.written += 1
+        else:
+            report.unchanged += 1
+        if progress and (done % 250 == 0 or done == len(todo)):
+            progress(done, len(todo))
+    for url in known.keys() - fresh.keys():
+        report.removed += _remove(out_dir, output_file(url))
+    new.save(out_dir)
+    report.total = len(fresh)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _describe(key: tuple, memo: dict[int, str]) -> str:
+    """repr() of a key, each record's repr computed once per build (records are shared).
+
+    Every key stays alive until the build ends, so an id() cannot be reused meanwhile.
+    """
+    parts = []
+    for part in key:
+        kind = type(part)
+        if kind is tuple:
+            parts.append(_describe(part, memo))
+        elif kind in _RECORD_TYPES or (is_dataclass(kind) and not _RECORD_TYPES.add(kind)):
+            text = memo.get(id(part))
+            if text is None:
+                text = memo[id(part)] = repr(part)
+            parts.append(text)
+        else:
+            parts.append(repr(part))
+    return "(" + ", ".join(parts) + ")"
+
+
+_RECORD_TYPES: set[type] = set()
+
+
+def _write_if_changed(target: Path, content: str | bytes, made: set[Path]) -> bool:
+    data = content.encode() if isinstance(content, str) else content
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(target, data, made)
+    return True
+
+
+def _remove(out_dir: Path, relative: str) -> int:
+    target = out_dir / relative
+    if not target.exists():
+        return 0
+    target.unlink()
+    parent = target.parent
+    while parent != out_dir and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+    return 1
+
+
+__all__ = ["Report", "build"]
