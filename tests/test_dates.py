@@ -1,0 +1,43 @@
+"""Dates of content/: Paris wall-clock in, UTC inside, French out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from catalog.dates import DateFormatError, format_day, format_long, parse_paris
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("01/11/2027 08:00", datetime(2027, 11, 1, 7, 0, tzinfo=UTC)),  # winter: UTC+1
+        ("2027-06-15 08:00", datetime(2027, 6, 15, 6, 0, tzinfo=UTC)),  # summer: UTC+2
+        ("15/06/2027", datetime(2027, 6, 14, 22, 0, tzinfo=UTC)),  # a day alone: midnight
+        ("28/03/2027 03:30", datetime(2027, 3, 28, 1, 30, tzinfo=UTC)),  # just after the change
+    ],
+)
+def test_parse_paris_time(text, expected):
+    assert parse_paris(text) == expected
+
+
+def test_day_alone_takes_the_default_time():
+    assert parse_paris("29/11/2027", default_time=(23, 59)) == datetime(
+        2027, 11, 29, 22, 59, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["31/02/2027 08:00", "2027-13-01", "demain", "1/11/2027", "01/11/2027 25:00", ""]
+)
+def test_malformed_dates_are_refused_with_the_expected_format(text):
+    with pytest.raises(DateFormatError, match=r"JJ/MM/AAAA|impossible"):
+        parse_paris(text)
+
+
+def test_french_formats_with_weekday_in_paris_time():
+    moment = datetime(2027, 11, 29, 17, 0, tzinfo=UTC)  # 18:00 in Paris
+    assert format_long(moment) == "lundi 29 novembre 2027 18:00"
+    assert format_day(moment) == "lundi 29 novembre 2027"
+    assert format_day(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "vendredi 1 janvier 2027"
