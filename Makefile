@@ -31,10 +31,10 @@ $(CHROMIUM):
 		echo "!! Sans lui, les tests navigateur seront ignorés (jamais en CI)."; \
 	fi
 
+run: export PORTAIL_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(PY) build.py
-	PORTAIL_BASE_URL=$${PORTAIL_BASE_URL:-http://$(HOST):$(PORT)} \
-		$(VENV)/bin/flask --app worker run --host $(HOST) --port $(PORT)
+	$(VENV)/bin/flask --app worker run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 	$(PY) build.py --check

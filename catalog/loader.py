@@ -56,8 +56,17 @@ class TomlFile:
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.label, line, message))
 
-    def value(self, table: dict, key: str, kind: type, *, line: int = 1, default: Any = ...):
-        """table[key] checked against kind; reports a missing or mistyped key."""
+    def value(
+        self,
+        table: dict,
+        key: str,
+        kind: type,
+        *,
+        line: int = 1,
+        default: Any = ...,
+        choices: tuple[str, ...] = (),
+    ):
+        """table[key] checked against kind (and choices); reports a missing or wrong key."""
         if key not in table:
             if default is ...:
                 self.problem(line, f"clé « {key} » manquante")
@@ -73,6 +82,12 @@ class TomlFile:
                 dict: "une table",
             }[kind]
             self.problem(self.lines.key(key, line), f"« {key} » doit être {expected}")
+            return None
+        if choices and value not in choices:
+            self.problem(
+                self.lines.key(key, line),
+                f"{key} « {value} » inconnu (attendu : {', '.join(choices)})",
+            )
             return None
         return value.strip() if kind is str else value
 
@@ -117,13 +132,8 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         return None
     d = f.data
     code = f.code(d, path.stem)
-    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "domain", "model")}
-    if fields["model"] and fields["model"] not in EXAM_MODELS:
-        f.problem(
-            f.lines.key("model"),
-            f"modèle « {fields['model']} » inconnu (attendu : {', '.join(EXAM_MODELS)})",
-        )
-        fields["model"] = None
+    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "domain")}
+    fields["model"] = f.value(d, "model", str, choices=EXAM_MODELS)
     sessions = _records(
         f,
         d,
@@ -171,13 +181,8 @@ def read_academy(path: Path, label: str, problems: list[Problem]) -> Academy | N
         return None
     d = f.data
     code = f.code(d, path.stem)
-    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "kind", "region")}
-    if fields["kind"] and fields["kind"] not in ACADEMY_KINDS:
-        f.problem(
-            f.lines.key("kind"),
-            f"type « {fields['kind']} » inconnu (attendu : {', '.join(ACADEMY_KINDS)})",
-        )
-        fields["kind"] = None
+    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "region")}
+    fields["kind"] = f.value(d, "kind", str, choices=ACADEMY_KINDS)
     office = _exam_office(f, f.value(d, "exam_office", dict))
     options = f.value(d, "options", dict, default={}) or {}
     variables = f.value(d, "variables", dict, default={}) or {}
@@ -307,9 +312,8 @@ def read_messages(path: Path, label: str, problems: list[Problem]) -> list[Messa
             k: f.value(record, k, str, line=line)
             for k in ("id", "title", "text", "show_from", "show_until")
         }
-        level = f.value(record, "level", str, line=line, default="info")
-        if level not in MESSAGE_LEVELS:
-            f.problem(f.lines.key("level", line), f"niveau « {level} » inconnu (info ou warning)")
+        level = f.value(record, "level", str, line=line, default="info", choices=MESSAGE_LEVELS)
+        if level is None:
             continue
         academies = f.value(record, "academies", list, line=line, default=[]) or []
         if None in fields.values():
