@@ -1,9 +1,37 @@
 // Progressive enhancement only: every page works without this script.
-// Static pages are built ahead of time; hide a home message whose window has ended
-// since the last build.
+
 document.addEventListener("DOMContentLoaded", () => {
+  // Static pages are built ahead of time: hide a home message whose window has ended.
   const now = Date.now();
   for (const notice of document.querySelectorAll("[data-until]")) {
     if (Date.parse(notice.dataset.until) <= now) notice.hidden = true;
+  }
+
+  // After a failed submission, take the keyboard and screen reader to the error summary.
+  const summary = document.getElementById("resume-erreurs");
+  if (summary) summary.focus();
+
+  // Birth place: the communes of the chosen département are offered as you type.
+  const commune = document.querySelector("input[data-communes]");
+  const departement = document.getElementById("birth_departement");
+  if (commune && departement) {
+    const list = document.createElement("datalist");
+    list.id = "communes-du-departement";
+    commune.after(list);
+    commune.setAttribute("list", list.id);
+    const load = async () => {
+      list.replaceChildren();
+      if (!departement.value) return;
+      const url = `${commune.dataset.communes}?departement=${encodeURIComponent(departement.value)}`;
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      for (const name of await response.json()) {
+        const option = document.createElement("option");
+        option.value = name;
+        list.append(option);
+      }
+    };
+    departement.addEventListener("change", load);
+    load();
   }
 });

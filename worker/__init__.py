@@ -1,4 +1,4 @@
-"""The Flask worker: serves the built static site and (later) the candidate space.
+"""The Flask worker: the candidate space, serving the built static site beside it.
 
     flask --app worker run --host 127.0.0.1 --port 8000
 
@@ -7,13 +7,58 @@ Configuration comes from PORTAIL_* environment variables (see config.py and the 
 
 from __future__ import annotations
 
-from flask import Flask
+import re
 
-from . import config, public_site
+from flask import Flask, get_flashed_messages
+from jinja2 import StrictUndefined
+from markupsafe import Markup, escape
+
+from sitebuild import render
+
+from . import auth, cli, clock, config, db, errors, mail, public_site, security
+from .config import PROJECT
+from .content import LiveCatalog
+from .forms import ConfirmForm
+from .views import account, home, login, signup
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, static_folder=None)
+    app = Flask(__name__, static_folder=None, template_folder=str(PROJECT / "templates"))
     config.load(app, overrides)
-    app.register_blueprint(public_site.blueprint)
+    render.configure(app.jinja_env)
+    app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.filters.update(parse_stamp=clock.parse, linkify=linkify)
+    app.context_processor(layout_context)
+    app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])
+    db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    mail.init_app(app)
+    cli.init_app(app)
+    for blueprint in (signup.blueprint, login.blueprint, account.blueprint, home.blueprint):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(public_site.blueprint)  # last: it answers every other path
     return app
+
+
+def layout_context() -> dict:
+    """What the shared layout expects on every worker page."""
+    return {
+        "current_account": auth.current_account(),
+        "flashes": get_flashed_messages(),
+        "description": "",
+        "breadcrumb": (),
+        "nav_current": "/espace-candidat/",
+        "messages": (),
+        "page_title": None,
+        "button_form": ConfirmForm.blank,
+    }
+
+
+URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def linkify(text: str) -> Markup:
+    """Plain text (escaped) with its web addresses made clickable: mails shown in pages."""
+    escaped = str(escape(text))
+    return Markup(URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))

@@ -1,18 +1,39 @@
-"""Settings: safe local defaults, overridden by PORTAIL_* environment variables."""
+"""Settings: safe local defaults, overridden by PORTAIL_* environment variables.
+
+Every setting is listed in DEFAULTS and documented in the README. Values from the
+environment are parsed by Flask's ``from_prefixed_env`` (JSON where possible, so
+``PORTAIL_SMTP_PORT=2525`` is a number and ``PORTAIL_SECRET_KEYS_OLD='["k1"]'`` a list).
+"""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-DEFAULTS = {
+DEFAULTS: dict[str, object] = {
     "SITE_DIR": str(PROJECT / "site"),  # the static site built by build.py
     "CONTENT_DIR": str(PROJECT / "content"),
-    "DATA_DIR": str(PROJECT / "data"),
-    "BASE_URL": "http://127.0.0.1:8000",
+    "DATA_DIR": str(PROJECT / "data"),  # portail.db, uploads; never committed
+    "BASE_URL": "http://127.0.0.1:8000",  # links in mails are built from it, never from Host
+    "SECRET_KEY": "",  # empty: a random key kept in DATA_DIR/secret_key (local runs only)
+    "SECRET_KEYS_OLD": [],  # previous keys, still accepted for links and cookies (rotation)
+    "SMTP_HOST": "",  # empty: mails stay in the local outbox (/espace-candidat/outbox)
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,
+    "MAIL_SENDER": "Portail candidat <ne-pas-repondre@portail-candidat.localhost>",
+    "MAIL_THREAD": True,  # deliver queued mails from a background thread of each process
+    "TOKEN_MAX_AGE": 48 * 3600,  # activation, reset and email-change links (seconds)
+    "SESSION_IDLE_MINUTES": 120,
+    "LOGIN_MAX_FAILURES": 5,  # per identifier within LOGIN_WINDOW_MINUTES, then waiting
+    "LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # per client address (schools share addresses)
+    "LOGIN_WINDOW_MINUTES": 15,
+    "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-For (nginx: 1)
 }
 
 
@@ -20,3 +41,24 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("PORTAIL")
     app.config.update(overrides or {})
+    data_dir = Path(app.config["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _local_secret(data_dir / "secret_key")
+    app.config["SECRET_KEY_FALLBACKS"] = list(app.config["SECRET_KEYS_OLD"])
+    https = str(app.config["BASE_URL"]).startswith("https://")
+    app.config.update(
+        SESSION_COOKIE_NAME="portail_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        PERMANENT_SESSION_LIFETIME=app.config["SESSION_IDLE_MINUTES"] * 60,
+    )
+
+
+def _local_secret(path: Path) -> str:
+    """A random key created on first run, so a local portal never runs with a known key."""
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

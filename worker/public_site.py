@@ -34,8 +34,8 @@ def serve(path: str) -> Response:
     return response
 
 
-@blueprint.app_errorhandler(404)
-def not_found(_error) -> tuple[Response, int]:
+def site_404() -> tuple[Response, int]:
+    """The static site's own 404 page (the candidate space has its own error page)."""
     page = Path(current_app.config["SITE_DIR"]) / "404.html"
     if page.exists():
         return send_from_directory(page.parent, page.name), 404

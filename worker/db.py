@@ -1,0 +1,90 @@
+"""SQLite access: one connection per request, numbered migrations, explicit transactions.
+
+The connection runs in autocommit mode and every write goes through ``transaction()``,
+which takes the write lock at BEGIN (``BEGIN IMMEDIATE``), so that read-then-write
+sequences (number allocation, versioning) cannot interleave between processes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlite_utils import Database
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: str | Path) -> Database:
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")  # an acknowledged write survives a crash
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return Database(conn)
+
+
+def database_path(app: Flask) -> Path:
+    return Path(app.config["DATA_DIR"]) / "portail.db"
+
+
+def get() -> Database:
+    """The request's connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(database_path(current_app))
+    return g.db
+
+
+def close(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def migrate(path: Path) -> int:
+    """Apply the migrations newer than PRAGMA user_version; returns the schema version.
+
+    A file lock keeps two processes starting together from migrating twice; each
+    migration file runs in its own transaction and sets user_version itself.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".migrate-lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        db = connect(path)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for file in sorted(MIGRATIONS.glob("*.sql")):
+                number = int(file.name.split("_", 1)[0])
+                if number > version:
+                    db.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{file.read_text(encoding='utf-8')}\n"
+                        f"PRAGMA user_version = {number};\nCOMMIT;"
+                    )
+                    version = number
+            return version
+        finally:
+            db.conn.close()
+
+
+def init_app(app: Flask) -> None:
+    migrate(database_path(app))
+    app.teardown_appcontext(close)

@@ -1,0 +1,46 @@
+"""The password policy of the guides, and argon2id hashing (argon2-cffi).
+
+Policy (kept here only): 8 to 20 characters, at least one lowercase letter, one uppercase
+letter and one special character.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH, MAX_LENGTH = 8, 20
+RULE = (
+    f"{MIN_LENGTH} à {MAX_LENGTH} caractères, dont au moins une minuscule, une majuscule "
+    "et un caractère spécial (par exemple . / ! * -)"
+)
+
+_hasher = PasswordHasher()
+# Verified when the account does not exist, so that an unknown login costs the same time.
+_DUMMY = _hasher.hash("un mot de passe qui ne sert à rien")
+
+
+def problems(password: str) -> list[str]:
+    """What the password lacks, in French; empty when it follows the rule."""
+    found = []
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        found.append(f"entre {MIN_LENGTH} et {MAX_LENGTH} caractères")
+    if not any(c.islower() for c in password):
+        found.append("une minuscule")
+    if not any(c.isupper() for c in password):
+        found.append("une majuscule")
+    if all(c.isalnum() for c in password):
+        found.append("un caractère spécial")
+    return found
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify(password_hash: str | None, password: str) -> bool:
+    """True when password matches; with no hash, spends the same time and says False."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False

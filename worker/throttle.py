@@ -1,0 +1,53 @@
+"""Login throttling shared by every worker process (the failures live in SQLite).
+
+After LOGIN_MAX_FAILURES failures for one identifier within the window, each new attempt
+must wait longer (1, 2, 4… minutes, at most the window); failures older than the window
+are forgotten, so nobody is ever locked out for good. A much higher limit applies per
+client address, since a whole school may share one.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from flask import current_app
+from sqlite_utils import Database
+
+from . import clock
+
+
+def keys(identifier: str, client: str) -> tuple[str, str]:
+    return f"id:{identifier.strip().casefold()}", f"client:{client}"
+
+
+def wait_seconds(db: Database, identifier_key: str, client_key: str) -> int:
+    """How long before another attempt is allowed (0: now)."""
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    now = clock.now()
+    since = clock.stamp(now - window)
+    waits = [0.0]
+    for key, limit in (
+        (identifier_key, config["LOGIN_MAX_FAILURES"]),
+        (client_key, config["LOGIN_MAX_FAILURES_PER_CLIENT"]),
+    ):
+        count, last = db.execute(
+            "SELECT count(*), max(at) FROM login_failures WHERE key = ? AND at >= ?", [key, since]
+        ).fetchone()
+        if count >= limit:
+            delay = min(timedelta(minutes=2 ** (count - limit)), window)
+            waits.append((clock.parse(last) + delay - now).total_seconds())
+    return max(0, math.ceil(max(waits)))
+
+
+def record_failure(db: Database, *failure_keys: str) -> None:
+    now = clock.stamp()
+    for key in failure_keys:
+        db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", [key, now])
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    db.execute("DELETE FROM login_failures WHERE at < ?", [clock.stamp(clock.now() - window)])
+
+
+def forget(db: Database, identifier_key: str) -> None:
+    db.execute("DELETE FROM login_failures WHERE key = ?", [identifier_key])

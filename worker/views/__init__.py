@@ -1,0 +1,25 @@
+"""The candidate space, one blueprint per capability."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from ..forms import PortailForm
+
+
+def form_page(template: str, form: PortailForm, title: str, **context):
+    """A form page: "Erreur : " in the title and a 400 when the form has errors."""
+    errors = form.error_list()
+    page_title = f"Erreur : {title}" if errors else title
+    html = render_template(
+        template, form=form, errors=errors, title=title, page_title=page_title, **context
+    )
+    return html, 400 if errors else 200
+
+
+def notice(title: str, *paragraphs: str, status: int = 200, links=(), button=None):
+    """A page that says what happened and what to do next."""
+    html = render_template(
+        "worker/notice.html", title=title, paragraphs=paragraphs, links=links, button=button
+    )
+    return html, status

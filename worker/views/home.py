@@ -1,0 +1,43 @@
+"""The home of the candidate space and « Consulter mes messages »."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+
+from sitebuild import urls
+
+from .. import auth, db, mail
+
+blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
+
+
+@blueprint.get("/")
+@auth.login_required
+def home():
+    account = auth.current_account()
+    return render_template(
+        "worker/home.html",
+        title="Mon espace candidat",
+        account=account,
+        applications=[],
+        new_application_url=urls.SERVICES,
+    )
+
+
+@blueprint.get("/messages")
+@auth.login_required
+def messages():
+    account = auth.current_account()
+    return render_template(
+        "worker/messages.html", title="Mes messages", messages=mail.of_account(db.get(), account.id)
+    )
+
+
+@blueprint.get("/outbox")
+def outbox():
+    """Development only: every mail the portal would have sent, with clickable links."""
+    if current_app.config["SMTP_HOST"]:
+        abort(404)
+    return render_template(
+        "worker/outbox.html", title="Boîte d'envoi locale", messages=mail.outbox(db.get())
+    )
