@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import Flask
+
+from tests.forms import FormClient
+from tests.mailbox import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # build.py is a script at the project root
@@ -42,19 +46,68 @@ def site_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def live_server(site_dir: Path) -> Iterator[str]:
-    """The worker on a free loopback port, serving the built site; yields its base URL."""
-    from werkzeug.serving import make_server
+def mailbox() -> Iterator[Mailbox]:
+    """One real SMTP server on loopback for the whole run."""
+    box = Mailbox().start()
+    yield box
+    box.stop()
 
+
+def make_app(data_dir: Path, site_dir: Path, mailbox: Mailbox, **settings) -> Flask:
     from worker import create_app
 
-    app = create_app({"SITE_DIR": str(site_dir), "TESTING": True})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    config = {
+        "DATA_DIR": str(data_dir),
+        "SITE_DIR": str(site_dir),
+        "SECRET_KEY": "clé de test",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": mailbox.port,
+        "BASE_URL": "http://localhost",
+        "TESTING": True,
+        **settings,
+    }
+    return create_app(config)
+
+
+def stop_mail(app: Flask) -> None:
+    deliverer = app.extensions.get("mail_deliverer")
+    if deliverer:
+        deliverer.stop()
+
+
+@pytest.fixture
+def app(tmp_path: Path, site_dir: Path, mailbox: Mailbox) -> Iterator[Flask]:
+    """A worker with its own fresh database, delivering mail to the test SMTP server."""
+    application = make_app(tmp_path / "data", site_dir, mailbox)
+    yield application
+    stop_mail(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FormClient:
+    return FormClient(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, site_dir: Path, mailbox: Mailbox) -> Iterator[Flask]:
+    """The worker on a free loopback port, serving the built site and the candidate space."""
+    from werkzeug.serving import make_server
+
+    application = make_app(tmp_path_factory.mktemp("live-data"), site_dir, mailbox)
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    application.config["BASE_URL"] = f"http://127.0.0.1:{server.port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.port}"
+    yield application
     server.shutdown()
     thread.join()
+    stop_mail(application)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> str:
+    """Base URL of the live worker."""
+    return live_app.config["BASE_URL"]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, request, session
 from wtforms import Form, PasswordField, RadioField, SelectField, StringField, ValidationError
 from wtforms.csrf.session import SessionCSRF
+from wtforms.fields.choices import SelectChoice
 
 from . import passwords, refdata
 
@@ -152,7 +153,7 @@ class IdentityForm(PortailForm):
 
     civility = RadioField(
         "Civilité",
-        choices=CIVILITIES,
+        choices=[SelectChoice(value, label) for value, label in CIVILITIES],
         validate_choice=False,
         validators=[one_of(CIVILITIES, "Indiquez votre civilité.")],
     )
@@ -194,10 +195,10 @@ class IdentityForm(PortailForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.birth_country.choices = refdata.countries()
+        self.birth_country.choices = [SelectChoice(c, name) for c, name in refdata.countries()]
         self.birth_departement.choices = [
-            ("", "Choisissez un département"),
-            *refdata.departements(),
+            SelectChoice("", "Choisissez un département"),
+            *(SelectChoice(code, label) for code, label in refdata.departements()),
         ]
         self.commune = None
 
