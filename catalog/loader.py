@@ -12,11 +12,28 @@ import io
 import re
 import tomllib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .dates import DateFormatError, parse_paris
-from .model import Academy, Domain, Exam, ExamOffice, Message, Period, Session, Speciality
+from .model import (
+    FIELD_TYPES,
+    STEP_KINDS,
+    TEST_KINDS,
+    Academy,
+    Domain,
+    Establishment,
+    Exam,
+    ExamOffice,
+    Message,
+    Period,
+    Session,
+    Speciality,
+    Step,
+    StepField,
+    Test,
+)
 from .problems import Problem, TomlLines
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -134,30 +151,86 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     code = f.code(d, path.stem)
     fields = {k: f.value(d, k, str) for k in ("name", "short_name", "domain")}
     fields["model"] = f.value(d, "model", str, choices=EXAM_MODELS)
-    sessions = _records(
-        f,
-        d,
-        "sessions",
-        lambda r, line: Session(f.code(r, line=line), f.value(r, "label", str, line=line)),
-    )
-    specialities = _records(
-        f,
-        d,
-        "specialities",
-        lambda r, line: Speciality(f.code(r, line=line), f.value(r, "name", str, line=line)),
-    )
+    sessions = _records(f, d, "sessions", partial(_session, f))
+    test_lines = iter(f.lines.tables("specialities.tests"))
+    specialities = _records(f, d, "specialities", partial(_speciality, f, test_lines))
     if not sessions:
         f.problem(1, "aucune session : ajoutez au moins une table [[sessions]]")
     label_ = f.value(d, "speciality_label", str, default="Spécialité")
-    if code is None or None in fields.values() or not sessions:
+    steps = f.value(d, "steps", list, default=[]) or []
+    if not all(isinstance(step, str) for step in steps):
+        f.problem(f.lines.key("steps"), "« steps » doit être une liste de codes d'étapes")
+        steps = []
+    settings = {
+        key: f.value(d, key, bool, default=default)
+        for key, default in (
+            ("modification_mail", True),
+            ("withdrawal", True),
+            ("residence_rule", False),
+        )
+    }
+    tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
+    if code is None or None in fields.values() or not sessions or None in settings.values():
         return None
     return Exam(
         code=code,
         sessions=tuple(sessions),
         specialities=tuple(specialities),
         speciality_label=label_ or "Spécialité",
+        steps=tuple(steps),
+        tests=tests,
+        **settings,
         **fields,
     )
+
+
+def _session(f: TomlFile, record: dict, line: int) -> Session:
+    end = f.value(record, "end", str, line=line, default="")
+    try:
+        ends = parse_paris(end, default_time=(23, 59)) if end else None
+    except DateFormatError as exc:
+        f.problem(f.lines.key("end", line), f"end : {exc}")
+        ends = None
+    return Session(f.code(record, line=line), f.value(record, "label", str, line=line), ends)
+
+
+def _speciality(f: TomlFile, test_lines, record: dict, line: int) -> Speciality:
+    tests = _tests(f, record.get("tests", []), test_lines)
+    return Speciality(f.code(record, line=line), f.value(record, "name", str, line=line), tests)
+
+
+def _tests(f: TomlFile, records: list, lines) -> tuple[Test, ...]:
+    """The épreuves of an exam or speciality; lines: the headers of their tables, in order."""
+    tests, seen = [], set()
+    for record in records:
+        line = next(lines, 1)
+        code = f.value(record, "code", str, line=line)
+        name = f.value(record, "name", str, line=line)
+        kind = f.value(record, "kind", str, line=line, default="obligatoire", choices=TEST_KINDS)
+        options = f.value(record, "options", list, line=line, default=[]) or []
+        if None in (code, name, kind):
+            continue
+        if code in seen:
+            f.problem(line, f"épreuve « {code} » en double")
+            continue
+        seen.add(code)
+        text = {
+            k: f.value(record, k, str, line=line, default="") or ""
+            for k in ("unit", "group", "mode")
+        }
+        if kind == "choix" and not text["group"]:
+            f.problem(line, f"épreuve « {code} » : une épreuve « choix » doit avoir un « group »")
+        tests.append(
+            Test(
+                code=code,
+                name=name,
+                kind=kind,
+                options=tuple(map(str, options)),
+                exemptable=bool(record.get("exemptable", False)),
+                **text,
+            )
+        )
+    return tuple(tests)
 
 
 def _records(f: TomlFile, data: dict, table: str, make: Callable) -> list:
@@ -191,6 +264,7 @@ def read_academy(path: Path, label: str, problems: list[Problem]) -> Academy | N
             f.problem(f.lines.key(key), f"variable « {key} » : nom en minuscules et texte attendu")
     number = f.value(d, "number", int, default=None)
     members = f.value(options, "members", list, line=f.lines.key("members"), default=[])
+    departements = f.value(d, "departements", list, default=[]) or []
     if code is None or office is None or None in fields.values():
         return None
     return Academy(
@@ -199,6 +273,7 @@ def read_academy(path: Path, label: str, problems: list[Problem]) -> Academy | N
         number=number,
         residence_rule=bool(f.value(options, "residence_rule", bool, default=False)),
         members=tuple(members or ()),
+        departements=tuple(str(code) for code in departements),
         variables=tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, str))),
         **fields,
     )
@@ -333,3 +408,122 @@ def read_messages(path: Path, label: str, problems: list[Problem]) -> list[Messa
             Message(level=level, academies=tuple(academies), line=line, **fields, **window)
         )
     return messages
+
+
+def read_wizard(path: Path, label: str, problems: list[Problem]) -> dict[str, Step]:
+    """The registration steps of wizard.toml, with their fields."""
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return {}
+    steps: dict[str, Step] = {}
+    field_lines = iter(f.lines.tables("step.field"))
+    names: set[str] = set()
+    for record, line in zip(f.data.get("step", []), f.lines.tables("step"), strict=False):
+        code = f.code(record, line=line)
+        title = f.value(record, "title", str, line=line)
+        kind = f.value(record, "kind", str, line=line, default="form", choices=STEP_KINDS)
+        fields = []
+        for field in record.get("field", []):
+            item = _step_field(f, field, next(field_lines, line))
+            if item is None:
+                continue
+            if item.name in names:
+                f.problem(line, f"champ « {item.name} » déjà déclaré dans une autre étape")
+                continue
+            names.add(item.name)
+            fields.append(item)
+        if None in (code, title, kind):
+            continue
+        if code in steps:
+            f.problem(line, f"étape « {code} » en double")
+            continue
+        steps[code] = Step(
+            code=code,
+            title=title,
+            kind=kind,
+            fields=tuple(fields),
+            intro=str(record.get("intro", "")).strip(),
+            show_account=bool(record.get("show_account", False)),
+        )
+    return steps
+
+
+def _step_field(f: TomlFile, record: dict, line: int) -> StepField | None:
+    name = f.value(record, "name", str, line=line)
+    label = f.value(record, "label", str, line=line)
+    kind = f.value(record, "type", str, line=line, default="text", choices=FIELD_TYPES)
+    if name is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        f.problem(line, f"nom de champ « {name} » : minuscules, chiffres et _ seulement")
+        return None
+    choices = record.get("choices", [])
+    if not all(isinstance(c, list) and len(c) == 2 for c in choices):
+        f.problem(f.lines.key("choices", line), "« choices » : une liste de paires [code, libellé]")
+        return None
+    if None in (name, label, kind):
+        return None
+    texts = {
+        k: str(record.get(k, ""))
+        for k in (
+            "hint",
+            "choices_from",
+            "show_if",
+            "notice_if",
+            "notice",
+            "pattern",
+            "pattern_message",
+        )
+    }
+    if texts["pattern"]:
+        try:
+            re.compile(texts["pattern"])
+        except re.error as exc:
+            f.problem(f.lines.key("pattern", line), f"expression « pattern » invalide : {exc}")
+            return None
+    return StepField(
+        name=name,
+        label=label,
+        type=kind,
+        required=bool(record.get("required")),
+        choices=tuple((str(a), str(b)) for a, b in choices),
+        max_length=int(record.get("max_length", 0)),
+        **texts,
+    )
+
+
+def read_lists(path: Path, label: str, problems: list[Problem]) -> dict[str, tuple]:
+    """Named lists of choices: {name: ((code, label), …)}."""
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return {}
+    lists = {}
+    for name, record in f.data.get("lists", {}).items():
+        choices = record.get("choices", []) if isinstance(record, dict) else None
+        if not choices or not all(isinstance(c, list) and len(c) == 2 for c in choices):
+            f.problem(
+                f.lines.key("choices", f.lines.key(f"[lists.{name}]")),
+                f"liste « {name} » : « choices » doit être une liste de [code, libellé]",
+            )
+            continue
+        lists[name] = tuple((str(code), str(text)) for code, text in choices)
+    return lists
+
+
+def read_establishments(path: Path, label: str, problems: list[Problem]) -> list[Establishment]:
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";")
+    if not {"academie", "uai", "nom"} <= set(reader.fieldnames or []):
+        problems.append(Problem(label, 1, "en-tête attendu : academie;uai;nom;commune"))
+        return []
+    found = []
+    for row in reader:
+        values = {k: (v or "").strip() for k, v in row.items() if k}
+        if not (values.get("academie") and values.get("uai") and values.get("nom")):
+            problems.append(
+                Problem(label, reader.line_num, "academie, uai et nom sont obligatoires")
+            )
+            continue
+        found.append(
+            Establishment(
+                values["academie"], values["uai"], values["nom"], values.get("commune", "")
+            )
+        )
+    return found

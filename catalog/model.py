@@ -18,12 +18,36 @@ class Domain:
 class Session:
     code: str
     label: str  # "BTS 2027", "JUIN 2027 LOCAL"
+    end: datetime | None = None  # after it, the session's applications leave the lists
+
+
+TEST_KINDS = ("obligatoire", "facultative", "choix")
+
+
+@dataclass(frozen=True)
+class Test:
+    """An épreuve: E1, EF1… of an exam or of one of its specialities."""
+
+    code: str
+    name: str
+    kind: str = "obligatoire"  # obligatoire | facultative | choix
+    unit: str = ""
+    group: str = ""  # choix: the tests of one group are alternatives
+    mode: str = ""  # "Ponctuel écrit", "CCF"…
+    exemptable: bool = False  # a prior credit (acquis) may exempt it
+    options: tuple[str, ...] = ()  # e.g. the languages offered
+
+    @property
+    def key(self) -> str:
+        """The test's code as a form field suffix: "E5-A" → "e5_a"."""
+        return "".join(c if c.isalnum() else "_" for c in self.code.lower())
 
 
 @dataclass(frozen=True)
 class Speciality:
     code: str
     name: str
+    tests: tuple[Test, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,12 +60,21 @@ class Exam:
     sessions: tuple[Session, ...]
     specialities: tuple[Speciality, ...] = ()
     speciality_label: str = "Spécialité"  # "Secteur disciplinaire" for certifications
+    steps: tuple[str, ...] = ()  # codes of the wizard's steps, in order
+    tests: tuple[Test, ...] = ()  # exams without specialities
+    modification_mail: bool = True  # « Modification d'inscription : … » on every change
+    withdrawal: bool = True  # individual candidates may withdraw while the period is open
+    residence_rule: bool = False  # only in the académie of the candidate's residence
 
     def session(self, code: str) -> Session | None:
         return next((s for s in self.sessions if s.code == code), None)
 
     def speciality(self, code: str) -> Speciality | None:
         return next((s for s in self.specialities if s.code == code), None)
+
+    def tests_for(self, speciality: str) -> tuple[Test, ...]:
+        found = self.speciality(speciality)
+        return found.tests if found and found.tests else self.tests
 
 
 @dataclass(frozen=True)
@@ -66,6 +99,7 @@ class Academy:
     residence_rule: bool = False
     members: tuple[str, ...] = ()
     variables: tuple[tuple[str, str], ...] = ()  # extra guide variables, as sorted pairs
+    departements: tuple[str, ...] = ()  # for the residence rule
 
     def guide_variables(self) -> dict[str, str]:
         """Every variable a guide may use for this académie (only those with a value)."""
@@ -145,3 +179,46 @@ class Page:
     title: str
     body: str
     body_line: int
+
+
+FIELD_TYPES = ("text", "textarea", "select", "radio", "yesno", "checkbox", "number", "email", "tel")
+STEP_KINDS = ("form", "acquis", "epreuves", "recapitulatif")
+
+
+@dataclass(frozen=True)
+class StepField:
+    """One question of a wizard step, as declared in wizard.toml."""
+
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    choices_from: str = ""  # a list of lists.toml, or a source the worker computes
+    show_if: str = ""  # "field == value" or "account.born_abroad"
+    notice_if: str = ""
+    notice: str = ""
+    max_length: int = 0
+    pattern: str = ""
+    pattern_message: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """An onglet of the registration wizard."""
+
+    code: str
+    title: str
+    kind: str = "form"
+    intro: str = ""
+    show_account: bool = False
+    fields: tuple[StepField, ...] = ()
+
+
+@dataclass(frozen=True)
+class Establishment:
+    academy: str
+    uai: str
+    name: str
+    town: str = ""

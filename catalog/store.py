@@ -9,8 +9,17 @@ from datetime import datetime
 from pathlib import Path
 
 from . import guides as guide_text
-from .loader import read_academy, read_domains, read_exam, read_messages, read_periods
-from .model import Academy, Domain, Exam, Guide, Message, Page, Period
+from .loader import (
+    read_academy,
+    read_domains,
+    read_establishments,
+    read_exam,
+    read_lists,
+    read_messages,
+    read_periods,
+    read_wizard,
+)
+from .model import Academy, Domain, Establishment, Exam, Guide, Message, Page, Period, Step
 from .problems import ContentError, Problem, TomlLines
 
 
@@ -26,6 +35,9 @@ class Catalog:
     overrides: dict[tuple[str, str], Guide]  # (academy, slug) → override
     pages: dict[str, Page]
     periods_digest: str = ""  # digest of periods.csv: stands for all periods in build keys
+    steps: dict[str, Step] = field(default_factory=dict)  # the wizard's steps by code
+    lists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    establishments: tuple[Establishment, ...] = ()
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -36,6 +48,22 @@ class Catalog:
             index[period.academy].append(period)
             index[period.exam].append(period)
         self._by_key.update(index)
+
+    def establishments_of(self, academy: str) -> list[Establishment]:
+        return [e for e in self.establishments if e.academy == academy]
+
+    def exam_steps(self, exam: Exam) -> list[Step]:
+        return [self.steps[code] for code in exam.steps if code in self.steps]
+
+    def open_periods_for(
+        self, exam: str, session: str, academy: str, now: datetime, speciality: str = ""
+    ) -> list[Period]:
+        """Open periods for this choice (a speciality's own period, or one for all)."""
+        return [
+            p
+            for p in self.periods_for(exam=exam, session=session, academy=academy)
+            if p.is_open(now) and (not speciality or p.speciality in ("", speciality))
+        ]
 
     def domain(self, code: str) -> Domain | None:
         return next((d for d in self.domains if d.code == code), None)
@@ -99,11 +127,14 @@ def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
         a.code: a for p in each("academies", "*.toml") if (a := read_academy(p, label(p), problems))
     }
     periods = _required(root / "periods.csv", label, problems, read_periods, [])
-    messages = (
-        read_messages(root / "messages.toml", label(root / "messages.toml"), problems)
-        if (root / "messages.toml").exists()
-        else []
-    )
+
+    def optional(name: str, read, empty):
+        return read(root / name, label(root / name), problems) if (root / name).exists() else empty
+
+    messages = optional("messages.toml", read_messages, [])
+    steps = optional("wizard.toml", read_wizard, {})
+    lists = optional("lists.toml", read_lists, {})
+    establishments = optional("establishments.csv", read_establishments, [])
     shared = {
         g.slug: g
         for p in each("guides", "*.md")
@@ -135,6 +166,9 @@ def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
         overrides=overrides,
         pages=pages,
         periods_digest=_digest(root / "periods.csv"),
+        steps=steps,
+        lists=lists,
+        establishments=tuple(e for e in establishments if e.academy in academies),
     )
     problems += period_problems + cross_check(catalog, label, each("guides", "*/*.md"))
     return catalog, problems
@@ -198,6 +232,7 @@ def cross_check(c: Catalog, label, override_files: list[Path]) -> list[Problem]:
                 Problem(label(path), 1, f"aucun guide partagé « {slug}.md » à compléter")
             )
     problems += _check_guides(c)
+    problems += _check_wizard(c, label)
     for page in c.pages.values():
         problems += _check_text(page, [])
         for line, name in guide_text.variables_used(page.body, page.body_line):
@@ -299,4 +334,56 @@ def _check_text(guide: Guide | Page, academies: list[Academy]) -> list[Problem]:
                     f"encadré « {kind} » inconnu (attendu : {', '.join(guide_text.CALLOUTS)})",
                 )
             )
+    return problems
+
+
+COMPUTED_CHOICES = ("etablissements", "academies", "pays", "specialites", "annees")
+
+
+def _check_wizard(c: Catalog, label) -> list[Problem]:
+    """Steps named by exams exist; choice lists and conditions refer to something real."""
+    problems: list[Problem] = []
+    for exam in c.exams.values():
+        for code in exam.steps:
+            if code not in c.steps:
+                path, line = label(c.root / f"exams/{exam.code}.toml"), 1
+                text = (c.root / f"exams/{exam.code}.toml").read_text(encoding="utf-8")
+                line = TomlLines(text).key("steps")
+                problems.append(
+                    Problem(path, line, f"étape « {code} » inconnue (voir wizard.toml)")
+                )
+    wizard = label(c.root / "wizard.toml")
+    lines = TomlLines((c.root / "wizard.toml").read_text(encoding="utf-8") if c.steps else "")
+    for step in c.steps.values():
+        names = {f.name for f in step.fields}
+        for item in step.fields:
+            line = next(
+                (n for n, t in enumerate(lines.lines, 1) if t.strip() == f'name = "{item.name}"'), 1
+            )
+            source = item.choices_from
+            if source and source not in c.lists and source not in COMPUTED_CHOICES:
+                problems.append(
+                    Problem(
+                        wizard,
+                        line,
+                        f"champ « {item.name} » : liste « {source} » inconnue (voir lists.toml)",
+                    )
+                )
+            if item.type in ("select", "radio") and not (item.choices or source):
+                problems.append(
+                    Problem(wizard, line, f"champ « {item.name} » : choices ou choices_from requis")
+                )
+            condition = item.show_if
+            if condition and not condition.startswith("account."):
+                other = condition.split("==")[0].strip()
+                if "==" not in condition or other not in names:
+                    problems.append(
+                        Problem(
+                            wizard,
+                            line,
+                            f"champ « {item.name} » : show_if "
+                            f"« {condition} » doit être « champ == valeur » d'un "
+                            "champ de la même étape",
+                        )
+                    )
     return problems

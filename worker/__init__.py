@@ -19,7 +19,7 @@ from . import auth, cli, clock, config, db, errors, mail, public_site, security
 from .config import PROJECT
 from .content import LiveCatalog
 from .forms import ConfirmForm
-from .views import account, home, login, signup
+from .views import account, home, login, registration, signup
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -27,7 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     config.load(app, overrides)
     render.configure(app.jinja_env)
     app.jinja_env.undefined = StrictUndefined
-    app.jinja_env.filters.update(parse_stamp=clock.parse, linkify=linkify)
+    app.jinja_env.filters.update(parse_stamp=clock.parse, linkify=linkify, markdown=markdown)
     app.context_processor(layout_context)
     app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])
     db.init_app(app)
@@ -35,7 +35,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     cli.init_app(app)
-    for blueprint in (signup.blueprint, login.blueprint, account.blueprint, home.blueprint):
+    views = (signup, login, account, home, registration)
+    for blueprint in (view.blueprint for view in views):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
     return app
@@ -62,3 +63,10 @@ def linkify(text: str) -> Markup:
     """Plain text (escaped) with its web addresses made clickable: mails shown in pages."""
     escaped = str(escape(text))
     return Markup(URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+
+def markdown(text: str) -> Markup:
+    """Markdown written in content/ (step introductions), sanitised."""
+    from catalog.guides import render_markdown
+
+    return Markup(render_markdown(text).html)

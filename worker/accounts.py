@@ -56,6 +56,7 @@ class Account:
     created_at: str
     activated_at: str | None
     updated_at: str
+    kind: str = "individual"  # individual | pupil (registered by their school)
 
     @property
     def active(self) -> bool:

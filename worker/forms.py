@@ -54,10 +54,10 @@ class PortailForm(Form):
         return request.method == "POST" and self.validate()
 
     @classmethod
-    def blank(cls):
-        """An unbound form, e.g. the logout button shown on every page."""
+    def blank(cls, data: dict | None = None):
+        """An unbound form (e.g. the logout button on every page), maybe filled with data."""
         meta = {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
-        return cls(formdata=None, meta=meta)
+        return cls(formdata=None, meta=meta, data=data)
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) of every error, in the order of the form, for the summary."""
@@ -67,7 +67,9 @@ class PortailForm(Form):
                 if field.name == "csrf_token":
                     found.append((self._first_field_id(), CSRF_EXPIRED))
                 else:
-                    found.append((field.id, field.errors[0]))
+                    # A fieldset cannot take focus: a radio group's link goes to its first radio.
+                    target = f"{field.id}-0" if isinstance(field, RadioField) else field.id
+                    found.append((target, field.errors[0]))
         return found
 
     def _first_field_id(self) -> str:

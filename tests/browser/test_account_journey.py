@@ -283,13 +283,6 @@ def test_signup_errors_are_summarised_and_values_kept(page, axe, live_server):
     audited(page, axe)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="application bug: the summary link of a radio group points at its <fieldset "
-    "id='civility'>, which cannot take focus, so focus falls back to <body>; link to the "
-    "first radio (#civility-0) instead (templates/macros.html radios/error_summary, "
-    "PortailForm.error_list)",
-)
 def test_error_summary_links_move_focus_to_their_field(page, live_server):
     """Each link of the summary takes the keyboard to its field (GOV.UK / DSFR pattern)."""
     page.goto(live_server + "/espace-candidat/creer-un-compte")
@@ -452,14 +445,6 @@ def test_delete_the_account(page, axe, live_server, mailbox):
     expect_login_error(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="application bug: worker/views/account.py delete() clears the session but not "
-    "the account cached in flask.g by auth.current_account(), so the 'Votre compte est "
-    "supprimé' page still shows the signed-in bar (name, 'Modifier mon compte', 'Se "
-    "déconnecter'); call auth.sign_out() (or g.pop('account', None)) instead of "
-    "session.clear()",
-)
 def test_deleted_account_page_no_longer_shows_the_signed_in_bar(page, live_server, mailbox):
     account = create_account(page, live_server, mailbox)
     log_in(page, live_server, account.email, account.password)

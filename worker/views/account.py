@@ -192,7 +192,7 @@ def delete():
             accounts.delete(database, account.id)
         except accounts.HasApplications:
             return _cannot_delete(account)
-    session.clear()
+        auth.sign_out()
     return notice(
         "Votre compte est supprimé",
         "Votre compte candidat et vos messages ont été effacés. Vous pourrez créer un nouveau "

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from sitebuild import urls
-
 from .. import auth, db, mail
 
 blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
@@ -14,13 +12,15 @@ blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
 @blueprint.get("/")
 @auth.login_required
 def home():
+    from .registration import current_applications, draft_cards
+
     account = auth.current_account()
     return render_template(
         "worker/home.html",
         title="Mon espace candidat",
         account=account,
-        applications=[],
-        new_application_url=urls.SERVICES,
+        cards=current_applications(account.id),
+        drafts=draft_cards(account.id),
     )
 
 
