@@ -32,6 +32,7 @@ class Draft:
     reached: int
     created_at: str
     updated_at: str
+    saved_as: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Application:
 
 DRAFT_COLUMNS = (
     "id, account_id, academy, exam, session, application_id, answers, reached, "
-    "created_at, updated_at"
+    "created_at, updated_at, saved_as"
 )
 APPLICATION_COLUMNS = (
     "id, account_id, academy, exam, session, number, status, created_at, "
@@ -97,7 +98,7 @@ def start_draft(
     application_id = application.id if application else None
     existing = db.execute(
         f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE account_id = ? AND academy = ? AND exam = ?"
-        " AND session = ? AND application_id IS ?",
+        " AND session = ? AND application_id IS ? AND saved_as IS NULL",
         [account_id, academy, exam, session, application_id],
     ).fetchone()
     if existing:
@@ -128,15 +129,22 @@ def save_draft(db: Database, draft_id: int, answers: dict, reached: int) -> None
     )
 
 
-def consume_draft(db: Database, draft_id: int) -> bool:
-    """Delete the draft; False when another request already did (a double submit)."""
-    return db.execute("DELETE FROM drafts WHERE id = ?", [draft_id]).rowcount == 1
+def consume_draft(db: Database, draft_id: int, application_id: int) -> bool:
+    """Mark the draft saved; False when another request already did (a double submit).
+
+    The draft stays, pointing at its application, so a second tab lands on it.
+    """
+    cursor = db.execute(
+        "UPDATE drafts SET saved_as = ?, updated_at = ? WHERE id = ? AND saved_as IS NULL",
+        [application_id, clock.stamp(), draft_id],
+    )
+    return cursor.rowcount == 1
 
 
 def drafts_of(db: Database, account_id: int) -> list[Draft]:
     rows = db.execute(
         f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE account_id = ? AND application_id IS NULL"
-        " ORDER BY updated_at DESC",
+        " AND saved_as IS NULL ORDER BY updated_at DESC",
         [account_id],
     )
     return [_draft(row) for row in rows]

@@ -32,6 +32,7 @@ CREATE TABLE drafts (
     application_id INTEGER REFERENCES applications (id),
     answers TEXT NOT NULL DEFAULT '{}',  -- JSON
     reached INTEGER NOT NULL DEFAULT 0,  -- index of the furthest step the candidate may open
+    saved_as INTEGER REFERENCES applications (id),  -- set once saved: a second tab is sent there
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );

@@ -201,6 +201,9 @@ def _own_draft(draft_id: int) -> Draft:
 def step(draft_id: int, code: str):
     c = catalog()
     draft = _own_draft(draft_id)
+    if draft.saved_as:  # already saved (a second tab, the back button): show the result
+        done = applications.by_id(db.get(), draft.saved_as)
+        return redirect(url_for("registration.saved", number=done.number), code=303)
     steps = _steps(c, draft)
     index = next((i for i, s in enumerate(steps) if s.code == code), None)
     if index is None:
@@ -281,10 +284,9 @@ def _save(c, draft: Draft, answers: dict):
     database = db.get()
     account = auth.current_account()
     with db.transaction(database):
-        if not applications.consume_draft(database, draft.id):  # saved meanwhile (double submit)
-            done = applications.live(database, account.id, draft.exam, draft.session)
-            if done is None:
-                abort(404)
+        current = applications.draft(database, draft.id, account.id)
+        if current.saved_as:  # saved meanwhile from another tab: one application only
+            done = applications.by_id(database, current.saved_as)
             return redirect(url_for("registration.saved", number=done.number), code=303)
         if draft.application_id:
             saved = applications.modify(
@@ -321,6 +323,7 @@ def _save(c, draft: Draft, answers: dict):
                 session=ctx.session,
                 academy=ctx.academy,
             )
+        applications.consume_draft(database, draft.id, saved.id)
     return redirect(url_for("registration.saved", number=saved.number), code=303)
 
 

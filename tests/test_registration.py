@@ -1,0 +1,494 @@
+"""Rules of registration: order of steps, declared fields only, open periods, one
+application per submit, withdrawal, and a new exam added through content/ alone."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, make_app, stop_mail
+from tests.forms import TOKEN, FormClient, errors, text
+from worker import accounts, applications, db, passwords
+
+PASSWORD = "Examen!2027"
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # inside the shipped BTS 2027 periods
+
+
+@pytest.fixture
+def pinned(app):
+    """The worker's clock pinned to NOW (periods are real dates of content/)."""
+    app.config["NOW"] = lambda: NOW
+    return app
+
+
+def candidate(app, kind: str = "individual") -> str:
+    """An active account created directly in the database; returns its address."""
+    email = f"c.{uuid.uuid4().hex[:10]}@example.fr"
+    identity = {
+        "civility": "MME",
+        "last_name": "Martin",
+        "first_names": "Léa",
+        "birth_date": "2004-05-30",
+        "birth_country": "FR",
+        "birth_departement": "35",
+        "birth_commune": "35238",
+        "birth_commune_name": "Rennes",
+    }
+    with app.app_context():
+        database = db.get()
+        with db.transaction(database):
+            account = accounts.create(database, email, passwords.hash_password(PASSWORD), identity)
+            accounts.activate(database, account)
+            database.execute("UPDATE accounts SET kind = ? WHERE id = ?", [kind, account.id])
+    return email
+
+
+def signed_in(app, kind: str = "individual") -> FormClient:
+    client = FormClient(app.test_client())
+    email = candidate(app, kind)
+    assert (
+        client.submit(
+            "/espace-candidat/connexion", {"login": email, "password": PASSWORD}
+        ).status_code
+        == 303
+    )
+    return client
+
+
+def open_academy(app, exam: str, session: str, when: datetime = NOW) -> str:
+    catalog = app.extensions["catalog"]()
+    return next(
+        p.academy
+        for p in catalog.periods
+        if p.exam == exam and p.session == session and p.is_open(when)
+    )
+
+
+def start(client, app, exam: str, session: str, academy: str | None = None) -> str:
+    catalog = app.extensions["catalog"]()
+    domain = catalog.exams[exam].domain
+    academy = academy or open_academy(app, exam, session)
+    url = f"/espace-candidat/inscription/nouvelle/{domain}/{exam}/{session}/{academy}"
+    response = client.submit(url)
+    assert response.status_code == 303, text(response)
+    return response.headers["Location"]
+
+
+def first_choice(html: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        return next(v for v in re.findall(r'value="([^"]*)"', select.group(1)) if v)
+    return re.findall(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html)[0]
+
+
+CFG = {
+    "identification": {
+        "adresse_pays": "FR",
+        "adresse_ligne1": "3 rue de la Paix",
+        "adresse_code_postal": "35000",
+        "adresse_localite": "RENNES",
+        "telephone_portable": "0612345678",
+        "nationalite": "FR",
+        "categorie_socio_professionnelle": None,
+    },
+    "informations": {
+        "categorie_candidat": None,
+        "etablissement": None,
+        "amenagement_duree": "non",
+        "amenagement_handicap": "non",
+        "diffusion_presse": "oui",
+        "diffusion_collectivites": "non",
+    },
+    "recapitulatif": {},
+}
+
+
+def fill(client, url: str, answers: dict, action: str = "suivant"):
+    html = client.get(url).get_data(as_text=True)
+    data = {k: (v if v is not None else first_choice(html, k)) for k, v in answers.items()}
+    return client.submit(url, {**data, "action": action})
+
+
+def register_cfg(client, app, academy: str | None = None):
+    url = start(client, app, "cfg", "juin-2027", academy)
+    for code, answers in CFG.items():
+        last = code == "recapitulatif"
+        response = fill(client, url, answers, "enregistrer" if last else "suivant")
+        assert response.status_code == 303, errors(response)
+        url = response.headers["Location"]
+    return url
+
+
+# -- order of the steps ------------------------------------------------------------------
+
+
+def test_steps_cannot_be_skipped_by_url_or_by_post(client, pinned):
+    client = signed_in(pinned)
+    first = start(client, pinned, "cfg", "juin-2027")
+    assert first.endswith("/identification")
+    recap = first.replace("/identification", "/recapitulatif")
+    jumped = client.get(recap)
+    assert jumped.status_code == 303 and jumped.headers["Location"].endswith("/identification")
+    posted = client.http.post(
+        recap, data={"csrf_token": client.token(first), "action": "enregistrer"}
+    )
+    assert posted.status_code == 303 and posted.headers["Location"].endswith("/identification")
+    with pinned.app_context():
+        assert db.get().execute("SELECT count(*) FROM applications").fetchone()[0] == 0
+
+
+def test_next_validates_the_step_and_previous_never_blocks(client, pinned):
+    client = signed_in(pinned)
+    first = start(client, pinned, "cfg", "juin-2027")
+    response = fill(client, first, {**CFG["identification"], "adresse_code_postal": "35"})
+    assert response.status_code == 400
+    assert (
+        "Le code postal" in " ".join(errors(response))
+        or "code postal" in " ".join(errors(response)).lower()
+    )
+    assert fill(client, first, CFG["identification"]).status_code == 303
+    second = first.replace("/identification", "/informations")
+    back = fill(
+        client,
+        second,
+        {"categorie_candidat": None, "etablissement": "pas-dans-la-liste"},
+        "precedent",
+    )
+    assert back.status_code == 303 and back.headers["Location"] == first
+    with pinned.app_context():
+        draft = db.get().execute("SELECT answers FROM drafts").fetchone()[0]
+    assert "pas-dans-la-liste" in draft  # what was posted is kept, unvalidated, in the draft
+
+
+def test_fields_a_step_does_not_declare_are_ignored(client, pinned):
+    client = signed_in(pinned)
+    first = start(client, pinned, "cfg", "juin-2027")
+    html = client.get(first).get_data(as_text=True)
+    data = {
+        k: (v if v is not None else first_choice(html, k)) for k, v in CFG["identification"].items()
+    }
+    forged = {
+        "status": "withdrawn",
+        "number": "999",
+        "account_id": "1",
+        "academy": "paris",
+        "etablissement": "0000000A",
+        "specialite": "sio",
+        "conditions_acceptees": "y",
+    }
+    assert client.submit(first, {**data, **forged}).status_code == 303
+    with pinned.app_context():
+        answers = db.get().execute("SELECT answers FROM drafts").fetchone()[0]
+    for name in forged:
+        assert f'"{name}"' not in answers
+
+
+# -- periods -------------------------------------------------------------------------------
+
+
+def test_no_start_outside_an_open_period(client, pinned):
+    client = signed_in(pinned)
+    catalog = pinned.extensions["catalog"]()
+    closed = next(
+        p for p in catalog.periods if p.exam == "bts" and p.session == "2027" and not p.is_open(NOW)
+    )
+    url = f"/espace-candidat/inscription/nouvelle/examen/bts/2027/{closed.academy}"
+    page = client.get(url)
+    assert "Démarrer mon inscription" not in text(page)
+    assert "Le service d'inscription est fermé" in text(page)
+    refused = client.http.post(url, data={"csrf_token": client.token("/espace-candidat/")})
+    assert refused.status_code == 409
+    with pinned.app_context():
+        assert db.get().execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
+def test_the_period_is_checked_again_when_saving(client, pinned):
+    academy = open_academy(pinned, "cfg", "juin-2027")
+    period = next(
+        p
+        for p in pinned.extensions["catalog"]().periods
+        if (p.exam, p.session, p.academy) == ("cfg", "juin-2027", academy)
+    )
+    pinned.config["NOW"] = lambda: period.closes - timedelta(minutes=10)  # a late candidate
+    client = signed_in(pinned)
+    url = start(client, pinned, "cfg", "juin-2027", academy)
+    for code in ("identification", "informations"):
+        url = fill(client, url, CFG[code]).headers["Location"]
+    token = TOKEN.search(client.get(url).get_data(as_text=True)).group(1)
+    pinned.config["NOW"] = lambda: period.closes + timedelta(minutes=1)  # the period closes
+    late = client.http.post(url, data={"csrf_token": token, "action": "enregistrer"})
+    assert late.status_code == 409
+    assert "Le service d'inscription est fermé" in text(late)
+    with pinned.app_context():
+        assert db.get().execute("SELECT count(*) FROM applications").fetchone()[0] == 0
+
+
+# -- saving --------------------------------------------------------------------------------
+
+
+def test_saving_numbers_applications_per_candidate_and_mails(client, pinned, mailbox):
+    client = signed_in(pinned)
+    before = mailbox.count()
+    saved = register_cfg(client, pinned)
+    assert saved.endswith("/inscriptions/001/enregistree")
+    page = text(client.get(saved))
+    assert "Numéro d'inscription 001" in page and "Version 1" in page
+    assert "avant la fermeture du service fixée le" in page
+    with pinned.app_context():
+        row = db.get().execute("SELECT number, version, status FROM applications").fetchone()
+        email = db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
+    assert tuple(row) == ("001", 1, "registered")
+    mailbox.last_to(email, "Inscription enregistrée : CFG", after=before)
+    second = start(client, pinned, "bts", "2027")  # another exam: the next number
+    assert "/brouillon/" in second
+    assert "Vous n'avez aucune candidature active." not in text(client.get("/espace-candidat/"))
+
+
+def test_a_double_submit_yields_one_application(live_app):
+    """Two "Enregistrer" sent at the same moment (two tabs) through the real server."""
+    previous = live_app.config.get("NOW")
+    live_app.config["NOW"] = lambda: NOW
+    try:
+        client = signed_in(live_app)
+        last = register_cfg_until_last(client, live_app)
+        cookie = client.http.get_cookie("portail_session")
+        token = TOKEN.search(client.get(last).get_data(as_text=True)).group(1)
+        base = urlsplit(live_app.config["BASE_URL"])
+        barrier = threading.Barrier(2)
+        statuses = []
+
+        def post() -> None:
+            connection = http.client.HTTPConnection(base.hostname, base.port, timeout=20)
+            body = f"csrf_token={token}&action=enregistrer"
+            barrier.wait()
+            connection.request(
+                "POST",
+                last,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"portail_session={cookie.value}",
+                },
+            )
+            statuses.append(connection.getresponse().status)
+
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert statuses == [303, 303]
+        with live_app.app_context():
+            email = db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
+            account = accounts.by_email(db.get(), email)
+            count = (
+                db.get()
+                .execute("SELECT count(*) FROM applications WHERE account_id = ?", [account.id])
+                .fetchone()[0]
+            )
+        assert count == 1
+    finally:
+        live_app.config["NOW"] = previous
+
+
+def register_cfg_until_last(client, app) -> str:
+    url = start(client, app, "cfg", "juin-2027")
+    for code in ("identification", "informations"):
+        url = fill(client, url, CFG[code]).headers["Location"]
+    return url
+
+
+# -- modification and withdrawal -----------------------------------------------------------
+
+
+def test_modification_adds_a_version_and_mails_when_the_exam_says_so(client, pinned, mailbox):
+    client = signed_in(pinned)
+    register_cfg(client, pinned)
+    application_page = "/espace-candidat/inscriptions/001"
+    draft = client.submit(f"{application_page}/modifier")
+    assert draft.status_code == 303
+    url = draft.headers["Location"]
+    before = mailbox.count()
+    for code, answers in CFG.items():
+        changed = (
+            {**answers, "adresse_localite": "SAINT-MALO"} if code == "identification" else answers
+        )
+        response = fill(
+            client, url, changed, "enregistrer" if code == "recapitulatif" else "suivant"
+        )
+        assert response.status_code == 303, errors(response)
+        url = response.headers["Location"]
+    page = text(client.get(application_page))
+    assert "Version 2" in page and "SAINT-MALO" in page
+    with pinned.app_context():
+        email = db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
+        versions = db.get().execute("SELECT count(*) FROM application_versions").fetchone()[0]
+    assert versions == 2
+    mailbox.last_to(email, "Modification d'inscription : CFG", after=before)
+
+
+@pytest.mark.parametrize(
+    "exam, session, kind, allowed",
+    [
+        ("cfg", "juin-2027", "individual", True),
+        ("cfg", "juin-2027", "pupil", False),  # pupils are withdrawn by their school
+        ("bia", "2027", "individual", False),  # G01: no self-withdrawal
+    ],
+)
+def test_withdrawal_rules(app, exam, session, kind, allowed, mailbox):
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if (p.exam, p.session) == (exam, session))
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client = signed_in(app, kind)
+    email = client_email(app)
+    with app.app_context():
+        database = db.get()
+        account = accounts.by_email(database, email)
+        with db.transaction(database):
+            draft = applications.start_draft(database, account.id, period.academy, exam, session)
+            applications.create(database, draft, "")
+    page = client.get("/espace-candidat/inscriptions/001/desinscription")
+    if not allowed:
+        assert page.status_code == 409 and "Désinscription impossible" in text(page)
+        assert "Se désinscrire" not in text(client.get("/espace-candidat/inscriptions/001"))
+        return
+    assert "Cette action est définitive" in text(page)
+    before = mailbox.count()
+    done = client.submit("/espace-candidat/inscriptions/001/desinscription")
+    assert done.status_code == 303
+    listing = text(client.get(done.headers["Location"]))
+    assert (
+        "désinscrit par le candidat" in listing
+        and "Vous n'avez aucune candidature active." in listing
+    )
+    mailbox.last_to(email, "Désinscription", after=before)
+    with app.app_context():
+        status = db.get().execute("SELECT status FROM applications").fetchone()[0]
+    assert status == "withdrawn"
+    app.config["NOW"] = lambda: period.closes + timedelta(days=1)
+
+
+def client_email(app) -> str:
+    with app.app_context():
+        return db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
+
+
+def test_closed_period_makes_everything_read_only(client, pinned):
+    client = signed_in(pinned)
+    register_cfg(client, pinned)
+    catalog = pinned.extensions["catalog"]()
+    with pinned.app_context():
+        academy = db.get().execute("SELECT academy FROM applications").fetchone()[0]
+    period = next(
+        p
+        for p in catalog.periods
+        if (p.exam, p.session, p.academy) == ("cfg", "juin-2027", academy)
+    )
+    pinned.config["NOW"] = lambda: period.closes + timedelta(days=1)
+    login = {"login": client_email(pinned), "password": PASSWORD}
+    assert client.submit("/espace-candidat/connexion", login).status_code == 303  # days later
+    page = text(client.get("/espace-candidat/inscriptions/001"))
+    assert "Le service d'inscription est fermé" in page
+    assert "Modifier Se désinscrire" not in page and "Se désinscrire" not in page
+    assert client.submit("/espace-candidat/inscriptions/001/modifier").status_code == 409
+    assert client.get("/espace-candidat/inscriptions/001/desinscription").status_code == 409
+
+
+def test_an_application_locks_the_identity(client, pinned):
+    client = signed_in(pinned)
+    register_cfg(client, pinned)
+    assert client.get("/espace-candidat/compte/identite").status_code == 303
+    assert "seuls votre adresse électronique et votre mot de passe" in text(
+        client.get("/espace-candidat/compte")
+    )
+
+
+def test_another_candidates_application_is_a_404(client, pinned):
+    owner = signed_in(pinned)
+    register_cfg(owner, pinned)
+    stranger = signed_in(pinned)
+    for url in (
+        "/espace-candidat/inscriptions/001",
+        "/espace-candidat/inscriptions/001/enregistree",
+        "/espace-candidat/inscriptions/001/desinscription",
+    ):
+        assert stranger.get(url).status_code == 404
+    draft_id = 1
+    assert stranger.get(f"/espace-candidat/brouillon/{draft_id}/identification").status_code == 404
+
+
+# -- content/ alone adds an exam -----------------------------------------------------------
+
+NEW_EXAM = """
+code = "dcg"
+name = "DIPLOME DE COMPTABILITE ET DE GESTION"
+short_name = "DCG"
+domain = "examen"
+model = "g01"
+steps = ["identification", "qualification-generique", "epreuves", "recapitulatif"]
+modification_mail = false
+withdrawal = true
+
+[[sessions]]
+code = "2027"
+label = "DCG 2027"
+end = "31/12/2027"
+
+[[specialities]]
+code = "dcg"
+name = "DCG"
+
+[[specialities.tests]]
+code = "UE1"
+name = "Fondamentaux du droit"
+mode = "Ponctuel écrit"
+
+[[specialities.tests]]
+code = "UE13"
+name = "Langue vivante étrangère"
+kind = "facultative"
+options = ["ANGLAIS", "ALLEMAND"]
+"""
+
+
+def test_a_new_exam_needs_only_content(tmp_path, site_dir, mailbox):
+    content = Path(shutil.copytree(ROOT / "content", tmp_path / "content"))
+    (content / "exams" / "dcg.toml").write_text(NEW_EXAM, encoding="utf-8")
+    with (content / "periods.csv").open("a", encoding="utf-8") as periods:
+        periods.write("rennes;dcg;2027;;01/11/2026 09:00;15/12/2026 17:00;08/01/2027;;\n")
+    app = make_app(tmp_path / "data", site_dir, mailbox, CONTENT_DIR=str(content))
+    app.config["NOW"] = lambda: NOW
+    try:
+        client = signed_in(app)
+        choices = text(client.get("/espace-candidat/inscription/nouvelle/examen"))
+        assert "DIPLOME DE COMPTABILITE ET DE GESTION" in choices
+        url = start(client, app, "dcg", "2027", "rennes")
+        steps = {
+            "identification": CFG["identification"],
+            "qualification-generique": {"specialite_generique": "dcg"},
+            "epreuves": {"epreuve_ue13": "inscrit", "option_ue13": "ANGLAIS"},
+            "recapitulatif": {},
+        }
+        for code, answers in steps.items():
+            response = fill(
+                client, url, answers, "enregistrer" if code == "recapitulatif" else "suivant"
+            )
+            assert response.status_code == 303, errors(response)
+            url = response.headers["Location"]
+        page = text(client.get("/espace-candidat/inscriptions/001"))
+        assert "DIPLOME DE COMPTABILITE ET DE GESTION" in page
+        assert (
+            "UE13 Langue vivante étrangère (ANGLAIS) Facultative Ponctuel écrit Inscrit" in page
+            or "Langue vivante étrangère (ANGLAIS)" in page
+        )
+        assert "UE1 — Fondamentaux du droit" in page or "Fondamentaux du droit" in page
+    finally:
+        stop_mail(app)
