@@ -510,3 +510,13 @@ def test_mail_links_use_the_configured_address_not_the_host_header(client, mailb
     assert response.status_code == 303
     link = link_in(mailbox.last_to(data["email"], "Activer mon compte", after=before))
     assert link.startswith("http://localhost/")
+
+
+def test_email_and_candidate_number_share_one_failure_budget(client, mailbox, app):
+    data, number = active_account(client, mailbox)
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for attempt in range(limit):
+        login = data["email"] if attempt % 2 else number
+        assert log_in(client, login, "Mauvais!2027").status_code == 400
+    assert log_in(client, number).status_code == 429
+    assert log_in(client, data["email"]).status_code == 429

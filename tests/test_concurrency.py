@@ -217,7 +217,7 @@ def create_active_account(browser: Browser, signup_port: int, activate_port: int
         "birth_country": "FR", "birth_departement": "35", "birth_commune": "Rennes",
         "email": email, "email_confirm": email, "password": password, "password_confirm": password,
     }  # fmt: skip
-    status, headers, html = browser.submit(signup_port, "/espace-candidat/creer-un-compte", form)
+    status, _, html = browser.submit(signup_port, "/espace-candidat/creer-un-compte", form)
     assert status == 303, page_text(html)
     _, _, outbox = browser.request(activate_port, "GET", "/espace-candidat/outbox")
     links = re.findall(r"http://127\.0\.0\.1(/espace-candidat/activer/[\w.-]+)", outbox)

@@ -354,7 +354,7 @@ def test_withdrawal_rules(app, exam, session, kind, allowed, mailbox):
         account = accounts.by_email(database, email)
         with db.transaction(database):
             draft = applications.start_draft(database, account.id, period.academy, exam, session)
-            applications.create(database, draft, "")
+            applications.create(database, draft, {}, "")
     page = client.get("/espace-candidat/inscriptions/001/desinscription")
     if not allowed:
         assert page.status_code == 409 and "Désinscription impossible" in text(page)

@@ -142,6 +142,8 @@ def next_candidate_number(db: Database, created: datetime) -> str:
 
 
 def activate(db: Database, account: Account) -> Account:
+    if account.active:  # never spend a number twice
+        return account
     number = next_candidate_number(db, clock.parse(account.created_at))
     now = clock.stamp()
     db.execute(

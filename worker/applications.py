@@ -153,7 +153,7 @@ def drafts_of(db: Database, account_id: int) -> list[Draft]:
 # -- applications --------------------------------------------------------------------------
 
 
-def create(db: Database, draft: Draft, speciality: str) -> Application:
+def create(db: Database, draft: Draft, answers: dict, speciality: str) -> Application:
     """Application number 001, 002… per candidate, version 1, in the caller's transaction."""
     if live(db, draft.account_id, draft.exam, draft.session):
         raise AlreadyRegistered(draft.exam)
@@ -161,7 +161,7 @@ def create(db: Database, draft: Draft, speciality: str) -> Application:
         "SELECT count(*) FROM applications WHERE account_id = ?", [draft.account_id]
     ).fetchone()
     now = clock.stamp()
-    answers = json.dumps(draft.answers)
+    answers = json.dumps(answers)
     cursor = db.execute(
         "INSERT INTO applications (account_id, academy, exam, session, number, status,"
         " created_at, speciality, answers, version, updated_at)"

@@ -54,8 +54,8 @@ def login_required(view):
 
 def safe_next(target: str | None) -> str | None:
     """A redirect target after login: a local path only, never another site."""
-    if not target:
-        return None
+    if not target or not target.isprintable() or any(c.isspace() for c in target):
+        return None  # urlsplit would silently drop line breaks: refuse them first
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # per client address (schools share addresses)
     "LOGIN_WINDOW_MINUTES": 15,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-For (nginx: 1)
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
 }
 
 

@@ -63,6 +63,6 @@ def read(purpose: Purpose, token: str) -> tuple[int, str]:
         raise TokenError("expired", _account_of(purpose, exc.payload)) from None
     except (BadSignature, ValueError, TypeError):
         raise TokenError("invalid") from None
-    if not isinstance(account_id, int) or not isinstance(state, str):
+    if not isinstance(account_id, int) or not 0 < account_id < 2**63 or not isinstance(state, str):
         raise TokenError("invalid")
     return account_id, state

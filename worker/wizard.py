@@ -151,7 +151,7 @@ def _pattern(field: StepField):
         if not wt_field.data:
             return
         if field.name == ADDRESS_POSTCODE and not refdata.is_france(
-            form.data.get(ADDRESS_COUNTRY, "FR")
+            form.data.get(ADDRESS_COUNTRY) or "FR"
         ):
             return  # postcodes abroad follow other rules
         if not compiled.fullmatch(wt_field.data):
@@ -424,7 +424,7 @@ def _residence_rule(form: StepForm) -> bool:
     postcode = form._fields.get(ADDRESS_POSTCODE)
     if not (ctx.exam.residence_rule and postcode and postcode.data and ctx.academy.departements):
         return True
-    if not refdata.is_france(form.data.get(ADDRESS_COUNTRY, "FR")) or postcode.errors:
+    if not refdata.is_france(form.data.get(ADDRESS_COUNTRY) or "FR") or postcode.errors:
         return True
     if departement_of(postcode.data) in ctx.academy.departements:
         return True

@@ -21,8 +21,10 @@ def login():
     if not form.submitted():
         return form_page("worker/login.html", form, "Me connecter")
     database = db.get()
-    id_key, client_key = throttle.keys(form.login.data, auth.client_address())
-    wait = throttle.wait_seconds(database, id_key, client_key)
+    account = accounts.by_login(database, form.login.data)
+    failure_keys = throttle.keys(form.login.data, auth.client_address(),
+                                 account.id if account else None)  # fmt: skip
+    wait = throttle.wait_seconds(database, failure_keys)
     if wait:
         minutes = math.ceil(wait / 60)
         form.login.errors.append(
@@ -31,11 +33,10 @@ def login():
         )
         html, _ = form_page("worker/login.html", form, "Me connecter")
         return html, 429, {"Retry-After": str(wait)}
-    account = accounts.by_login(database, form.login.data)
     # Verified even without an account, so that the answer takes the same time.
     if not passwords.verify(account.password_hash if account else None, form.password.data):
         with db.transaction(database):
-            throttle.record_failure(database, id_key, client_key)
+            throttle.record_failure(database, *failure_keys)
         form.login.errors.append(WRONG)
         return form_page("worker/login.html", form, "Me connecter")
     if not account.active:
@@ -45,7 +46,7 @@ def login():
         )
         return form_page("worker/login.html", form, "Me connecter")
     with db.transaction(database):
-        throttle.forget(database, id_key)
+        throttle.forget(database, failure_keys)
         auth.sign_in(account)
     return redirect(target or url_for("home.home"), code=303)
 

@@ -309,7 +309,7 @@ def _save(c, draft: Draft, answers: dict):
                 )
         else:
             try:
-                saved = applications.create(database, draft, ctx.speciality)
+                saved = applications.create(database, draft, answers, ctx.speciality)
             except applications.AlreadyRegistered:
                 return _already(database, account, draft)
             mail.queue(
