@@ -19,6 +19,7 @@ from typing import Any
 from .dates import DateFormatError, parse_paris
 from .model import (
     FIELD_TYPES,
+    PIECE_MODES,
     STEP_KINDS,
     TEST_KINDS,
     Academy,
@@ -28,6 +29,7 @@ from .model import (
     ExamOffice,
     Message,
     Period,
+    Piece,
     Session,
     Speciality,
     Step,
@@ -40,6 +42,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
 ACADEMY_KINDS = ("academie", "vice-rectorat", "siec", "service")
 EXAM_MODELS = ("bts", "cap", "cfg", "g01", "g02")
+DOCUMENT_KINDS = ("confirmation", "recapitulatif")
 MESSAGE_LEVELS = ("info", "warning")
 PERIOD_COLUMNS = (
     "academie",
@@ -170,6 +173,8 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         )
     }
     tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
+    pieces = _records(f, d, "pieces", partial(_piece, f))
+    document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
     if code is None or None in fields.values() or not sessions or None in settings.values():
         return None
     return Exam(
@@ -179,8 +184,34 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         speciality_label=label_ or "Spécialité",
         steps=tuple(steps),
         tests=tests,
+        pieces=tuple(pieces),
+        document=document or "confirmation",
         **settings,
         **fields,
+    )
+
+
+def _piece(f: TomlFile, record: dict, line: int) -> Piece:
+    mode = f.value(record, "mode", str, line=line, default="en_ligne", choices=PIECE_MODES)
+    deadline = f.value(record, "deadline", str, line=line, default="") or ""
+    if deadline:
+        try:
+            parse_paris(deadline)
+        except DateFormatError as exc:
+            f.problem(f.lines.key("deadline", line), f"deadline : {exc}")
+            deadline = ""
+    show_if = f.value(record, "show_if", str, line=line, default="") or ""
+    if show_if and "==" not in show_if and "!=" not in show_if:
+        f.problem(
+            f.lines.key("show_if", line), "show_if : « champ == valeur » ou « champ != valeur »"
+        )
+    return Piece(
+        code=f.code(record, line=line),
+        label=f.value(record, "label", str, line=line),
+        mode=mode or "en_ligne",
+        show_if=show_if,
+        deadline=deadline,
+        hint=f.value(record, "hint", str, line=line, default="") or "",
     )
 
 

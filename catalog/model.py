@@ -43,6 +43,21 @@ class Test:
         return "".join(c if c.isalnum() else "_" for c in self.code.lower())
 
 
+PIECE_MODES = ("en_ligne", "voie_postale", "autre")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A supporting document (pièce justificative) an exam asks for."""
+
+    code: str
+    label: str
+    mode: str = "en_ligne"  # en_ligne | voie_postale | autre
+    show_if: str = ""  # on the application's answers: "field == value" or "field != value"
+    deadline: str = ""  # "" (the period's upload end, or confirmation due date by post) or a date
+    hint: str = ""
+
+
 @dataclass(frozen=True)
 class Speciality:
     code: str
@@ -65,6 +80,8 @@ class Exam:
     modification_mail: bool = True  # « Modification d'inscription : … » on every change
     withdrawal: bool = True  # individual candidates may withdraw while the period is open
     residence_rule: bool = False  # only in the académie of the candidate's residence
+    pieces: tuple[Piece, ...] = ()  # supporting documents asked for
+    document: str = "confirmation"  # confirmation (to sign and return) | recapitulatif (G02)
 
     def session(self, code: str) -> Session | None:
         return next((s for s in self.sessions if s.code == code), None)

@@ -19,7 +19,7 @@ from . import auth, cli, clock, config, db, errors, mail, public_site, security
 from .config import PROJECT
 from .content import LiveCatalog
 from .forms import ConfirmForm
-from .views import account, home, login, registration, signup
+from .views import account, documents, home, login, registration, signup
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -35,7 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     cli.init_app(app)
-    views = (signup, login, account, home, registration)
+    views = (signup, login, account, home, registration, documents)
     for blueprint in (view.blueprint for view in views):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path

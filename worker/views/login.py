@@ -22,8 +22,9 @@ def login():
         return form_page("worker/login.html", form, "Me connecter")
     database = db.get()
     account = accounts.by_login(database, form.login.data)
-    failure_keys = throttle.keys(form.login.data, auth.client_address(),
-                                 account.id if account else None)  # fmt: skip
+    failure_keys = throttle.keys(
+        form.login.data, auth.client_address(), account.id if account else None
+    )
     wait = throttle.wait_seconds(database, failure_keys)
     if wait:
         minutes = math.ceil(wait / 60)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from catalog import dates
 
-from .. import applications, auth, clock, db, mail, wizard
+from .. import applications, auth, clock, db, mail, published, supporting, wizard
 from ..applications import Application, Draft
 from ..forms import ConfirmForm
 from . import form_page, notice
@@ -324,6 +324,7 @@ def _save(c, draft: Draft, answers: dict):
                 academy=ctx.academy,
             )
         applications.consume_draft(database, draft.id, saved.id)
+        published.publish_registration(database, current_app.config["DATA_DIR"], c, account, saved)
     return redirect(url_for("registration.saved", number=saved.number), code=303)
 
 
@@ -368,7 +369,16 @@ def describe(application: Application) -> dict:
         None,
     )
     account = auth.current_account()
+    database = db.get()
+    pieces = supporting.states(database, c, application)
+    notices = []
+    if supporting.needs_action(pieces):
+        notices.append("Votre candidature possède au moins une demande de pièce justificative.")
+    if published.unviewed(database, application.id):
+        notices.append("Votre candidature possède au moins un document à visualiser.")
     return {
+        "notices": notices,
+        "documents": published.latest(database, application.id),
         "application": application,
         "exam": exam,
         "academy": academy,
