@@ -8,12 +8,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import accounts, db, mail
+from . import accounts, db, mail, published, storage, supporting
 from .refdata.cli import refresh_command
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
 mail_cli = AppGroup("mail", help="Courriels sortants.")
 refdata_cli = AppGroup("refdata", help="Données de référence (pays, départements, communes).")
+files_cli = AppGroup("files", help="Fichiers déposés et documents publiés (sous PORTAIL_DATA_DIR).")
 refdata_cli.add_command(refresh_command)
 
 
@@ -43,6 +44,30 @@ def deliver() -> None:
     click.echo(f"{mail.deliver_due(current_app._get_current_object())} courriel(s) envoyé(s).")
 
 
+@files_cli.command("sweep")
+@click.option(
+    "--minutes",
+    default=60,
+    show_default=True,
+    help="Âge minimal d'un fichier orphelin avant suppression (dépôts en cours épargnés).",
+)
+def sweep(minutes: int) -> None:
+    """Supprime les fichiers qu'aucune ligne de la base ne référence (écritures interrompues)."""
+    click.echo(f"{sweep_orphans(current_app, minutes * 60)} fichier(s) orphelin(s) supprimé(s).")
+
+
+def sweep_orphans(app: Flask, older_than: float) -> int:
+    """Files written but never committed (a process killed mid-upload), older than a delay."""
+    database = db.connect(db.database_path(app))
+    try:
+        data_dir = app.config["DATA_DIR"]
+        return storage.sweep(
+            data_dir, "uploads", supporting.known_files(database), older_than
+        ) + storage.sweep(data_dir, published.AREA, published.known_files(database), older_than)
+    finally:
+        database.conn.close()
+
+
 def init_app(app: Flask) -> None:
-    for group in (accounts_cli, mail_cli, refdata_cli):
+    for group in (accounts_cli, mail_cli, refdata_cli, files_cli):
         app.cli.add_command(group)
