@@ -51,6 +51,7 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/build_bench.py
+	$(PY) bench/upload_bench.py
 
 clean:
 	rm -rf site data .venv node_modules bench/out

@@ -14,49 +14,58 @@ from sqlite_utils import Database
 
 from . import clock
 
+CANDIDATES = ("sessions", "account_id")
+STAFF = ("staff_sessions", "staff_id")  # the back office: same rules, its own table
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(db: Database, account_id: int) -> str:
+def open_session(db: Database, owner_id: int, kind: tuple[str, str] = CANDIDATES) -> str:
+    table, owner = kind
     token = secrets.token_urlsafe(32)
     now = clock.stamp()
     db.execute(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at)"
-        " VALUES (?, ?, ?, ?)",
-        [_hash(token), account_id, now, now],
+        f"INSERT INTO {table} (token_hash, {owner}, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        [_hash(token), owner_id, now, now],
     )
     return token
 
 
-def account_of(db: Database, token: str, idle: timedelta) -> int | None:
-    """The account of a live session, refreshing its last use; None when ended or idle."""
+def account_of(
+    db: Database, token: str, idle: timedelta, kind: tuple[str, str] = CANDIDATES
+) -> int | None:
+    """The owner of a live session, refreshing its last use; None when ended or idle."""
+    table, owner = kind
     row = db.execute(
-        "SELECT account_id, last_seen_at FROM sessions WHERE token_hash = ?", [_hash(token)]
+        f"SELECT {owner}, last_seen_at FROM {table} WHERE token_hash = ?", [_hash(token)]
     ).fetchone()
     if row is None:
         return None
     account_id, last_seen = row
     now = clock.now()
     if now - clock.parse(last_seen) > idle:
-        db.execute("DELETE FROM sessions WHERE token_hash = ?", [_hash(token)])
+        db.execute(f"DELETE FROM {table} WHERE token_hash = ?", [_hash(token)])
         return None
     if now - clock.parse(last_seen) > timedelta(minutes=1):  # spare a write per request
         db.execute(
-            "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+            f"UPDATE {table} SET last_seen_at = ? WHERE token_hash = ?",
             [clock.stamp(now), _hash(token)],
         )
     return account_id
 
 
-def close(db: Database, token: str) -> None:
-    db.execute("DELETE FROM sessions WHERE token_hash = ?", [_hash(token)])
+def close(db: Database, token: str, kind: tuple[str, str] = CANDIDATES) -> None:
+    db.execute(f"DELETE FROM {kind[0]} WHERE token_hash = ?", [_hash(token)])
 
 
-def close_others(db: Database, account_id: int, keep: str | None = None) -> None:
-    """End every session of the account but ``keep`` (after a password change)."""
+def close_others(
+    db: Database, owner_id: int, keep: str | None = None, kind: tuple[str, str] = CANDIDATES
+) -> None:
+    """End every session of the owner but ``keep`` (after a password change)."""
+    table, owner = kind
     db.execute(
-        "DELETE FROM sessions WHERE account_id = ? AND token_hash != ?",
-        [account_id, _hash(keep) if keep else ""],
+        f"DELETE FROM {table} WHERE {owner} = ? AND token_hash != ?",
+        [owner_id, _hash(keep) if keep else ""],
     )

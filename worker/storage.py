@@ -37,13 +37,17 @@ def write_stream(target: Path, chunks: Iterable[bytes]) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.part")
     size = 0
-    with open(temporary, "wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
-            size += len(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, target)
+    try:
+        with open(temporary, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written file
+        raise
     directory = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -74,7 +78,11 @@ def sweep(data_dir: str | Path, area: str, known: set[str], older_than: float = 
     if not base.exists():
         return 0
     for path in base.glob("*/*"):  # half-written ".…part" files included
-        if path.name not in known and path.stat().st_mtime < limit:
+        try:
+            old = path.stat().st_mtime < limit
+        except FileNotFoundError:  # renamed meanwhile by an upload in progress
+            continue
+        if path.name not in known and old:
             path.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -42,7 +42,12 @@ MAX_RATIO = 100  # uncompressed / compressed, per entry: above, a "zip bomb"
 
 
 class Refused(ValueError):
-    """The file cannot be accepted; the message says why, in French."""
+    """The file cannot be accepted; the message says why, in French, and ``status`` is the
+    HTTP answer (415 for a type that is not accepted, 413 for a size, 400 otherwise)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def check(stream: BinaryIO, name: str | None, max_bytes: int) -> Checked:
     clean = clean_name(name)
     extension = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
     if extension not in ALLOWED:
-        raise Refused(f"Le fichier « {clean} » n'est pas d'un format accepté ({ACCEPTED}).")
+        raise Refused(f"Le fichier « {clean} » n'est pas d'un format accepté ({ACCEPTED}).", 415)
     stream.seek(0, 2)
     size = stream.tell()
     stream.seek(0)
@@ -86,14 +91,16 @@ def check(stream: BinaryIO, name: str | None, max_bytes: int) -> Checked:
     if size > max_bytes:
         raise Refused(
             f"Le fichier « {clean} » dépasse la taille autorisée "
-            f"({_megabytes(max_bytes)} au plus par fichier)."
+            f"({_megabytes(max_bytes)} au plus par fichier).",
+            413,
         )
     expected, label = ALLOWED[extension]
     detected = _detect(stream)
     if detected != expected:
         raise Refused(
             f"Le contenu du fichier « {clean} » ne correspond pas à un fichier {label} : "
-            "il est peut-être endommagé ou mal nommé."
+            "il est peut-être endommagé ou mal nommé.",
+            415,
         )
     if detected in ("zip", "docx"):
         _inspect_archive(stream, clean)

@@ -149,11 +149,7 @@ def upload(number: str, code: str):
     try:
         checked = uploads.check(sent.stream, sent.filename, limit)
     except uploads.Refused as refusal:
-        return _page(
-            found,
-            422 if "format" in str(refusal) or "contenu" in str(refusal) else 400,
-            [("fichier-" + code, str(refusal))],
-        )
+        return _page(found, refusal.status, [("fichier-" + code, str(refusal))])
     name = storage.new_name()
     path = storage.path_of(current_app.config["DATA_DIR"], UPLOADS, name)
     storage.copy_stream(sent.stream, path)  # durable before the row commits
