@@ -19,7 +19,20 @@ from . import auth, cli, clock, config, db, errors, mail, public_site, security
 from .config import PROJECT
 from .content import LiveCatalog
 from .forms import ConfirmForm
-from .views import account, documents, home, login, registration, signup
+from .views import (
+    account,
+    documents,
+    home,
+    login,
+    office,
+    office_actions,
+    office_admin,
+    office_content,
+    office_pupils,
+    registration,
+    results,
+    signup,
+)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -36,7 +49,20 @@ def create_app(overrides: dict | None = None) -> Flask:
     mail.init_app(app)
     cli.init_app(app)
     cli.sweep_orphans(app, older_than=3600)  # what a killed process left half-written
-    views = (signup, login, account, home, registration, documents)
+    views = (
+        signup,
+        login,
+        account,
+        home,
+        registration,
+        documents,
+        results,
+        office,
+        office_actions,
+        office_pupils,
+        office_content,
+        office_admin,
+    )
     for blueprint in (view.blueprint for view in views):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
@@ -47,7 +73,7 @@ def layout_context() -> dict:
     """What the shared layout expects on every worker page."""
     return {
         "current_account": auth.current_account(),
-        "flashes": get_flashed_messages(),
+        "flashes": get_flashed_messages(with_categories=True),
         "description": "",
         "breadcrumb": (),
         "nav_current": "/espace-candidat/",

@@ -8,13 +8,66 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import accounts, db, mail, published, storage, supporting
+from . import accounts, db, mail, passwords, published, staff, storage, supporting
 from .refdata.cli import refresh_command
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
 mail_cli = AppGroup("mail", help="Courriels sortants.")
 refdata_cli = AppGroup("refdata", help="Données de référence (pays, départements, communes).")
 files_cli = AppGroup("files", help="Fichiers déposés et documents publiés (sous PORTAIL_DATA_DIR).")
+staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
+
+
+@staff_cli.command("create")
+@click.option("--email", required=True, help="Adresse électronique professionnelle (identifiant).")
+@click.option("--name", required=True, help="Nom affiché, par exemple « Claire Martin (DEC) ».")
+@click.option(
+    "--academy",
+    "academies",
+    multiple=True,
+    required=True,
+    help="Code d'académie (répétable) ; « siec » vaut aussi pour ses académies membres.",
+)
+@click.option("--admin", is_flag=True, help="Peut créer d'autres comptes gestionnaires.")
+@click.password_option(help="Mot de passe (demandé deux fois si absent).")
+def create_staff(
+    email: str, name: str, academies: tuple[str, ...], admin: bool, password: str
+) -> None:
+    """Crée un compte gestionnaire limité à une ou plusieurs académies."""
+    catalog = current_app.extensions["catalog"]()
+    scope = staff.expand_scope(catalog, list(academies))
+    unknown = [a for a in academies if a not in catalog.academies]
+    if unknown:
+        raise click.BadParameter(
+            f"académie inconnue : {', '.join(unknown)}", param_hint="--academy"
+        )
+    lacking = passwords.staff_problems(password)
+    if lacking:
+        raise click.BadParameter(
+            "le mot de passe doit contenir " + ", ".join(lacking), param_hint="--password"
+        )
+    database = db.get()
+    with db.transaction(database):
+        try:
+            member = staff.create(
+                database,
+                email,
+                name,
+                passwords.hash_password(password),
+                scope,
+                "admin" if admin else "staff",
+            )
+        except staff.StaffExists:
+            raise click.ClickException(f"un compte gestionnaire existe déjà pour {email}") from None
+        staff.audit(
+            database,
+            None,
+            "staff.create",
+            after={"staff": member.email, "academies": scope, "role": member.role},
+        )
+    click.echo(f"Compte gestionnaire créé : {member.email} ({', '.join(member.academies)}).")
+
+
 refdata_cli.add_command(refresh_command)
 
 
@@ -69,5 +122,5 @@ def sweep_orphans(app: Flask, older_than: float) -> int:
 
 
 def init_app(app: Flask) -> None:
-    for group in (accounts_cli, mail_cli, refdata_cli, files_cli):
+    for group in (accounts_cli, mail_cli, refdata_cli, files_cli, staff_cli):
         app.cli.add_command(group)
