@@ -1,4 +1,5 @@
-"""Back-office actions on one application: publishing documents and results, messages, corrections, withdrawal and rejection."""
+"""Back-office actions on one application: documents, results, messages, corrections,
+withdrawal and rejection."""
 
 from __future__ import annotations
 
