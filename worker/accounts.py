@@ -57,6 +57,8 @@ class Account:
     activated_at: str | None
     updated_at: str
     kind: str = "individual"  # individual | pupil (registered by their school)
+    login: str | None = None  # pupils: nom.prenomN, printed on their login slip
+    must_change_password: int = 0  # 1: the first-login flow comes before anything else
 
     @property
     def active(self) -> bool:
@@ -104,10 +106,12 @@ def by_email(db: Database, email: str) -> Account | None:
 
 
 def by_login(db: Database, login: str) -> Account | None:
-    """The account of an email address or an 11-digit candidate number."""
+    """The account of an email address, an 11-digit candidate number or a pupil's login."""
     login = login.strip()
     if login.isdigit():
         return _one(db, "candidate_number = ?", login)
+    if "@" not in login:
+        return _one(db, "login = ?", login.casefold())
     return by_email(db, login)
 
 

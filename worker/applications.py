@@ -13,7 +13,13 @@ from sqlite_utils import Database
 from . import clock
 
 REGISTERED, WITHDRAWN = "registered", "withdrawn"
-STATUS_LABELS = {REGISTERED: "Inscrit", WITHDRAWN: "Désinscrit par le candidat"}
+OFFICE_WITHDRAWN, REJECTED = "withdrawn_by_office", "rejected"  # closed by the exam office
+STATUS_LABELS = {
+    REGISTERED: "Inscrit",
+    WITHDRAWN: "Désinscrit par le candidat",
+    OFFICE_WITHDRAWN: "Désinscrit par le gestionnaire",
+    REJECTED: "Écartée par le gestionnaire",
+}
 
 
 class AlreadyRegistered(Exception):

@@ -45,8 +45,11 @@ def sign_out() -> None:
 def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if current_account() is None:
+        account = current_account()
+        if account is None:
             return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+        if account.must_change_password:  # a pupil's one-time password: first login first
+            return redirect(url_for("login.first_login"))
         return view(*args, **kwargs)
 
     return wrapped

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import accounts, db, mail, passwords, published, staff, storage, supporting
+from . import accounts, db, mail, passwords, published, pupils, staff, storage, supporting
 from .refdata.cli import refresh_command
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
@@ -114,9 +114,12 @@ def sweep_orphans(app: Flask, older_than: float) -> int:
     database = db.connect(db.database_path(app))
     try:
         data_dir = app.config["DATA_DIR"]
-        return storage.sweep(
-            data_dir, "uploads", supporting.known_files(database), older_than
-        ) + storage.sweep(data_dir, published.AREA, published.known_files(database), older_than)
+        areas = (
+            ("uploads", supporting.known_files(database)),
+            (published.AREA, published.known_files(database)),
+            (pupils.AREA, pupils.known_files(database)),
+        )
+        return sum(storage.sweep(data_dir, area, known, older_than) for area, known in areas)
     finally:
         database.conn.close()
 

@@ -34,10 +34,13 @@ def queue(db: Database, template: str, recipient: str, account_id: int | None, *
     text = render_template(f"mail/{template}.txt", base_url=base_url(), **context)
     subject, _, body = text.strip("\n").partition("\n")
     now = clock.stamp()
+    # No address yet (a pupil before the first login): kept for « Consulter mes messages »,
+    # never handed to SMTP.
+    sent, error = (None, "") if recipient else (now, "aucune adresse électronique")
     db.execute(
-        "INSERT INTO mails (account_id, recipient, subject, body, created_at, next_attempt_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [account_id, recipient, subject.strip(), body.strip("\n") + "\n", now, now],
+        "INSERT INTO mails (account_id, recipient, subject, body, created_at, next_attempt_at,"
+        " sent_at, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [account_id, recipient, subject.strip(), body.strip("\n") + "\n", now, now, sent, error],
     )
     g.mail_queued = True
 

@@ -198,10 +198,19 @@ def counter(pieces: list[PieceState]) -> tuple[int, int]:
 def needs_action(pieces: list[PieceState]) -> bool:
     """Something awaits the candidate: an online piece to provide or to provide again."""
     return any(
-        p.status in REOPENING
-        or (p.piece.mode == "en_ligne" and not p.locked and p.status != "conforme")
+        not p.locked
+        and (p.status in REOPENING or (p.piece.mode == "en_ligne" and p.status != "conforme"))
         for p in pieces
     )
+
+
+def shown_status(state: PieceState, online: bool) -> str:
+    """The status as the candidate reads it."""
+    if state.locked and (not state.status or state.status in REOPENING):
+        return "Validée, en attente de contrôle"
+    if state.status:
+        return state.status_label
+    return "À fournir" if online else "En attente de contrôle"
 
 
 # -- writes (inside db.transaction) --------------------------------------------------------
@@ -243,10 +252,12 @@ def remove_file(db: Database, state: PieceState, file_id: int) -> None:
     db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
 
 
-def lock(db: Database, application: Application, group: Group) -> None:
+def lock(db: Database, application: Application, group: Group, now: datetime) -> None:
     """« J'ai fourni toutes mes pièces »: refused, listing what is missing, while a piece
     has no file."""
     open_pieces = [p for p in group.pieces if not p.locked and p.status != "conforme"]
+    if open_pieces and not any(can_upload(p, group, now) for p in open_pieces):
+        raise NotAllowed("La période de dépôt de ces pièces est terminée.")
     missing = [p.piece.label for p in open_pieces if not p.files]
     if missing:
         raise NotAllowed("Il manque encore : " + " ; ".join(missing) + ".")

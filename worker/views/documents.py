@@ -82,6 +82,8 @@ def _page(found, status: int = 200, errors=()):
         can_upload=supporting.can_upload,
         form=ConfirmForm.blank(),
         errors=errors,
+        field_errors=dict(errors),
+        shown_status=supporting.shown_status,
         max_size=uploads._megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
         accepted=uploads.ACCEPTED,
         page_title=("Erreur : " if errors else "") + "Mes justificatifs",
@@ -197,7 +199,7 @@ def lock(number: str):
         abort(404)
     try:
         with db.transaction(database):
-            supporting.lock(database, found, group)
+            supporting.lock(database, found, group, clock.now())
     except supporting.NotAllowed as refusal:
         return _page(found, 409, [(f"groupe-{group.pieces[0].piece.code}", str(refusal))])
     flash("Vos pièces sont validées : le service des examens va les contrôler.")

@@ -5,9 +5,19 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, flash, redirect, request, session, url_for
+from wtforms import PasswordField, StringField
 
-from .. import accounts, auth, db, mail, passwords, sessions, throttle, tokens
-from ..forms import LoginForm, NewPasswordForm, ResetRequestForm
+from .. import accounts, auth, db, mail, passwords, pupils, sessions, throttle, tokens
+from ..forms import (
+    LoginForm,
+    NewPasswordForm,
+    PortailForm,
+    ResetRequestForm,
+    SignupForm,
+    email_address,
+    max_length,
+    required,
+)
 from . import form_page, notice
 
 blueprint = Blueprint("login", __name__, url_prefix="/espace-candidat")
@@ -49,6 +59,8 @@ def login():
     with db.transaction(database):
         throttle.forget(database, failure_keys)
         auth.sign_in(account)
+    if account.must_change_password:  # a pupil's login slip: the first-login flow first
+        return redirect(url_for("login.first_login"), code=303)
     return redirect(target or url_for("home.home"), code=303)
 
 
@@ -72,7 +84,7 @@ def forgotten():
     database = db.get()
     with db.transaction(database):
         account = accounts.by_login(database, form.login.data)
-        if account is not None and account.active:
+        if account is not None and account.active and account.email:  # pupils may have none
             token = tokens.make(tokens.Purpose.RESET, account.id, account.reset_state())
             link = mail.base_url() + url_for("login.new_password", token=token)
             mail.queue(
@@ -149,4 +161,107 @@ def _dead_link(status: int):
         "demandé. Faites une nouvelle demande.",
         status=status,
         links=[(url_for("login.forgotten"), "Mot de passe oublié")],
+    )
+
+
+# -- first login of an enrolled pupil (login slip with a one-time password) ---------------
+
+
+class FirstLoginForm(PortailForm):
+    email = StringField(
+        "Adresse électronique",
+        validators=[
+            required("Saisissez votre adresse électronique."),
+            max_length(254),
+            email_address,
+        ],
+    )
+    email_confirm = StringField(
+        "Confirmation de l'adresse électronique",
+        validators=[required("Saisissez à nouveau votre adresse électronique.")],
+    )
+    current_password = PasswordField(
+        "Mot de passe du papillon de connexion",
+        validators=[required("Saisissez le mot de passe indiqué sur votre papillon de connexion.")],
+    )
+
+    validate_email_confirm = SignupForm.validate_email_confirm
+
+
+def _first_login_account():
+    """The signed-in account that still has to finish its first login, or a redirect."""
+    account = auth.current_account()
+    if account is None:
+        return None, redirect(url_for("login.login"), code=303)
+    if not account.must_change_password:
+        return None, redirect(url_for("home.home"), code=303)
+    return account, None
+
+
+@blueprint.route("/premiere-connexion", methods=["GET", "POST"])
+def first_login():
+    """Step 1: the pupil's own address, and the slip's password typed again."""
+    account, elsewhere = _first_login_account()
+    if elsewhere:
+        return elsewhere
+    known = {"email": account.email, "email_confirm": account.email} if account.email else None
+    form = FirstLoginForm.from_request(data=known)
+    if form.submitted():
+        if not passwords.verify(account.password_hash, form.current_password.data):
+            form.current_password.errors.append(
+                "Mot de passe incorrect : saisissez celui de votre papillon de connexion."
+            )
+        else:
+            database = db.get()
+            try:
+                with db.transaction(database):
+                    pupils.set_first_email(database, account.id, form.email.data)
+            except accounts.EmailTaken:
+                form.email.errors.append(
+                    "Cette adresse électronique est déjà utilisée par un autre compte : "
+                    "saisissez une autre adresse."
+                )
+            else:
+                session["first_login"] = account.id
+                return redirect(url_for("login.first_login_password"), code=303)
+    return form_page(
+        "worker/first_login.html",
+        form,
+        "Première connexion : mon adresse électronique",
+        account=account,
+    )
+
+
+@blueprint.route("/premiere-connexion/mot-de-passe", methods=["GET", "POST"])
+def first_login_password():
+    """Step 2: a password of one's own; the slip's one stops working."""
+    account, elsewhere = _first_login_account()
+    if elsewhere:
+        return elsewhere
+    if not account.email or session.get("first_login") != account.id:
+        return redirect(url_for("login.first_login"), code=303)
+    form = NewPasswordForm.from_request()
+    if form.submitted():
+        if passwords.verify(account.password_hash, form.password.data):
+            form.password.errors.append(
+                "Choisissez un mot de passe différent de celui du papillon de connexion."
+            )
+        else:
+            password_hash = passwords.hash_password(form.password.data)
+            database = db.get()
+            with db.transaction(database):
+                pupils.finish_first_login(database, account.id, password_hash)
+                sessions.close_others(database, account.id, keep=session.get("sid"))
+            session.pop("first_login", None)
+            flash(
+                "Votre compte est prêt. Connectez-vous désormais avec ce mot de passe et votre "
+                f"adresse électronique ({account.email}), votre numéro de candidat "
+                f"({account.candidate_number}) ou votre identifiant ({account.login})."
+            )
+            return redirect(url_for("home.home"), code=303)
+    return form_page(
+        "worker/first_login_password.html",
+        form,
+        "Première connexion : mon mot de passe",
+        password_rule=passwords.RULE,
     )

@@ -51,10 +51,10 @@ def catalog():
 
 MENU = (
     ("office.applications", "Candidatures", False),
-    ("office.publish", "Publication", False),
-    ("office.pupils", "Élèves", False),
-    ("office.content", "Périodes et messages", False),
-    ("office.staff_list", "Comptes gestionnaires", True),
+    ("office_actions.publish", "Publication", False),
+    ("office_pupils.pupils", "Élèves", False),
+    ("office_content.content", "Périodes et messages", False),
+    ("office_admin.staff_list", "Comptes gestionnaires", True),
 )
 
 

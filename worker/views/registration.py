@@ -289,6 +289,15 @@ def _save(c, draft: Draft, answers: dict):
             done = applications.by_id(database, current.saved_as)
             return redirect(url_for("registration.saved", number=done.number), code=303)
         if draft.application_id:
+            target = applications.by_id(database, draft.application_id)
+            if target.status != applications.REGISTERED:  # closed by the office meanwhile
+                return notice(
+                    "Cette candidature n'est plus active",
+                    f"La candidature n° {target.number} est « {target.status_label} » : "
+                    "elle ne peut plus être modifiée.",
+                    status=409,
+                    links=[(url_for("registration.applications_list"), "Mes inscriptions")],
+                )
             saved = applications.modify(
                 database,
                 applications.by_id(database, draft.application_id),
