@@ -244,18 +244,27 @@ class IdentityForm(PortailForm):
         }
 
 
-class SignupForm(IdentityForm):
-    email = StringField(
-        "Adresse électronique",
-        validators=[
-            required("Saisissez votre adresse électronique."),
-            max_length(254),
-            email_address,
-        ],
+def email_fields(label: str, confirm_label: str, what: str) -> tuple[StringField, StringField]:
+    """An address and its confirmation (compared case-insensitively by EmailConfirmed)."""
+    address = StringField(
+        label, validators=[required(f"Saisissez {what}."), max_length(254), email_address]
     )
-    email_confirm = StringField(
+    confirmation = StringField(confirm_label, validators=[required(f"Saisissez à nouveau {what}.")])
+    return address, confirmation
+
+
+class EmailConfirmed(PortailForm):
+    def validate_email_confirm(self, field):
+        """Compared case-insensitively, like the addresses themselves."""
+        if field.data and field.data.casefold() != (self.email.data or "").casefold():
+            raise ValidationError("Les deux adresses électroniques saisies sont différentes.")
+
+
+class SignupForm(IdentityForm, EmailConfirmed):
+    email, email_confirm = email_fields(
+        "Adresse électronique",
         "Confirmation de l'adresse électronique",
-        validators=[required("Saisissez à nouveau votre adresse électronique.")],
+        "votre adresse électronique",
     )
     password = PasswordField(
         "Mot de passe", validators=[required("Choisissez un mot de passe."), strong_password]
@@ -267,11 +276,6 @@ class SignupForm(IdentityForm):
             same_as("password", "Les deux mots de passe saisis sont différents."),
         ],
     )
-
-    def validate_email_confirm(self, field):
-        """Compared case-insensitively, like the addresses themselves."""
-        if field.data and field.data.casefold() != (self.email.data or "").casefold():
-            raise ValidationError("Les deux adresses électroniques saisies sont différentes.")
 
 
 class LoginForm(PortailForm):
@@ -315,24 +319,29 @@ class ChangePasswordForm(NewPasswordForm):
     )
 
 
-class ChangeEmailForm(PortailForm):
-    email = StringField(
+class ChangeEmailForm(EmailConfirmed):
+    email, email_confirm = email_fields(
         "Nouvelle adresse électronique",
-        validators=[
-            required("Saisissez la nouvelle adresse électronique."),
-            max_length(254),
-            email_address,
-        ],
-    )
-    email_confirm = StringField(
         "Confirmation de la nouvelle adresse",
-        validators=[required("Saisissez à nouveau la nouvelle adresse électronique.")],
+        "la nouvelle adresse électronique",
     )
     current_password = PasswordField(
         "Mot de passe actuel", validators=[required("Saisissez votre mot de passe actuel.")]
     )
 
-    validate_email_confirm = SignupForm.validate_email_confirm
+
+class FirstLoginForm(EmailConfirmed):
+    """An enrolled pupil's first login: an address of their own, and the slip's password."""
+
+    email, email_confirm = email_fields(
+        "Adresse électronique",
+        "Confirmation de l'adresse électronique",
+        "votre adresse électronique",
+    )
+    current_password = PasswordField(
+        "Mot de passe du papillon de connexion",
+        validators=[required("Saisissez le mot de passe indiqué sur votre papillon de connexion.")],
+    )
 
 
 class ConfirmForm(PortailForm):

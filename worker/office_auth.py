@@ -70,3 +70,11 @@ def admin_required(view):
 def scope() -> tuple[str, ...]:
     member = current_staff()
     return member.academies if member else ()
+
+
+def in_scope(lookup, record_id: int):
+    """The record `lookup(db, scope, id)` finds within the member's académies, or a 404."""
+    found = lookup(db.get(), scope(), record_id)
+    if found is None:
+        abort(404)
+    return found

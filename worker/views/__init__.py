@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, abort, current_app, render_template
 
+from .. import storage
 from ..forms import PortailForm
 
 
@@ -23,3 +24,14 @@ def notice(title: str, *paragraphs: str, status: int = 200, links=(), button=Non
         "worker/notice.html", title=title, paragraphs=paragraphs, links=links, button=button
     )
     return html, status
+
+
+def send_stored(area: str, stored_name: str, download_name: str, content_type: str) -> Response:
+    """A file kept under DATA_DIR/<area>, streamed as an attachment (404 if it is gone)."""
+    path = storage.path_of(current_app.config["DATA_DIR"], area, stored_name)
+    if not path.exists():
+        abort(404)
+    response = current_app.response_class(storage.chunks_of(path), mimetype=content_type)
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    return response

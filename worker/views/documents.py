@@ -5,11 +5,8 @@ Files are served only to the owner of the application, always as attachments.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,17 +19,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import auth, clock, db, published, storage, supporting, uploads
 from ..forms import ConfirmForm
+from . import send_stored
 from .registration import _own_application, catalog, describe
 
 blueprint = Blueprint("documents", __name__, url_prefix="/espace-candidat/inscriptions")
 UPLOADS = "uploads"
-
-
-def _send(path: Path, download_name: str, content_type: str) -> Response:
-    response = current_app.response_class(storage.chunks_of(path), mimetype=content_type)
-    response.headers["Content-Length"] = str(path.stat().st_size)
-    response.headers.set("Content-Disposition", "attachment", filename=download_name)
-    return response
 
 
 # -- Mes documents -------------------------------------------------------------------------
@@ -54,13 +45,10 @@ def document(number: str, document_id: int):
     doc = published.one(database, found.id, document_id)
     if doc is None:
         abort(404)
-    path = storage.path_of(current_app.config["DATA_DIR"], published.AREA, doc.stored_name)
-    if not path.exists():
-        abort(404)
     with db.transaction(database):
         published.mark_viewed(database, doc)
     name = f"{doc.title} - {found.number} - version {doc.version}.pdf"
-    return _send(path, name, "application/pdf")
+    return send_stored(published.AREA, doc.stored_name, name, "application/pdf")
 
 
 # -- Mes justificatifs ---------------------------------------------------------------------
@@ -213,7 +201,4 @@ def uploaded(number: str, file_id: int):
     stored = supporting.file_of_application(db.get(), found.id, file_id)
     if stored is None or stored.removed_at:
         abort(404)
-    path = storage.path_of(current_app.config["DATA_DIR"], UPLOADS, stored.stored_name)
-    if not path.exists():
-        abort(404)
-    return _send(path, stored.original_name, stored.content_type)
+    return send_stored(UPLOADS, stored.stored_name, stored.original_name, stored.content_type)

@@ -5,19 +5,9 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, flash, redirect, request, session, url_for
-from wtforms import PasswordField, StringField
 
 from .. import accounts, auth, db, mail, passwords, pupils, sessions, throttle, tokens
-from ..forms import (
-    LoginForm,
-    NewPasswordForm,
-    PortailForm,
-    ResetRequestForm,
-    SignupForm,
-    email_address,
-    max_length,
-    required,
-)
+from ..forms import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
 from . import form_page, notice
 
 blueprint = Blueprint("login", __name__, url_prefix="/espace-candidat")
@@ -165,27 +155,6 @@ def _dead_link(status: int):
 
 
 # -- first login of an enrolled pupil (login slip with a one-time password) ---------------
-
-
-class FirstLoginForm(PortailForm):
-    email = StringField(
-        "Adresse électronique",
-        validators=[
-            required("Saisissez votre adresse électronique."),
-            max_length(254),
-            email_address,
-        ],
-    )
-    email_confirm = StringField(
-        "Confirmation de l'adresse électronique",
-        validators=[required("Saisissez à nouveau votre adresse électronique.")],
-    )
-    current_password = PasswordField(
-        "Mot de passe du papillon de connexion",
-        validators=[required("Saisissez le mot de passe indiqué sur votre papillon de connexion.")],
-    )
-
-    validate_email_confirm = SignupForm.validate_email_confirm
 
 
 def _first_login_account():

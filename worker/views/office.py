@@ -32,14 +32,13 @@ from .. import (
     passwords,
     published,
     staff,
-    storage,
     supporting,
     throttle,
     wizard,
 )
 from ..applications import STATUS_LABELS
 from ..forms import ConfirmForm, LoginForm
-from . import form_page
+from . import form_page, send_stored
 
 blueprint = Blueprint("office", __name__, url_prefix="/gestion")
 PER_PAGE = 50
@@ -227,10 +226,7 @@ def safe_cell(value) -> str:
 
 
 def _application(application_id: int):
-    found = staff.application_in_scope(db.get(), office_auth.scope(), application_id)
-    if found is None:
-        abort(404)
-    return found
+    return office_auth.in_scope(staff.application_in_scope, application_id)
 
 
 @blueprint.get("/candidatures/<int:application_id>")
@@ -286,12 +282,7 @@ def piece_file(application_id: int, file_id: int):
     stored = supporting.file_of_application(db.get(), found.id, file_id)
     if stored is None:
         abort(404)
-    path = storage.path_of(current_app.config["DATA_DIR"], "uploads", stored.stored_name)
-    if not path.exists():
-        abort(404)
-    response = current_app.response_class(storage.chunks_of(path), mimetype=stored.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=stored.original_name)
-    return response
+    return send_stored("uploads", stored.stored_name, stored.original_name, stored.content_type)
 
 
 @blueprint.get("/candidatures/<int:application_id>/documents/<int:document_id>")
@@ -301,12 +292,8 @@ def document(application_id: int, document_id: int):
     doc = published.one(db.get(), found.id, document_id)
     if doc is None:
         abort(404)
-    path = storage.path_of(current_app.config["DATA_DIR"], published.AREA, doc.stored_name)
-    response = current_app.response_class(storage.chunks_of(path), mimetype="application/pdf")
-    response.headers.set(
-        "Content-Disposition", "attachment", filename=f"{doc.title} - version {doc.version}.pdf"
-    )
-    return response
+    name = f"{doc.title} - version {doc.version}.pdf"
+    return send_stored(published.AREA, doc.stored_name, name, "application/pdf")
 
 
 @blueprint.post("/candidatures/<int:application_id>/pieces/<code>")

@@ -32,7 +32,6 @@ from .office import _application, catalog, office_context
 blueprint = Blueprint("office_actions", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
 
-PUBLISH_SECONDS = 20.0  # of work per request; the progress page then offers to go on
 SUBJECT_MAX, TEXT_MAX = 150, 5000
 
 
@@ -501,16 +500,13 @@ def _run(publication):
         catalog(),
         office_auth.current_staff(),
         publication,
-        current_app.config.get("PUBLISH_SECONDS", PUBLISH_SECONDS),
+        current_app.config["PUBLISH_SECONDS"],
     )
     return redirect(url_for("office_actions.publication", publication_id=done.id), code=303)
 
 
 def _publication(publication_id: int):
-    found = publishing.publication_in_scope(db.get(), office_auth.scope(), publication_id)
-    if found is None:
-        abort(404)
-    return found
+    return office_auth.in_scope(publishing.publication_in_scope, publication_id)
 
 
 @blueprint.get("/publication/<int:publication_id>")

@@ -22,6 +22,7 @@ from wtforms import SelectField
 
 from .. import clock, db, mail, office_auth, passwords, pupils, slips, staff, storage
 from ..forms import ConfirmForm, PortailForm, required
+from . import send_stored
 from .office import office_context
 
 blueprint = Blueprint("office_pupils", __name__, url_prefix="/gestion")
@@ -277,10 +278,7 @@ def _slip(c, batch: pupils.Import, one: pupils.Created) -> slips.Slip:
 
 
 def _import(import_id: int) -> pupils.Import:
-    found = pupils.import_in_scope(db.get(), office_auth.scope(), import_id)
-    if found is None:
-        abort(404)
-    return found
+    return office_auth.in_scope(pupils.import_in_scope, import_id)
 
 
 @blueprint.get("/eleves/imports/<int:import_id>")
@@ -363,9 +361,8 @@ def _slip_file(slip_id: int) -> pupils.SlipFile:
 def slips_file(slip_id: int):
     """The PDF of login slips, for staff of its académie only."""
     found = _slip_file(slip_id)
-    path = storage.path_of(current_app.config["DATA_DIR"], pupils.AREA, found.stored_name)
-    if not path.exists():
-        abort(404)
+    if not storage.path_of(current_app.config["DATA_DIR"], pupils.AREA, found.stored_name).exists():
+        abort(404)  # checked before the download is audited
     database = db.get()
     batch = pupils.import_by_id(database, found.import_id)
     with db.transaction(database):
@@ -376,12 +373,8 @@ def slips_file(slip_id: int):
             academy=found.academy,
             after={"import": found.import_id, "slips": found.id},
         )
-    response = current_app.response_class(storage.chunks_of(path), mimetype="application/pdf")
-    response.headers.set(
-        "Content-Disposition",
-        "attachment",
-        filename=f"papillons-{batch.establishment}-{found.import_id}-{found.id}.pdf",
-    )
+    name = f"papillons-{batch.establishment}-{found.import_id}-{found.id}.pdf"
+    response = send_stored(pupils.AREA, found.stored_name, name, "application/pdf")
     response.headers.update(NO_STORE)
     return response
 
