@@ -485,6 +485,28 @@ class _Document(FPDF):
         self.rect(x, y, w, bottom - y)
         return bottom
 
+    def heading(
+        self,
+        *,
+        title: str,
+        subtitle: list[str],
+        numbers: list[tuple[str, str]],
+        name: str,
+        address: tuple[str, ...] = (),
+    ) -> float:
+        """Académie and exam office on the left; title box and addressee on the right.
+        Returns where the body starts."""
+        left_w, right_x = 84.0, MARGIN + 92.0
+        right_w = self.w - MARGIN - right_x
+        left_bottom = self.office_block(x=MARGIN, y=TOP, w=left_w)
+        box_bottom = self.title_box(
+            x=right_x, y=TOP, w=right_w, title=title, subtitle=subtitle, numbers=numbers
+        )
+        right_bottom = self.addressee(
+            x=right_x + 3, y=box_bottom + 5, w=right_w - 3, name=name, address=address
+        )
+        return max(left_bottom, right_bottom)
+
     def addressee(
         self, *, x: float, y: float, w: float, name: str, address: Sequence[str]
     ) -> float:
@@ -510,6 +532,32 @@ class _Document(FPDF):
 # --------------------------------------------------------------------------- registration
 
 
+def start(
+    *,
+    office: Office,
+    title: str,
+    exam_name: str,
+    civility: str,
+    last_name: str,
+    first_names: str,
+    candidate_number: str,
+    application_number: str,
+    edited_at: datetime,
+) -> tuple[_Document, str]:
+    """A new document of an application: running header, footer, first page; and the
+    candidate's name as printed."""
+    name = full_name(civility, last_name, first_names)
+    numbers = (
+        f"N° candidat {one_line(candidate_number)} — Inscription n° {one_line(application_number)}"
+    )
+    document = _Document(
+        office=office, title=title, running=name, footer_left=numbers, edited_at=edited_at
+    )
+    document.set_subject(one_line(exam_name))
+    document.add_page()
+    return document, name
+
+
 def registration_pdf(doc: Registration) -> bytes:
     """The confirmation or récapitulatif d'inscription, as PDF bytes.
 
@@ -517,29 +565,18 @@ def registration_pdf(doc: Registration) -> bytes:
     deadline line and the signature block are printed; without, a plain récapitulatif.
     """
     title = one_line(doc.title) or "CONFIRMATION D'INSCRIPTION"
-    name = full_name(doc.civility, doc.last_name, doc.first_names)
-    numbers = (
-        f"N° candidat {one_line(doc.candidate_number)} — Inscription n° "
-        f"{one_line(doc.application_number)}"
-    )
-    pdf = _Document(
+    pdf, name = start(
         office=doc.office,
         title=title,
-        running=name,
-        footer_left=numbers,
+        exam_name=doc.exam_name,
+        civility=doc.civility,
+        last_name=doc.last_name,
+        first_names=doc.first_names,
+        candidate_number=doc.candidate_number,
+        application_number=doc.application_number,
         edited_at=doc.edited_at,
     )
-    pdf.set_subject(one_line(doc.exam_name))
-    pdf.add_page()
-
-    # Header: académie and exam office on the left, title box and addressee on the right.
-    left_w, right_x = 84.0, MARGIN + 92.0
-    right_w = pdf.w - MARGIN - right_x
-    left_bottom = pdf.office_block(x=MARGIN, y=TOP, w=left_w)
-    box_bottom = pdf.title_box(
-        x=right_x,
-        y=TOP,
-        w=right_w,
+    body_top = pdf.heading(
         title=title,
         subtitle=[doc.exam_name, f"Version : {doc.version} du {format_stamp(doc.version_at)}"],
         numbers=[
@@ -547,11 +584,10 @@ def registration_pdf(doc: Registration) -> bytes:
             ("Inscription n°", doc.application_number),
             ("Session", doc.session_label),
         ],
+        name=name,
+        address=doc.address,
     )
-    right_bottom = pdf.addressee(
-        x=right_x + 3, y=box_bottom + 5, w=right_w - 3, name=name, address=doc.address
-    )
-    pdf.set_xy(MARGIN, max(left_bottom, right_bottom) + 4)
+    pdf.set_xy(MARGIN, body_top + 4)
 
     if doc.return_by is not None:
         pdf.set_draw_color(*INK)
@@ -809,28 +845,18 @@ def group_heading(mode: str, deadline: datetime | None) -> str:
 def pieces_request_pdf(doc: PiecesRequest) -> bytes:
     """The « Demande de pièces justificatives », as PDF bytes."""
     title = "DEMANDE DE PIÈCES JUSTIFICATIVES"
-    name = full_name(doc.civility, doc.last_name, doc.first_names)
-    numbers = (
-        f"N° candidat {one_line(doc.candidate_number)} — Inscription n° "
-        f"{one_line(doc.application_number)}"
-    )
-    pdf = _Document(
+    pdf, name = start(
         office=doc.office,
         title=title,
-        running=name,
-        footer_left=numbers,
+        exam_name=doc.exam_name,
+        civility=doc.civility,
+        last_name=doc.last_name,
+        first_names=doc.first_names,
+        candidate_number=doc.candidate_number,
+        application_number=doc.application_number,
         edited_at=doc.edited_at,
     )
-    pdf.set_subject(one_line(doc.exam_name))
-    pdf.add_page()
-
-    left_w, right_x = 84.0, MARGIN + 92.0
-    right_w = pdf.w - MARGIN - right_x
-    left_bottom = pdf.office_block(x=MARGIN, y=TOP, w=left_w)
-    box_bottom = pdf.title_box(
-        x=right_x,
-        y=TOP,
-        w=right_w,
+    body_top = pdf.heading(
         title=title,
         subtitle=[doc.exam_name],
         numbers=[
@@ -838,11 +864,9 @@ def pieces_request_pdf(doc: PiecesRequest) -> bytes:
             ("Inscription n°", doc.application_number),
             ("Session", doc.session_label),
         ],
+        name=name,
     )
-    right_bottom = pdf.addressee(
-        x=right_x + 3, y=box_bottom + 5, w=right_w - 3, name=name, address=()
-    )
-    pdf.set_xy(MARGIN, max(left_bottom, right_bottom) + 5)
+    pdf.set_xy(MARGIN, body_top + 5)
 
     pdf.para(
         "Pour que votre inscription puisse être contrôlée, vous devez fournir les pièces "

@@ -284,24 +284,19 @@ def notice_of(
 def notice_pdf(doc: Notice) -> bytes:
     """The document as PDF bytes, in the layout and fonts of the registration documents;
     every text is printed as data."""
-    name = pdf.full_name(doc.civility, doc.last_name, doc.first_names)
-    numbers = (
-        f"N° candidat {pdf.one_line(doc.candidate_number)} — Inscription n° "
-        f"{pdf.one_line(doc.application_number)}"
-    )
     title = pdf.one_line(doc.title).upper()
-    page = pdf._Document(
-        office=doc.office, title=title, running=name, footer_left=numbers, edited_at=doc.edited_at
+    page, name = pdf.start(
+        office=doc.office,
+        title=title,
+        exam_name=doc.exam_name,
+        civility=doc.civility,
+        last_name=doc.last_name,
+        first_names=doc.first_names,
+        candidate_number=doc.candidate_number,
+        application_number=doc.application_number,
+        edited_at=doc.edited_at,
     )
-    page.set_subject(pdf.one_line(doc.exam_name))
-    page.add_page()
-    left_w, right_x = 84.0, pdf.MARGIN + 92.0
-    right_w = page.w - pdf.MARGIN - right_x
-    left_bottom = page.office_block(x=pdf.MARGIN, y=pdf.TOP, w=left_w)
-    box_bottom = page.title_box(
-        x=right_x,
-        y=pdf.TOP,
-        w=right_w,
+    body_top = page.heading(
         title=title,
         subtitle=[doc.exam_name],
         numbers=[
@@ -309,11 +304,10 @@ def notice_pdf(doc: Notice) -> bytes:
             ("Inscription n°", doc.application_number),
             ("Session", doc.session_label),
         ],
+        name=name,
+        address=doc.address,
     )
-    right_bottom = page.addressee(
-        x=right_x + 3, y=box_bottom + 5, w=right_w - 3, name=name, address=doc.address
-    )
-    page.set_xy(pdf.MARGIN, max(left_bottom, right_bottom) + 4)
+    page.set_xy(pdf.MARGIN, body_top + 4)
     page.band("CANDIDAT")
     page.grid(
         [
