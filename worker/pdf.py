@@ -532,30 +532,34 @@ class _Document(FPDF):
 # --------------------------------------------------------------------------- registration
 
 
-def start(
-    *,
-    office: Office,
-    title: str,
-    exam_name: str,
-    civility: str,
-    last_name: str,
-    first_names: str,
-    candidate_number: str,
-    application_number: str,
-    edited_at: datetime,
-) -> tuple[_Document, str]:
-    """A new document of an application: running header, footer, first page; and the
-    candidate's name as printed."""
-    name = full_name(civility, last_name, first_names)
+def open_document(
+    doc, *, title: str, subtitle: list[str], address: tuple[str, ...] = ()
+) -> tuple[_Document, float]:
+    """A new document of an application, its first page headed; returns where the body
+    starts. ``doc`` has the application's fields (office, exam_name, civility, last_name,
+    first_names, candidate_number, application_number, session_label, edited_at)."""
+    name = full_name(doc.civility, doc.last_name, doc.first_names)
     numbers = (
-        f"N° candidat {one_line(candidate_number)} — Inscription n° {one_line(application_number)}"
+        f"N° candidat {one_line(doc.candidate_number)} — Inscription n° "
+        f"{one_line(doc.application_number)}"
     )
     document = _Document(
-        office=office, title=title, running=name, footer_left=numbers, edited_at=edited_at
+        office=doc.office, title=title, running=name, footer_left=numbers, edited_at=doc.edited_at
     )
-    document.set_subject(one_line(exam_name))
+    document.set_subject(one_line(doc.exam_name))
     document.add_page()
-    return document, name
+    top = document.heading(
+        title=title,
+        subtitle=subtitle,
+        name=name,
+        address=address,
+        numbers=[
+            ("N° candidat", doc.candidate_number),
+            ("Inscription n°", doc.application_number),
+            ("Session", doc.session_label),
+        ],
+    )
+    return document, top
 
 
 def registration_pdf(doc: Registration) -> bytes:
@@ -565,26 +569,10 @@ def registration_pdf(doc: Registration) -> bytes:
     deadline line and the signature block are printed; without, a plain récapitulatif.
     """
     title = one_line(doc.title) or "CONFIRMATION D'INSCRIPTION"
-    pdf, name = start(
-        office=doc.office,
-        title=title,
-        exam_name=doc.exam_name,
-        civility=doc.civility,
-        last_name=doc.last_name,
-        first_names=doc.first_names,
-        candidate_number=doc.candidate_number,
-        application_number=doc.application_number,
-        edited_at=doc.edited_at,
-    )
-    body_top = pdf.heading(
+    pdf, body_top = open_document(
+        doc,
         title=title,
         subtitle=[doc.exam_name, f"Version : {doc.version} du {format_stamp(doc.version_at)}"],
-        numbers=[
-            ("N° candidat", doc.candidate_number),
-            ("Inscription n°", doc.application_number),
-            ("Session", doc.session_label),
-        ],
-        name=name,
         address=doc.address,
     )
     pdf.set_xy(MARGIN, body_top + 4)
@@ -845,27 +833,7 @@ def group_heading(mode: str, deadline: datetime | None) -> str:
 def pieces_request_pdf(doc: PiecesRequest) -> bytes:
     """The « Demande de pièces justificatives », as PDF bytes."""
     title = "DEMANDE DE PIÈCES JUSTIFICATIVES"
-    pdf, name = start(
-        office=doc.office,
-        title=title,
-        exam_name=doc.exam_name,
-        civility=doc.civility,
-        last_name=doc.last_name,
-        first_names=doc.first_names,
-        candidate_number=doc.candidate_number,
-        application_number=doc.application_number,
-        edited_at=doc.edited_at,
-    )
-    body_top = pdf.heading(
-        title=title,
-        subtitle=[doc.exam_name],
-        numbers=[
-            ("N° candidat", doc.candidate_number),
-            ("Inscription n°", doc.application_number),
-            ("Session", doc.session_label),
-        ],
-        name=name,
-    )
+    pdf, body_top = open_document(doc, title=title, subtitle=[doc.exam_name])
     pdf.set_xy(MARGIN, body_top + 5)
 
     pdf.para(

@@ -285,27 +285,8 @@ def notice_pdf(doc: Notice) -> bytes:
     """The document as PDF bytes, in the layout and fonts of the registration documents;
     every text is printed as data."""
     title = pdf.one_line(doc.title).upper()
-    page, name = pdf.start(
-        office=doc.office,
-        title=title,
-        exam_name=doc.exam_name,
-        civility=doc.civility,
-        last_name=doc.last_name,
-        first_names=doc.first_names,
-        candidate_number=doc.candidate_number,
-        application_number=doc.application_number,
-        edited_at=doc.edited_at,
-    )
-    body_top = page.heading(
-        title=title,
-        subtitle=[doc.exam_name],
-        numbers=[
-            ("N° candidat", doc.candidate_number),
-            ("Inscription n°", doc.application_number),
-            ("Session", doc.session_label),
-        ],
-        name=name,
-        address=doc.address,
+    page, body_top = pdf.open_document(
+        doc, title=title, subtitle=[doc.exam_name], address=doc.address
     )
     page.set_xy(pdf.MARGIN, body_top + 4)
     page.band("CANDIDAT")
