@@ -48,7 +48,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     cli.init_app(app)
-    cli.sweep_orphans(app, older_than=3600)  # what a killed process left half-written
     views = (
         signup,
         login,

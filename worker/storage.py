@@ -2,7 +2,7 @@
 
 A file is written under a temporary name, synced, then renamed into place; only then does
 the database row that points to it commit. If the process dies in between, the file has
-no row: ``sweep`` removes such orphans (at start-up and from the command line).
+no row: ``sweep`` removes such orphans (``flask --app worker files sweep``, from cron).
 """
 
 from __future__ import annotations
