@@ -4,6 +4,7 @@ another académie's staff gets 404, anonymous visitors and candidates get 403.""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -32,9 +33,12 @@ def member(app, academy: str) -> FormClient:
         database = db.get()
         with db.transaction(database):
             staff.create(
-                database, email, f"Gestion {academy}", passwords.hash_password(STAFF_PASSWORD),
+                database,
+                email,
+                f"Gestion {academy}",
+                passwords.hash_password(STAFF_PASSWORD),
                 [academy],
-            )  # fmt: skip
+            )
     client = FormClient(app.test_client())
     response = client.submit("/gestion/connexion", {"login": email, "password": STAFF_PASSWORD})
     assert response.status_code == 303, text(response)
@@ -60,8 +64,10 @@ def audits(app, action: str, application_id: int | None = None) -> list[tuple[di
         app,
         "SELECT before, after FROM audit WHERE action = ? AND (? IS NULL OR application_id = ?)"
         " ORDER BY id",
-        action, application_id, application_id,
-    )  # fmt: skip
+        action,
+        application_id,
+        application_id,
+    )
     return [(json.loads(b), json.loads(a)) for b, a in found]
 
 
@@ -123,22 +129,34 @@ def test_documents_uploaded_or_published_for_a_session_reach_mes_documents(pinne
     assert key in page.get_data(as_text=True) and f"{OTHER}|cfg" not in page.get_data(as_text=True)
     response = office.submit(
         "/gestion/publication",
-        {"action": "documents", "group": key, "kind": "convocation",
-         "title": "Convocation aux épreuves écrites",
-         "body": "Rendez-vous le 3 juin 2027 à 8 h 30, lycée Victor-Hugo, salle 12."},
-    )  # fmt: skip
+        {
+            "action": "documents",
+            "group": key,
+            "kind": "convocation",
+            "title": "Convocation aux épreuves écrites",
+            "body": "Rendez-vous le 3 juin 2027 à 8 h 30, lycée Victor-Hugo, salle 12.",
+        },
+    )
     assert response.status_code == 303, errors(response)
     progress = text(office.get(response.headers["Location"]))
     assert "1 document publié sur 1" in progress and "La publication est terminée" in progress
 
     listing = candidate.get("/espace-candidat/inscriptions/001/documents")
     assert "Convocation aux épreuves écrites [PDF] Version n°2" in text(listing)
-    url = re.findall(r'href="(/espace-candidat/inscriptions/001/documents/\d+)"',
-                     listing.get_data(as_text=True))  # fmt: skip
+    url = re.findall(
+        r'href="(/espace-candidat/inscriptions/001/documents/\d+)"', listing.get_data(as_text=True)
+    )
     content = pdf_text(candidate.get(url[-1]).data)
-    for fragment in ("MARTIN", "Léa", candidate_number(app, application_id), "001", "JUIN 2027",
-                     "CERTIFICAT DE FORMATION GENERALE", "CONVOCATION AUX ÉPREUVES ÉCRITES",
-                     "lycée Victor-Hugo, salle 12"):  # fmt: skip
+    for fragment in (
+        "MARTIN",
+        "Léa",
+        candidate_number(app, application_id),
+        "001",
+        "JUIN 2027",
+        "CERTIFICAT DE FORMATION GENERALE",
+        "CONVOCATION AUX ÉPREUVES ÉCRITES",
+        "lycée Victor-Hugo, salle 12",
+    ):
         assert fragment in content, fragment
     before, after = audits(app, "document.publish", application_id)[0]
     assert before == {"kind": "convocation", "version": 1} and after["version"] == 2
@@ -148,13 +166,24 @@ def test_documents_uploaded_or_published_for_a_session_reach_mes_documents(pinne
     assert "Convocation" not in text(elsewhere.get("/espace-candidat/inscriptions/001/documents"))
     forged = office.submit(
         "/gestion/publication",
-        {"action": "documents", "group": f"{OTHER}|cfg|juin-2027", "kind": "convocation",
-         "title": "Convocation", "body": "Texte"},
-    )  # fmt: skip
+        {
+            "action": "documents",
+            "group": f"{OTHER}|cfg|juin-2027",
+            "kind": "convocation",
+            "title": "Convocation",
+            "body": "Texte",
+        },
+    )
     assert forged.status_code == 400
     assert "Choisissez une session d'examen de vos académies." in errors(forged)
-    assert rows(app, "SELECT count(*) FROM documents WHERE application_id = ? AND kind"
-                " = 'convocation'", other_id)[0][0] == 0  # fmt: skip
+    assert (
+        rows(
+            app,
+            "SELECT count(*) FROM documents WHERE application_id = ? AND kind = 'convocation'",
+            other_id,
+        )[0][0]
+        == 0
+    )
 
 
 def test_a_long_publication_goes_on_where_it_stopped(pinned):
@@ -165,9 +194,14 @@ def test_a_long_publication_goes_on_where_it_stopped(pinned):
     app.config["PUBLISH_SECONDS"] = 0  # no time for any document in this request
     response = office.submit(
         "/gestion/publication",
-        {"action": "documents", "group": f"{academy}|cfg|juin-2027", "kind": "notification",
-         "title": "Notification", "body": "Votre centre d'examen a changé."},
-    )  # fmt: skip
+        {
+            "action": "documents",
+            "group": f"{academy}|cfg|juin-2027",
+            "kind": "notification",
+            "title": "Notification",
+            "body": "Votre centre d'examen a changé.",
+        },
+    )
     progress = office.get(response.headers["Location"])
     assert "0 document publié sur 1" in text(progress)
     assert "Il reste 1 document à publier." in text(progress)
@@ -233,9 +267,12 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
     office, other_office = member(app, academy), member(app, OTHER)
 
     page = office_page(office, application_id)
-    response = post(office, f"{page}/message",
-                    {"subject": "Dossier incomplet", "message": "Merci d'envoyer votre pièce."},
-                    page)  # fmt: skip
+    response = post(
+        office,
+        f"{page}/message",
+        {"subject": "Dossier incomplet", "message": "Merci d'envoyer votre pièce."},
+        page,
+    )
     assert response.status_code == 303
     messages = text(candidate.get("/espace-candidat/messages"))
     assert "[Portail candidat] Dossier incomplet" in messages
@@ -246,9 +283,13 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
 
     sent = other_office.submit(
         "/gestion/publication",
-        {"action": "message", "audience": f"{OTHER}|cfg|juin-2027",
-         "subject": "Centre d'examen", "message": "Votre centre d'examen est le lycée Montaigne."},
-    )  # fmt: skip
+        {
+            "action": "message",
+            "audience": f"{OTHER}|cfg|juin-2027",
+            "subject": "Centre d'examen",
+            "message": "Votre centre d'examen est le lycée Montaigne.",
+        },
+    )
     assert sent.status_code == 303
     assert "Message envoyé à 1 candidat" in text(other_office.get(sent.headers["Location"]))
     assert "lycée Montaigne" in text(elsewhere.get("/espace-candidat/messages"))
@@ -257,9 +298,13 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
 
     forged = other_office.submit(
         "/gestion/publication",
-        {"action": "message", "audience": f"{academy}|cfg|juin-2027",
-         "subject": "Intrus", "message": "Ne doit arriver nulle part."},
-    )  # fmt: skip
+        {
+            "action": "message",
+            "audience": f"{academy}|cfg|juin-2027",
+            "subject": "Intrus",
+            "message": "Ne doit arriver nulle part.",
+        },
+    )
     assert forged.status_code == 400
     assert "Intrus" not in text(candidate.get("/espace-candidat/messages"))
 
@@ -365,9 +410,14 @@ def test_other_academies_get_404_anonymous_and_candidates_403(pinned):
 
     response = office.submit(
         "/gestion/publication",
-        {"action": "documents", "group": f"{academy}|cfg|juin-2027", "kind": "convocation",
-         "title": "Convocation", "body": "Texte"},
-    )  # fmt: skip
+        {
+            "action": "documents",
+            "group": f"{academy}|cfg|juin-2027",
+            "kind": "convocation",
+            "title": "Convocation",
+            "body": "Texte",
+        },
+    )
     progress = response.headers["Location"]
     assert other_office.get(progress).status_code == 404
     assert post(other_office, progress + "/suite").status_code == 404
@@ -378,3 +428,27 @@ def test_other_academies_get_404_anonymous_and_candidates_403(pinned):
             assert client.get(url).status_code == 403, url
         for url in [*posts, "/gestion/publication", progress + "/suite"]:
             assert client.http.post(url, data={"subject": "x"}).status_code == 403, url
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(pinned):
+    _candidate, application_id = registered(pinned)
+    (academy,) = rows(pinned, "SELECT academy FROM applications WHERE id = ?", application_id)[0]
+    with pinned.app_context():
+        database = db.get()
+        with db.transaction(database):
+            database.execute(
+                "UPDATE accounts SET last_name = ?, first_names = ? WHERE id = (SELECT account_id"
+                " FROM applications WHERE id = ?)",
+                ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", application_id],
+            )
+    office = member(pinned, academy)
+    export = office.get("/gestion/candidatures/export.csv")
+    assert export.headers["Content-Disposition"].startswith("attachment")
+    header, *records = csv.reader(
+        io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"
+    )
+    (cells,) = records
+    row = dict(zip(header, cells, strict=True))
+    assert row["nom"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["prenoms"] == "'@SUM(A1)"
+    assert not any(c.startswith(("=", "@", "+", "-")) for c in cells)

@@ -44,3 +44,13 @@ def test_calendar_is_served_as_icalendar(client):
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert response.get_data(as_text=True).startswith("BEGIN:VCALENDAR")
+
+
+def test_settings_come_from_the_instance_file_then_the_environment(tmp_path, monkeypatch):
+    instance = tmp_path / "portail.cfg"
+    instance.write_text('MAIL_SENDER = "Examens <examens@ac-test.fr>"\nSMTP_PORT = 2525\n')
+    monkeypatch.setenv("PORTAIL_CONFIG_FILE", str(instance))
+    monkeypatch.setenv("PORTAIL_SMTP_PORT", "2526")
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "TESTING": True})
+    assert app.config["MAIL_SENDER"] == "Examens <examens@ac-test.fr>"  # from the file
+    assert app.config["SMTP_PORT"] == 2526  # the environment wins, read as a number

@@ -492,3 +492,25 @@ def test_a_new_exam_needs_only_content(tmp_path, site_dir, mailbox):
         assert "UE1 — Fondamentaux du droit" in page or "Fondamentaux du droit" in page
     finally:
         stop_mail(app)
+
+
+def test_residence_rule_keeps_bia_candidates_in_their_academy(app):
+    """BIA: the address given must lie in the académie chosen (rennes: 22, 29, 35, 56)."""
+    catalog = app.extensions["catalog"]()
+    period = next(
+        p for p in catalog.periods if (p.exam, p.session, p.academy) == ("bia", "2027", "rennes")
+    )
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client = signed_in(app)
+    url = start(client, app, "bia", "2027", "rennes")
+    elsewhere = fill(
+        client,
+        url,
+        {**CFG["identification"], "adresse_code_postal": "69001", "adresse_localite": "LYON"},
+    )
+    assert elsewhere.status_code == 400
+    assert errors(elsewhere) == [
+        "Pour cet examen, inscrivez-vous dans l'académie de votre lieu de résidence : le code "
+        "postal 69001 ne relève pas de l'académie de Rennes."
+    ]
+    assert fill(client, url, CFG["identification"]).status_code == 303  # 35000: Rennes

@@ -36,7 +36,13 @@ from .views import (
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, static_folder=None, template_folder=str(PROJECT / "templates"))
+    app = Flask(
+        __name__,
+        static_folder=None,
+        template_folder=str(PROJECT / "templates"),
+        instance_path=str(PROJECT / "instance"),
+        instance_relative_config=True,
+    )
     config.load(app, overrides)
     render.configure(app.jinja_env)
     app.jinja_env.undefined = StrictUndefined

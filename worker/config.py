@@ -7,6 +7,7 @@ environment are parsed by Flask's ``from_prefixed_env`` (JSON where possible, so
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -41,7 +42,10 @@ DEFAULTS: dict[str, object] = {
 
 
 def load(app: Flask, overrides: dict | None = None) -> None:
+    """Defaults, then the instance file (instance/portail.cfg, Python syntax, e.g. for a
+    server's secrets), then PORTAIL_* environment variables, then the overrides given."""
     app.config.update(DEFAULTS)
+    app.config.from_pyfile(os.environ.get("PORTAIL_CONFIG_FILE", "portail.cfg"), silent=True)
     app.config.from_prefixed_env("PORTAIL")
     app.config.update(overrides or {})
     data_dir = Path(app.config["DATA_DIR"])

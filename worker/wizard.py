@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 
 from catalog import Catalog
 from catalog.model import Academy, Exam, Session, Step, StepField, Test
+from sitebuild.render import academy_phrase
 
 from . import refdata
 from .accounts import Account
@@ -430,7 +431,7 @@ def _residence_rule(form: StepForm) -> bool:
         return True
     postcode.errors.append(
         f"Pour cet examen, inscrivez-vous dans l'académie de votre lieu de résidence : le code "
-        f"postal {postcode.data} ne relève pas de {ctx.academy.name.lower().capitalize()}."
+        f"postal {postcode.data} ne relève pas de {academy_phrase(ctx.academy)}."
     )
     return False
 
