@@ -253,6 +253,21 @@ def email_fields(label: str, confirm_label: str, what: str) -> tuple[StringField
     return address, confirmation
 
 
+def password_fields(
+    label: str, confirm_label: str, what: str
+) -> tuple[PasswordField, PasswordField]:
+    """A new password following the rule, and its confirmation."""
+    password = PasswordField(label, validators=[required(f"Choisissez {what}."), strong_password])
+    confirmation = PasswordField(
+        confirm_label,
+        validators=[
+            required(f"Saisissez à nouveau {what}."),
+            same_as("password", "Les deux mots de passe saisis sont différents."),
+        ],
+    )
+    return password, confirmation
+
+
 class EmailConfirmed(PortailForm):
     def validate_email_confirm(self, field):
         """Compared case-insensitively, like the addresses themselves."""
@@ -266,30 +281,14 @@ class SignupForm(IdentityForm, EmailConfirmed):
         "Confirmation de l'adresse électronique",
         "votre adresse électronique",
     )
-    password = PasswordField(
-        "Mot de passe", validators=[required("Choisissez un mot de passe."), strong_password]
+    password, password_confirm = password_fields(
+        "Mot de passe", "Confirmation du mot de passe", "le mot de passe"
     )
-    password_confirm = PasswordField(
-        "Confirmation du mot de passe",
-        validators=[
-            required("Saisissez à nouveau le mot de passe."),
-            same_as("password", "Les deux mots de passe saisis sont différents."),
-        ],
-    )
-
-
-class LoginForm(PortailForm):
-    login = StringField(
-        "Adresse électronique ou numéro de candidat",
-        validators=[
-            required("Saisissez votre adresse électronique ou votre numéro de candidat."),
-            max_length(254),
-        ],
-    )
-    password = PasswordField("Mot de passe", validators=[required("Saisissez votre mot de passe.")])
 
 
 class ResetRequestForm(PortailForm):
+    """« Mot de passe oublié »: the identifier only."""
+
     login = StringField(
         "Adresse électronique ou numéro de candidat",
         validators=[
@@ -299,17 +298,15 @@ class ResetRequestForm(PortailForm):
     )
 
 
+class LoginForm(ResetRequestForm):
+    """The identifier, and the password."""
+
+    password = PasswordField("Mot de passe", validators=[required("Saisissez votre mot de passe.")])
+
+
 class NewPasswordForm(PortailForm):
-    password = PasswordField(
-        "Nouveau mot de passe",
-        validators=[required("Choisissez un nouveau mot de passe."), strong_password],
-    )
-    password_confirm = PasswordField(
-        "Confirmation du nouveau mot de passe",
-        validators=[
-            required("Saisissez à nouveau le nouveau mot de passe."),
-            same_as("password", "Les deux mots de passe saisis sont différents."),
-        ],
+    password, password_confirm = password_fields(
+        "Nouveau mot de passe", "Confirmation du nouveau mot de passe", "le nouveau mot de passe"
     )
 
 

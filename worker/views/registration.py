@@ -146,9 +146,7 @@ def start(domain: str, exam: str, session: str, academy: str):
         return redirect(url_for("registration.application", number=live.number), code=303)
     with db.transaction(database):
         draft = applications.start_draft(database, account.id, academy, exam, session)
-    return redirect(
-        _step_url(draft, _steps(c, draft)[min(draft.reached, len(_steps(c, draft)) - 1)]), code=303
-    )
+    return redirect(_resume_url(c, draft), code=303)
 
 
 def _closed(exam, session):
@@ -169,6 +167,12 @@ def _closed(exam, session):
 
 def _steps(c, draft: Draft):
     return c.exam_steps(c.exams[draft.exam])
+
+
+def _resume_url(c, draft: Draft) -> str:
+    """The furthest step the candidate may open: where to start again."""
+    steps = _steps(c, draft)
+    return _step_url(draft, steps[min(draft.reached, len(steps) - 1)])
 
 
 def _step_url(draft: Draft, step) -> str:
@@ -435,14 +439,13 @@ def draft_cards(account_id: int) -> list[dict]:
     cards = []
     for draft in applications.drafts_of(db.get(), account_id):
         if draft.exam in c.exams and draft.academy in c.academies:
-            steps = _steps(c, draft)
             cards.append(
                 {
                     "draft": draft,
                     "exam": c.exams[draft.exam],
                     "session": c.exams[draft.exam].session(draft.session),
                     "academy": c.academies[draft.academy],
-                    "url": _step_url(draft, steps[min(draft.reached, len(steps) - 1)]),
+                    "url": _resume_url(c, draft),
                 }
             )
     return cards
