@@ -254,14 +254,17 @@ def email_fields(label: str, confirm_label: str, what: str) -> tuple[StringField
 
 
 def password_fields(
-    label: str, confirm_label: str, what: str
+    label: str, confirm_label: str, noun: str
 ) -> tuple[PasswordField, PasswordField]:
-    """A new password following the rule, and its confirmation."""
-    password = PasswordField(label, validators=[required(f"Choisissez {what}."), strong_password])
+    """A new password following the rule, and its confirmation; noun: "mot de passe",
+    "nouveau mot de passe"."""
+    password = PasswordField(
+        label, validators=[required(f"Choisissez un {noun}."), strong_password]
+    )
     confirmation = PasswordField(
         confirm_label,
         validators=[
-            required(f"Saisissez à nouveau {what}."),
+            required(f"Saisissez à nouveau le {noun}."),
             same_as("password", "Les deux mots de passe saisis sont différents."),
         ],
     )
@@ -282,7 +285,7 @@ class SignupForm(IdentityForm, EmailConfirmed):
         "votre adresse électronique",
     )
     password, password_confirm = password_fields(
-        "Mot de passe", "Confirmation du mot de passe", "le mot de passe"
+        "Mot de passe", "Confirmation du mot de passe", "mot de passe"
     )
 
 
@@ -306,7 +309,7 @@ class LoginForm(ResetRequestForm):
 
 class NewPasswordForm(PortailForm):
     password, password_confirm = password_fields(
-        "Nouveau mot de passe", "Confirmation du nouveau mot de passe", "le nouveau mot de passe"
+        "Nouveau mot de passe", "Confirmation du nouveau mot de passe", "nouveau mot de passe"
     )
 
 
