@@ -95,7 +95,9 @@ def serve(data_dir: str, now: str, port_file: str) -> None:
 
 def create_candidates(data_dir: str, count: int) -> list[str]:
     """`count` active accounts, each with a registered CFG application; their addresses."""
-    from worker import accounts, applications, create_app, db, passwords
+    from worker import create_app
+    from worker.rules import passwords
+    from worker.store import accounts, applications, db
 
     app = create_app(settings(data_dir))
     pinned = datetime.fromisoformat(NOW)

@@ -11,7 +11,8 @@ import pytest
 
 from tests.forms import TOKEN, errors, text, title
 from tests.mailbox import link_in
-from worker import accounts, db, passwords, tokens
+from worker.rules import passwords, tokens
+from worker.store import accounts, db
 
 SIGNUP = "/espace-candidat/creer-un-compte"
 LOGIN = "/espace-candidat/connexion"

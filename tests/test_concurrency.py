@@ -47,7 +47,8 @@ IDENTITY = {
 
 
 def test_concurrent_activations_give_unique_contiguous_numbers(app):
-    from worker import accounts, clock, db
+    from worker import clock
+    from worker.store import accounts, db
 
     count, processes = 40, 4
     with app.app_context():
@@ -267,7 +268,8 @@ def test_login_throttling_is_shared_by_worker_processes(two_workers):
 
 
 def test_login_throttling_expires_after_the_window(app, client):
-    from worker import accounts, db, passwords
+    from worker.rules import passwords
+    from worker.store import accounts, db
 
     password = "Bon.Mot2passe"
     with app.app_context():

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from catalog.dates import format_day
 from tests.forms import errors, text
 from tests.test_registration import CFG, NOW, fill, signed_in, start
-from worker import db, supporting
+from worker.rules import pieces as supporting
+from worker.store import db
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 

@@ -195,7 +195,7 @@ class Harness:
     """One worker, one browser-like client, and the accounts the routes need."""
 
     def __init__(self, app):
-        from worker import passwords
+        from worker.rules import passwords
 
         self.app = app
         self.client = FormClient(app.test_client())
@@ -204,7 +204,7 @@ class Harness:
         self.serial = itertools.count()
 
     def run(self, action: Callable):
-        from worker import db
+        from worker.store import db
 
         with self.app.app_context():
             database = db.get()
@@ -213,7 +213,7 @@ class Harness:
 
     def account(self, address: str, active: bool = True):
         """The account of address, created if needed, with PASSWORD and no pending change."""
-        from worker import accounts
+        from worker.store import accounts
 
         def action(database):
             account = accounts.by_email(database, address)
@@ -229,7 +229,7 @@ class Harness:
 
     def sign_in(self, address: str) -> None:
         """A fresh server-side session for the client, without the cost of a login."""
-        from worker import sessions
+        from worker.store import sessions
 
         account = self.account(address)
         sid = self.run(lambda database: sessions.open_session(database, account.id))
@@ -237,7 +237,7 @@ class Harness:
             session["sid"] = sid
 
     def token(self, purpose: str, account_id: int, state: str) -> str:
-        from worker import tokens
+        from worker.rules import tokens
 
         with self.app.app_context():
             return tokens.make(tokens.Purpose[purpose], account_id, state)
@@ -428,7 +428,7 @@ ADDRESSES = st.one_of(st.just("127.0.0.1"), st.ip_addresses().map(str))
 @pytest.fixture
 def cheap_hashing(monkeypatch):
     """argon2 with minimal cost: the fuzz tests forms, not the hash (same code paths)."""
-    from worker import passwords
+    from worker.rules import passwords
 
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", cheap)

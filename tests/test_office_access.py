@@ -43,7 +43,10 @@ from tests.test_office_actions import IDENTITY
 from tests.test_registration import NOW, register_cfg
 from tests.test_republish import form_of
 from tests.test_uploads import pdf
-from worker import accounts, create_app, db, passwords, republish, staff
+from worker import create_app
+from worker.content import republish
+from worker.rules import passwords
+from worker.store import accounts, db, staff
 
 A, B = "bordeaux", "rennes"  # the CFG JUIN 2027 is open in A at NOW (and its upload window)
 STAFF_PASSWORD = "Gestion!2027-Acces"

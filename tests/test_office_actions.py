@@ -14,7 +14,8 @@ import pytest
 from tests.forms import FormClient, errors, text, title
 from tests.test_documents import PDF, pdf_text
 from tests.test_registration import NOW, open_academy, register_cfg, signed_in
-from worker import db, passwords, staff
+from worker.rules import passwords
+from worker.store import db, staff
 
 STAFF_PASSWORD = "Gestion!2027-Examens"
 OTHER = "bordeaux"  # another académie where the CFG JUIN 2027 is open at NOW

@@ -8,7 +8,8 @@ import re
 
 from tests.forms import FormClient, errors, text, title
 from tests.test_registration import signed_in
-from worker import db, passwords, staff
+from worker.rules import passwords
+from worker.store import db, staff
 
 ADMIN_PASSWORD = "Admin!2027-Examens"
 NEW = "/gestion/comptes/nouveau"

@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from catalog.dates import format_day, parse_paris
-from worker.pdf import (
+from worker.documents.layout import (
     ONLINE,
     OTHER,
     POSTAL,

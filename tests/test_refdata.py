@@ -279,7 +279,7 @@ def test_refresh_names_a_missing_source_file_and_writes_nothing(tmp_path, missin
 def test_refresh_command(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from worker.refdata import cli
+    from worker.cli import refdata as cli
 
     calls = []
     monkeypatch.setattr(cli, "refresh", lambda source, target: calls.append((source, target)) or {

@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import ROOT, make_app, stop_mail
 from tests.forms import TOKEN, FormClient, errors, text
-from worker import accounts, applications, db, passwords
+from worker.rules import passwords
+from worker.store import accounts, applications, db
 
 PASSWORD = "Examen!2027"
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # inside the shipped BTS 2027 periods

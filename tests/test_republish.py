@@ -21,7 +21,9 @@ from sitebuild.engine import build
 from tests.conftest import ROOT, make_app, stop_mail
 from tests.forms import TOKEN, FormClient, errors, text
 from tests.test_registration import signed_in
-from worker import db, passwords, republish, staff
+from worker.content import republish
+from worker.rules import passwords
+from worker.store import db, staff
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # rennes BTS 2027 open, BIA 2027 not yet
 PASSWORD = "Gestion!Examens-2027"

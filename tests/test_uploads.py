@@ -22,8 +22,11 @@ from PIL import Image
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, errors, text, title
 from tests.test_registration import NOW, register_cfg, signed_in
-from worker import db, storage, supporting, uploads
 from worker.config import DEFAULTS
+from worker.files import checks as uploads
+from worker.files import storage
+from worker.rules import pieces as supporting
+from worker.store import db
 
 LIMIT = DEFAULTS["UPLOAD_MAX_BYTES"]  # 5 Mio, « 5 Mo » for the candidate
 PIECE = "identite"  # en_ligne, asked for every CFG application

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def activate_accounts(database_path: str, account_ids: list[int], barrier, results) -> None:
     """Activate account_ids one by one; put {account id: candidate number} on results."""
-    from worker import accounts, db
+    from worker.store import accounts, db
 
     database = db.connect(database_path)
     numbers = {}

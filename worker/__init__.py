@@ -14,25 +14,20 @@ from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 
 from sitebuild import render
-
-from . import auth, cli, clock, config, db, errors, mail, public_site, security
-from .config import PROJECT
-from .content import LiveCatalog
-from .forms import ConfirmForm
-from .views import (
-    account,
-    documents,
-    home,
-    login,
-    office,
-    office_actions,
-    office_admin,
-    office_content,
-    office_pupils,
-    registration,
-    results,
-    signup,
-)
+from worker import clock, config
+from worker.candidate.views import account, documents, home, login, registration, results, signup
+from worker.cli import commands as cli
+from worker.config import PROJECT
+from worker.content.live import LiveCatalog
+from worker.forms.base import ConfirmForm
+from worker.mail import delivery as mail
+from worker.office.views import actions as office_actions
+from worker.office.views import applications as office
+from worker.office.views import content as office_content
+from worker.office.views import pupils as office_pupils
+from worker.office.views import staff as office_admin
+from worker.store import db
+from worker.web import auth, errors, public_site, security
 
 
 def create_app(overrides: dict | None = None) -> Flask:

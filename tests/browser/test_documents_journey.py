@@ -117,7 +117,7 @@ def register_cfg_with_accommodation(
 
 
 def application_id(live_app, candidate: Candidate, number: str = "001") -> int:
-    from worker import accounts, applications, db
+    from worker.store import accounts, applications, db
 
     with live_app.app_context():
         database = db.get()
@@ -131,7 +131,8 @@ def office_decides(
     live_app, app_id: int, code: str, status: str, comment: str = "", received_on=None
 ) -> None:
     """The back office records its decision on a piece."""
-    from worker import db, supporting
+    from worker.rules import pieces as supporting
+    from worker.store import db
 
     with live_app.app_context():
         database = db.get()

@@ -70,7 +70,8 @@ PUPIL_PASSWORD = "MonCode!2027"
 def new_staff(live_app, academy: str) -> str:
     """A staff member of one académie (accounts are made by the CLI or an admin, tested
     elsewhere); returns the address."""
-    from worker import db, passwords, staff
+    from worker.rules import passwords
+    from worker.store import db, staff
 
     email = f"gestion.{uuid.uuid4().hex[:8]}@ac-test.fr"
     with live_app.app_context():
@@ -104,7 +105,8 @@ def unique_name() -> str:
 def registered_candidate(live_app, academy: str, tmp_path: Path) -> Candidate:
     """A candidate registered to the CFG of `academy` who uploaded an identity card and
     validated their pieces; over HTTP (those journeys run in a browser elsewhere)."""
-    from worker import accounts, db, passwords
+    from worker.rules import passwords
+    from worker.store import accounts, db
 
     last_name = unique_name()
     email = f"yann.{uuid.uuid4().hex[:10]}@example.fr"

@@ -110,7 +110,8 @@ def catalog(live_app):
 def new_candidate(live_app) -> Candidate:
     """An active account created directly in the database (the account journey is tested
     elsewhere), with a unique address."""
-    from worker import accounts, db, passwords
+    from worker.rules import passwords
+    from worker.store import accounts, db
 
     email = f"claire.martin.{uuid.uuid4().hex[:10]}@example.fr"
     identity = {

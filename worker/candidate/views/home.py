@@ -1,0 +1,47 @@
+"""The home of the candidate space and « Consulter mes messages »."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+
+from worker.mail import delivery as mail
+from worker.store import db
+from worker.web import auth
+
+blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
+
+
+@blueprint.get("/")
+@auth.login_required
+def home():
+    from worker.candidate.views.registration import current_applications, draft_cards
+
+    account = auth.current_account()
+    return render_template(
+        "candidate/home.html",
+        title="Mon espace candidat",
+        account=account,
+        cards=current_applications(account.id),
+        drafts=draft_cards(account.id),
+    )
+
+
+@blueprint.get("/messages")
+@auth.login_required
+def messages():
+    account = auth.current_account()
+    return render_template(
+        "candidate/messages.html",
+        title="Mes messages",
+        messages=mail.of_account(db.get(), account.id),
+    )
+
+
+@blueprint.get("/outbox")
+def outbox():
+    """Development only: every mail the portal would have sent, with clickable links."""
+    if current_app.config["SMTP_HOST"]:
+        abort(404)
+    return render_template(
+        "candidate/outbox.html", title="Boîte d'envoi locale", messages=mail.outbox(db.get())
+    )

@@ -1,0 +1,240 @@
+"""« J'ai un compte, je me connecte », logout and « Mot de passe oublié »."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, flash, redirect, request, session, url_for
+
+from worker.forms.base import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
+from worker.mail import delivery as mail
+from worker.office import pupil_import as pupils
+from worker.rules import passwords, tokens
+from worker.store import accounts, db, sessions, throttle
+from worker.web import auth
+from worker.web.pages import form_page, notice
+
+blueprint = Blueprint("login", __name__, url_prefix="/espace-candidat")
+WRONG = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie (majuscules comprises)."
+
+
+@blueprint.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm.from_request()
+    target = auth.safe_next(request.args.get("next"))
+    if not form.submitted():
+        return form_page("candidate/login.html", form, "Me connecter")
+    database = db.get()
+    account = accounts.by_login(database, form.login.data)
+    failure_keys = throttle.keys(
+        form.login.data, auth.client_address(), account.id if account else None
+    )
+    wait = throttle.wait_seconds(database, failure_keys)
+    if wait:
+        minutes = math.ceil(wait / 60)
+        form.login.errors.append(
+            f"Trop de tentatives de connexion. Réessayez dans {minutes} minute"
+            f"{'s' if minutes > 1 else ''}, ou utilisez « Mot de passe oublié »."
+        )
+        html, _ = form_page("candidate/login.html", form, "Me connecter")
+        return html, 429, {"Retry-After": str(wait)}
+    # Verified even without an account, so that the answer takes the same time.
+    if not passwords.verify(account.password_hash if account else None, form.password.data):
+        with db.transaction(database):
+            throttle.record_failure(database, *failure_keys)
+        form.login.errors.append(WRONG)
+        return form_page("candidate/login.html", form, "Me connecter")
+    if not account.active:
+        form.login.errors.append(
+            "Votre compte n'est pas encore activé : cliquez sur le lien « Activer mon compte » "
+            "du courriel reçu après sa création (valable 48 heures)."
+        )
+        return form_page("candidate/login.html", form, "Me connecter")
+    with db.transaction(database):
+        throttle.forget(database, failure_keys)
+        auth.sign_in(account)
+    if account.must_change_password:  # a pupil's login slip: the first-login flow first
+        return redirect(url_for("login.first_login"), code=303)
+    return redirect(target or url_for("home.home"), code=303)
+
+
+@blueprint.post("/deconnexion")
+def logout():
+    from worker.forms.base import ConfirmForm
+
+    form = ConfirmForm.from_request()
+    if form.validate():
+        with db.transaction(db.get()):
+            auth.sign_out()
+        flash("Vous êtes déconnecté.")
+    return redirect(url_for("login.login"), code=303)
+
+
+@blueprint.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgotten():
+    form = ResetRequestForm.from_request()
+    if not form.submitted():
+        return form_page("candidate/forgotten.html", form, "Mot de passe oublié")
+    database = db.get()
+    with db.transaction(database):
+        account = accounts.by_login(database, form.login.data)
+        if account is not None and account.active and account.email:  # pupils may have none
+            token = tokens.make(tokens.Purpose.RESET, account.id, account.reset_state())
+            link = mail.base_url() + url_for("login.new_password", token=token)
+            mail.queue(
+                database, "reinitialisation", account.email, account.id, account=account, link=link
+            )
+        elif account is not None:
+            from worker.candidate.views.signup import send_activation
+
+            send_activation(database, account)
+    session["reset_for"] = form.login.data
+    return redirect(url_for("login.forgotten_sent"), code=303)
+
+
+def mask(address: str) -> str:
+    """« j•••••@e•••••.fr »: enough to recognise one's address, not to learn it."""
+    local, _, domain = address.partition("@")
+    name, dot, tld = domain.rpartition(".")
+    return f"{_hide(local)}@{_hide(name)}{dot}{tld}" if name else _hide(address)
+
+
+def _hide(part: str) -> str:
+    return part[:1] + "•" * max(len(part) - 1, 2)
+
+
+@blueprint.get("/mot-de-passe-oublie/envoye")
+def forgotten_sent():
+    """The same page whether an account exists or not (no account enumeration)."""
+    typed = session.get("reset_for", "")
+    where = f"à l'adresse {mask(typed)}" if "@" in typed else "à l'adresse électronique du compte"
+    return notice(
+        "Vérifiez votre messagerie",
+        f"Si un compte correspond à l'identifiant saisi, un courriel vient d'être envoyé {where}, "
+        "avec un lien pour choisir un nouveau mot de passe. Le lien est valable 48 heures.",
+        "Rien reçu après quelques minutes ? Regardez dans les courriers indésirables, puis "
+        "vérifiez l'identifiant saisi.",
+        links=[(url_for("login.login"), "Revenir à la connexion")],
+    )
+
+
+@blueprint.route("/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
+def new_password(token: str):
+    database = db.get()
+    try:
+        account_id, state = tokens.read(tokens.Purpose.RESET, token)
+    except tokens.TokenError as error:
+        return _dead_link(400 if error.reason == "invalid" else 410)
+    account = accounts.by_id(database, account_id)
+    if account is None or state != account.reset_state():
+        return _dead_link(410)
+    form = NewPasswordForm.from_request()
+    if not form.submitted():
+        return form_page(
+            "candidate/new_password.html",
+            form,
+            "Choisir un nouveau mot de passe",
+            password_rule=passwords.RULE,
+        )
+    password_hash = passwords.hash_password(form.password.data)
+    with db.transaction(database):
+        account = accounts.by_id(database, account_id)
+        if account is None or state != account.reset_state():  # used meanwhile in another tab
+            return _dead_link(410)
+        accounts.set_password(database, account.id, password_hash)
+        sessions.close_others(database, account.id)
+        mail.queue(database, "mot_de_passe_modifie", account.email, account.id, account=account)
+    flash("Votre mot de passe a été modifié. Connectez-vous avec le nouveau mot de passe.")
+    return redirect(url_for("login.login"), code=303)
+
+
+def _dead_link(status: int):
+    return notice(
+        "Ce lien n'est plus valable",
+        "Le lien de réinitialisation a expiré, a déjà servi, ou un lien plus récent a été "
+        "demandé. Faites une nouvelle demande.",
+        status=status,
+        links=[(url_for("login.forgotten"), "Mot de passe oublié")],
+    )
+
+
+# -- first login of an enrolled pupil (login slip with a one-time password) ---------------
+
+
+def _first_login_account():
+    """The signed-in account that still has to finish its first login, or a redirect."""
+    account = auth.current_account()
+    if account is None:
+        return None, redirect(url_for("login.login"), code=303)
+    if not account.must_change_password:
+        return None, redirect(url_for("home.home"), code=303)
+    return account, None
+
+
+@blueprint.route("/premiere-connexion", methods=["GET", "POST"])
+def first_login():
+    """Step 1: the pupil's own address, and the slip's password typed again."""
+    account, elsewhere = _first_login_account()
+    if elsewhere:
+        return elsewhere
+    known = {"email": account.email, "email_confirm": account.email} if account.email else None
+    form = FirstLoginForm.from_request(data=known)
+    if form.submitted():
+        if not passwords.verify(account.password_hash, form.current_password.data):
+            form.current_password.errors.append(
+                "Mot de passe incorrect : saisissez celui de votre papillon de connexion."
+            )
+        else:
+            database = db.get()
+            try:
+                with db.transaction(database):
+                    pupils.set_first_email(database, account.id, form.email.data)
+            except accounts.EmailTaken:
+                form.email.errors.append(
+                    "Cette adresse électronique est déjà utilisée par un autre compte : "
+                    "saisissez une autre adresse."
+                )
+            else:
+                session["first_login"] = account.id
+                return redirect(url_for("login.first_login_password"), code=303)
+    return form_page(
+        "candidate/first_login.html",
+        form,
+        "Première connexion : mon adresse électronique",
+        account=account,
+    )
+
+
+@blueprint.route("/premiere-connexion/mot-de-passe", methods=["GET", "POST"])
+def first_login_password():
+    """Step 2: a password of one's own; the slip's one stops working."""
+    account, elsewhere = _first_login_account()
+    if elsewhere:
+        return elsewhere
+    if not account.email or session.get("first_login") != account.id:
+        return redirect(url_for("login.first_login"), code=303)
+    form = NewPasswordForm.from_request()
+    if form.submitted():
+        if passwords.verify(account.password_hash, form.password.data):
+            form.password.errors.append(
+                "Choisissez un mot de passe différent de celui du papillon de connexion."
+            )
+        else:
+            password_hash = passwords.hash_password(form.password.data)
+            database = db.get()
+            with db.transaction(database):
+                pupils.finish_first_login(database, account.id, password_hash)
+                sessions.close_others(database, account.id, keep=session.get("sid"))
+            session.pop("first_login", None)
+            flash(
+                "Votre compte est prêt. Connectez-vous désormais avec ce mot de passe et votre "
+                f"adresse électronique ({account.email}), votre numéro de candidat "
+                f"({account.candidate_number}) ou votre identifiant ({account.login})."
+            )
+            return redirect(url_for("home.home"), code=303)
+    return form_page(
+        "candidate/first_login_password.html",
+        form,
+        "Première connexion : mon mot de passe",
+        password_rule=passwords.RULE,
+    )

@@ -1,0 +1,529 @@
+"""The registration wizard, driven by content/: steps, their fields and their rules.
+
+An exam lists its steps (wizard.toml); each step declares its fields. This module turns a
+step into a WTForms form, validates answers (one step on "Suivant", every step again on
+"Enregistrer"), and describes the answers for the récapitulatif. Two step kinds build
+their fields from the exam itself: "acquis" (prior credits, per exemptable test) and
+"epreuves" (optional and elective tests). No view knows about any particular exam.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+
+from catalog import Catalog
+from catalog.model import Academy, Exam, Session, Step, StepField, Test
+from sitebuild.render import academy_phrase
+from worker import refdata
+from worker.forms.base import PortailForm, email_address, max_length, one_of
+from worker.store.accounts import Account
+
+YES_NO = (("oui", "Oui"), ("non", "Non"))
+REGISTERED, NOT_REGISTERED = "inscrit", "non_inscrit"
+POSITIONS = ((REGISTERED, "Inscrit"), (NOT_REGISTERED, "Non inscrit"))
+ACQUIS_ORIGINS = (
+    ("aucun", "Je n'ai aucun acquis"),
+    ("benefice", "Notes conservées d'une session antérieure (bénéfice)"),
+    ("dispense", "Dispense grâce à un autre diplôme"),
+    ("vae", "Validation des acquis de l'expérience (VAE)"),
+)
+ADDRESS_COUNTRY, ADDRESS_POSTCODE = "adresse_pays", "adresse_code_postal"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a step's fields may depend on."""
+
+    catalog: Catalog
+    exam: Exam
+    session: Session
+    academy: Academy
+    account: Account
+    answers: dict
+    now: datetime
+
+    @property
+    def speciality(self) -> str:
+        return speciality_of(self.catalog, self.answers)
+
+    def tests(self) -> tuple[Test, ...]:
+        return self.exam.tests_for(self.speciality)
+
+
+def speciality_of(catalog: Catalog, answers: dict) -> str:
+    """The speciality chosen: the answer of whichever field offers the specialities."""
+    for step in catalog.steps.values():
+        for field in step.fields:
+            if field.choices_from == "specialites" and answers.get(field.name):
+                return str(answers[field.name])
+    return ""
+
+
+# -- choices and conditions ----------------------------------------------------------------
+
+
+def choices(field: StepField, ctx: Context) -> list[tuple[str, str]]:
+    if field.type == "yesno":
+        return list(YES_NO)
+    if field.choices:
+        return list(field.choices)
+    source = field.choices_from
+    if source in ctx.catalog.lists:
+        return list(ctx.catalog.lists[source])
+    if source == "etablissements":
+        return [
+            (e.uai, f"{e.name} - {e.town}" if e.town else e.name)
+            for e in ctx.catalog.establishments_of(ctx.academy.code)
+        ]
+    if source == "academies":
+        return sorted(
+            ((a.code, a.name) for a in ctx.catalog.academies.values()), key=lambda pair: pair[1]
+        )
+    if source == "pays":
+        return refdata.countries()
+    if source == "specialites":
+        return [(s.code, s.name) for s in ctx.exam.specialities]
+    if source == "annees":
+        return [(str(year), str(year)) for year in range(ctx.now.year, ctx.now.year - 20, -1)]
+    return []
+
+
+def visible(field: StepField, values: dict, account: Account) -> bool:
+    """Whether a conditional field applies, given the other answers of its step."""
+    condition = field.show_if
+    if not condition:
+        return True
+    if condition == "account.born_abroad":
+        return not refdata.is_france(account.birth_country)
+    name, _, expected = (part.strip() for part in condition.partition("=="))
+    return str(values.get(name, "")) == expected
+
+
+def hint(field: StepField, step: Step, ctx: Context) -> str:
+    """The field's hint, plus when a conditional field is to be filled in."""
+    if not field.show_if or field.show_if.startswith("account."):
+        return field.hint
+    name, _, expected = (part.strip() for part in field.show_if.partition("=="))
+    other = next((f for f in step.fields if f.name == name), None)
+    if other is None:
+        return field.hint
+    answer = dict(choices(other, ctx)).get(expected, expected)
+    condition = f"À renseigner si « {other.label} » : {answer}."
+    return f"{field.hint} {condition}" if field.hint else condition
+
+
+# -- forms ---------------------------------------------------------------------------------
+
+
+def _required_when_visible(field: StepField, ctx: Context):
+    message = (
+        f"Renseignez « {field.label} »."
+        if field.type not in ("select", "radio", "yesno", "checkbox")
+        else f"Choisissez une réponse : « {field.label} »."
+    )
+    if field.type == "checkbox":
+        message = f"Cochez la case « {field.label} » pour continuer."
+
+    def check(form, wt_field):
+        if visible(field, form.data, ctx.account) and not wt_field.data:
+            raise ValidationError(message)
+
+    return check
+
+
+def _pattern(field: StepField):
+    compiled = re.compile(field.pattern)
+
+    def check(form, wt_field):
+        if not wt_field.data:
+            return
+        if field.name == ADDRESS_POSTCODE and not refdata.is_france(
+            form.data.get(ADDRESS_COUNTRY) or "FR"
+        ):
+            return  # postcodes abroad follow other rules
+        if not compiled.fullmatch(wt_field.data):
+            raise ValidationError(
+                field.pattern_message or f"« {field.label} » n'a pas le bon format."
+            )
+
+    return check
+
+
+def _number(form, wt_field):
+    if wt_field.data and not re.fullmatch(r"\d{1,6}([.,]\d{1,2})?", wt_field.data):
+        raise ValidationError("Saisissez un nombre, par exemple 12 ou 12,5.")
+
+
+def _wt_field(field: StepField, ctx: Context):
+    validators = []
+    if field.required:
+        validators.append(_required_when_visible(field, ctx))
+    if field.max_length:
+        validators.append(max_length(field.max_length))
+    if field.pattern:
+        validators.append(_pattern(field))
+    if field.type == "email":
+        validators.append(email_address)
+    if field.type == "number":
+        validators.append(_number)
+    options = choices(field, ctx)
+    wrapped = [SelectChoice(code, label) for code, label in options]
+    allowed = one_of(options, f"Choisissez une réponse de la liste : « {field.label} ».")
+
+    def optional_choice(form, wt_field):
+        if wt_field.data:
+            allowed(form, wt_field)
+
+    if field.type == "select":
+        return SelectField(
+            field.label,
+            choices=[SelectChoice("", "Sélectionnez une valeur"), *wrapped],
+            validate_choice=False,
+            validators=[*validators, optional_choice],
+        )
+    if field.type in ("radio", "yesno"):
+        return RadioField(
+            field.label,
+            choices=wrapped,
+            validate_choice=False,
+            validators=[*validators, optional_choice],
+        )
+    if field.type == "checkbox":
+        return BooleanField(field.label, validators=validators)
+    if field.type == "textarea":
+        return TextAreaField(field.label, validators=validators)
+    return StringField(field.label, validators=validators)
+
+
+def form_class(step: Step, ctx: Context) -> type[StepForm]:
+    """The WTForms form of one step: only the fields the step declares."""
+    attributes: dict = {"step_fields": {}}
+    if step.kind == "form":
+        for field in step.fields:
+            attributes[field.name] = _wt_field(field, ctx)
+            attributes["step_fields"][field.name] = field
+    elif step.kind == "acquis":
+        _acquis_fields(attributes, ctx)
+    elif step.kind == "epreuves":
+        _test_fields(attributes, ctx)
+    return type(f"Step_{step.code.replace('-', '_')}", (StepForm,), attributes)
+
+
+class StepForm(PortailForm):
+    """A step's form; ``validate_step`` adds the rules that span several fields."""
+
+    step_fields: ClassVar[dict[str, StepField]] = {}
+    context: Context | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for rule in getattr(self, "step_rules", ()):
+            ok = rule(self) and ok
+        return ok
+
+
+def build_form(step: Step, ctx: Context, mode: str = "show") -> StepForm:
+    """The step's form. mode "show": filled with the saved answers, to display; "posted":
+    bound to this request's POST; "check": the saved answers without CSRF, which is how
+    "Enregistrer" validates every step again."""
+    cls = form_class(step, ctx)
+    names = set(cls.step_fields) | {n for n in ctx.answers if n.startswith(DERIVED_PREFIXES)}
+    data = {name: ctx.answers[name] for name in names if name in ctx.answers}
+    if mode == "posted":
+        form = cls.from_request()
+    elif mode == "show":
+        form = cls.blank(data)
+    else:
+        form = cls(data=data, meta={"csrf": False})
+    form.context = ctx
+    form.step_rules = (_residence_rule, _acquis_rule, _options_rule)
+    return form
+
+
+DERIVED_PREFIXES = ("acquis_", "note_", "epreuve_", "option_", "groupe_")
+
+
+def step_answers(form: StepForm, step: Step) -> dict:
+    """The answers a step contributes: its fields, hidden conditional ones left out."""
+    ctx = form.context
+    answers = {}
+    for name, wt_field in form._fields.items():
+        if name == "csrf_token":
+            continue
+        declared = form.step_fields.get(name)
+        if declared and not visible(declared, form.data, ctx.account):
+            continue
+        answers[name] = wt_field.data if wt_field.data is not None else ""
+    return answers
+
+
+# -- step kinds built from the exam: acquis and épreuves -----------------------------------
+
+
+def _acquis_fields(attributes: dict, ctx: Context) -> None:
+    attributes["acquis_origine"] = RadioField(
+        "Origine de vos acquis",
+        choices=[SelectChoice(c, t) for c, t in ACQUIS_ORIGINS],
+        default="aucun",
+        validate_choice=False,
+        validators=[one_of(list(ACQUIS_ORIGINS), "Indiquez l'origine de vos acquis.")],
+    )
+    attributes["acquis_annee"] = SelectField(
+        "Année d'obtention",
+        validate_choice=False,
+        choices=[
+            SelectChoice("", "Sélectionnez une valeur"),
+            *(SelectChoice(str(y), str(y)) for y in range(ctx.now.year, ctx.now.year - 20, -1)),
+        ],
+    )
+    attributes["acquis_academie"] = SelectField(
+        "Académie d'obtention",
+        validate_choice=False,
+        choices=[
+            SelectChoice("", "Sélectionnez une valeur"),
+            *(
+                SelectChoice(a.code, a.name)
+                for a in sorted(ctx.catalog.academies.values(), key=lambda a: a.name)
+            ),
+        ],
+    )
+    for test in exemptable(ctx):
+        attributes[f"acquis_{test.key}"] = BooleanField(f"{test.code} - {test.name}")
+        attributes[f"note_{test.key}"] = StringField(f"Note obtenue en {test.code} (sur 20)")
+
+
+def exemptable(ctx: Context) -> list[Test]:
+    return [t for t in ctx.tests() if t.exemptable]
+
+
+def _acquis_rule(form: StepForm) -> bool:
+    if "acquis_origine" not in form._fields:
+        return True
+    ctx = form.context
+    origin = form.acquis_origine.data
+    kept = [t for t in exemptable(ctx) if form[f"acquis_{t.key}"].data]
+    ok = True
+    if origin == "aucun":
+        if kept:
+            form.acquis_origine.errors.append(
+                "Vous avez coché des épreuves : indiquez l'origine de vos acquis, ou décochez-les."
+            )
+            ok = False
+        return ok
+    for name, message in (
+        ("acquis_annee", "Indiquez l'année d'obtention de vos acquis."),
+        ("acquis_academie", "Indiquez l'académie d'obtention de vos acquis."),
+    ):
+        if not form[name].data:
+            form[name].errors.append(message)
+            ok = False
+    if not kept and exemptable(ctx):
+        first = form[f"acquis_{exemptable(ctx)[0].key}"]
+        first.errors.append("Cochez au moins une épreuve, ou choisissez « Je n'ai aucun acquis ».")
+        ok = False
+    if origin == "benefice":
+        for test in kept:
+            mark = form[f"note_{test.key}"]
+            value = _mark(mark.data)
+            if value is None or not 10 <= value <= 20:
+                mark.errors.append(
+                    f"Saisissez la note obtenue en {test.code}, entre 10 et 20 "
+                    "(seule une note d'au moins 10 peut être conservée)."
+                )
+                ok = False
+    return ok
+
+
+def _mark(text: str | None) -> float | None:
+    try:
+        return float((text or "").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _test_fields(attributes: dict, ctx: Context) -> None:
+    for test in ctx.tests():
+        if test.kind == "facultative":
+            attributes[f"epreuve_{test.key}"] = RadioField(
+                f"{test.code} - {test.name}",
+                default=NOT_REGISTERED,
+                validate_choice=False,
+                choices=[SelectChoice(c, t) for c, t in POSITIONS],
+                validators=[
+                    one_of(list(POSITIONS), f"Choisissez Inscrit ou Non inscrit pour {test.code}.")
+                ],
+            )
+        if test.options:
+            attributes[f"option_{test.key}"] = SelectField(
+                f"Option de {test.code}",
+                validate_choice=False,
+                choices=[
+                    SelectChoice("", "Sélectionnez une valeur"),
+                    *(SelectChoice(o, o) for o in test.options),
+                ],
+            )
+    for group, tests in elective_groups(ctx).items():
+        options = [(t.key, f"{t.code} - {t.name}") for t in tests]
+        attributes[f"groupe_{_safe(group)}"] = RadioField(
+            f"Épreuve à choix : {group}",
+            validate_choice=False,
+            choices=[SelectChoice(c, t) for c, t in options],
+            validators=[one_of(options, f"Choisissez une épreuve : {group}.")],
+        )
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower())
+
+
+def elective_groups(ctx: Context) -> dict[str, list[Test]]:
+    groups: dict[str, list[Test]] = {}
+    for test in ctx.tests():
+        if test.kind == "choix":
+            groups.setdefault(test.group, []).append(test)
+    return groups
+
+
+def _options_rule(form: StepForm) -> bool:
+    """A test taken with options needs its option (languages…)."""
+    ok = True
+    for test in form.context.tests():
+        option = form._fields.get(f"option_{test.key}")
+        if option is None or option.data:
+            continue
+        if _test_taken(test, form.data, form.context):
+            option.errors.append(f"Choisissez l'option de {test.code}.")
+            ok = False
+    return ok
+
+
+def _test_taken(test: Test, values: dict, ctx: Context) -> bool:
+    if test.kind == "facultative":
+        return values.get(f"epreuve_{test.key}") == REGISTERED
+    if test.kind == "choix":
+        return values.get(f"groupe_{_safe(test.group)}") == test.key
+    return not values.get(f"acquis_{test.key}") and not ctx.answers.get(f"acquis_{test.key}")
+
+
+def _residence_rule(form: StepForm) -> bool:
+    """Exams with the residence rule: the address must be in the chosen académie."""
+    ctx = form.context
+    postcode = form._fields.get(ADDRESS_POSTCODE)
+    if not (ctx.exam.residence_rule and postcode and postcode.data and ctx.academy.departements):
+        return True
+    if not refdata.is_france(form.data.get(ADDRESS_COUNTRY) or "FR") or postcode.errors:
+        return True
+    if departement_of(postcode.data) in ctx.academy.departements:
+        return True
+    postcode.errors.append(
+        f"Pour cet examen, inscrivez-vous dans l'académie de votre lieu de résidence : le code "
+        f"postal {postcode.data} ne relève pas de {academy_phrase(ctx.academy)}."
+    )
+    return False
+
+
+def departement_of(postcode: str) -> str:
+    """ "35000" → "35", "97411" → "974", "20000" → "2A", "20200" → "2B"."""
+    if postcode.startswith("97") or postcode.startswith("98"):
+        return postcode[:3]
+    if postcode.startswith("20"):
+        return "2A" if postcode < "20200" else "2B"
+    return postcode[:2]
+
+
+# -- positions of the tests and the récapitulatif ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestRow:
+    test: Test
+    status: str  # Inscrit | Non inscrit | Bénéfice | Dispensé
+    option: str = ""
+    mark: str = ""
+    year: str = ""
+
+
+def test_rows(exam: Exam, answers: dict, speciality: str) -> list[TestRow]:
+    """Every test of the application with its position, as the récapitulatif shows it."""
+    rows = []
+    origin = answers.get("acquis_origine", "aucun")
+    for test in exam.tests_for(speciality):
+        option = str(answers.get(f"option_{test.key}", ""))
+        if test.exemptable and answers.get(f"acquis_{test.key}") and origin != "aucun":
+            status = "Bénéfice" if origin == "benefice" else "Dispensé"
+            rows.append(
+                TestRow(
+                    test,
+                    status,
+                    mark=str(answers.get(f"note_{test.key}", "")),
+                    year=str(answers.get("acquis_annee", "")),
+                )
+            )
+        elif test.kind == "facultative":
+            taken = answers.get(f"epreuve_{test.key}") == REGISTERED
+            rows.append(
+                TestRow(test, "Inscrit" if taken else "Non inscrit", option if taken else "")
+            )
+        elif test.kind == "choix":
+            if answers.get(f"groupe_{_safe(test.group)}") == test.key:
+                rows.append(TestRow(test, "Inscrit", option))
+        else:
+            rows.append(TestRow(test, "Inscrit", option))
+    return rows
+
+
+@dataclass(frozen=True)
+class Section:
+    step: Step
+    rows: tuple[tuple[str, str], ...]  # (question, answer as shown)
+
+
+def display(field: StepField, value, ctx: Context) -> str:
+    if field.type == "checkbox":
+        return "Oui" if value else "Non"
+    if field.type in ("select", "radio", "yesno"):
+        return dict(choices(field, ctx)).get(str(value), str(value) or "—")
+    return str(value) if value not in (None, "") else "—"
+
+
+def summary(ctx: Context, steps: list[Step]) -> list[Section]:
+    """The récapitulatif: every answer of every step, in the wizard's order."""
+    sections = []
+    for step in steps:
+        if step.kind == "form":
+            rows = tuple(
+                (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
+                for f in step.fields
+                if visible(f, ctx.answers, ctx.account) and f.type != "checkbox"
+            )
+            rows += tuple(
+                (f.label, "Oui" if ctx.answers.get(f.name) else "Non")
+                for f in step.fields
+                if f.type == "checkbox"
+            )
+        elif step.kind == "acquis":
+            origin = dict(ACQUIS_ORIGINS).get(ctx.answers.get("acquis_origine", "aucun"), "—")
+            rows = (("Origine de vos acquis", origin),)
+            if ctx.answers.get("acquis_origine", "aucun") != "aucun":
+                academy = ctx.catalog.academies.get(ctx.answers.get("acquis_academie", ""))
+                rows += (
+                    ("Année d'obtention", str(ctx.answers.get("acquis_annee", "—"))),
+                    ("Académie d'obtention", academy.name if academy else "—"),
+                )
+        else:
+            rows = ()
+        sections.append(Section(step, rows))
+    return sections

@@ -1,0 +1,316 @@
+"""Supporting documents (pièces justificatives): what is asked, files, locking, statuses.
+
+Which pieces an application needs comes from content/ (the exam's pieces and their
+conditions on the answers); the database keeps their state: files of each round, the
+validation by the candidate ("J'ai fourni toutes mes pièces") and the exam office's status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from catalog.dates import parse_paris
+from catalog.model import Exam, Period, Piece
+from worker import clock
+from worker.store.applications import Application
+
+STATUSES = {
+    "": "",
+    "recue": "Reçue",
+    "non_conforme": "Non conforme",
+    "en_attente": "En attente d'une nouvelle PJ",
+    "conforme": "Conforme",
+}
+REOPENING = ("non_conforme", "en_attente")  # the candidate must provide a new file
+MODES = {
+    "en_ligne": "À déposer en ligne",
+    "voie_postale": "À envoyer par voie postale",
+    "autre": "Autres modalités",
+}
+
+
+class NotAllowed(Exception):
+    """The action is not possible now; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    id: int
+    round: int
+    stored_name: str
+    original_name: str
+    size: int
+    content_type: str
+    uploaded_at: str
+    removed_at: str | None
+
+
+@dataclass
+class PieceState:
+    piece: Piece
+    deadline: datetime | None
+    row_id: int | None = None
+    status: str = ""
+    status_at: str | None = None
+    received_on: str | None = None
+    comment: str = ""
+    round: int = 1
+    validated_at: str | None = None
+    files: list[StoredFile] = field(default_factory=list)  # this round, not removed
+    earlier: list[StoredFile] = field(default_factory=list)  # kept for the exam office
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def locked(self) -> bool:
+        return self.validated_at is not None
+
+
+@dataclass
+class Group:
+    mode: str
+    deadline: datetime | None
+    opens: datetime | None
+    pieces: list[PieceState]
+
+    @property
+    def key(self) -> str:
+        return f"{self.mode}:{self.deadline.isoformat() if self.deadline else ''}"
+
+    @property
+    def label(self) -> str:
+        return MODES[self.mode]
+
+    @property
+    def online(self) -> bool:
+        return self.mode == "en_ligne"
+
+
+def applies(piece: Piece, answers: dict) -> bool:
+    condition = piece.show_if
+    if not condition:
+        return True
+    operator = "!=" if "!=" in condition else "=="
+    name, _, expected = (part.strip() for part in condition.partition(operator))
+    value = str(answers.get(name, ""))
+    return value != expected if operator == "!=" else value == expected
+
+
+def period_of(catalog: Catalog, application: Application) -> Period | None:
+    periods = [
+        p
+        for p in catalog.periods_for(
+            exam=application.exam, session=application.session, academy=application.academy
+        )
+        if not p.speciality or p.speciality == application.speciality
+    ]
+    return periods[0] if periods else None
+
+
+def deadline_of(piece: Piece, period: Period | None) -> datetime | None:
+    if piece.deadline:
+        return parse_paris(piece.deadline, default_time=(23, 59))
+    if period is None:
+        return None
+    if piece.mode == "en_ligne":
+        return period.uploads_close or period.closes
+    return period.confirmation_due or period.closes
+
+
+def requested(exam: Exam, application: Application) -> list[Piece]:
+    return [p for p in exam.pieces if applies(p, application.answers)]
+
+
+def states(db: Database, catalog: Catalog, application: Application) -> list[PieceState]:
+    """Every piece the application needs, with its state and files."""
+    exam = catalog.exams[application.exam]
+    period = period_of(catalog, application)
+    rows = {
+        r["code"]: r
+        for r in db.query(
+            "SELECT id, code, status, status_at, received_on, comment, round, validated_at"
+            " FROM pieces WHERE application_id = ?",
+            [application.id],
+        )
+    }
+    found = []
+    for piece in requested(exam, application):
+        state = PieceState(piece, deadline_of(piece, period))
+        row = rows.get(piece.code)
+        if row:
+            state.row_id, state.status, state.status_at = row["id"], row["status"], row["status_at"]
+            state.received_on, state.comment = row["received_on"], row["comment"]
+            state.round, state.validated_at = row["round"], row["validated_at"]
+            for stored in files_of(db, row["id"]):
+                current = stored.round == state.round and stored.removed_at is None
+                (state.files if current else state.earlier).append(stored)
+        found.append(state)
+    return found
+
+
+def files_of(db: Database, piece_id: int) -> list[StoredFile]:
+    rows = db.execute(
+        "SELECT id, round, stored_name, original_name, size, content_type, uploaded_at,"
+        " removed_at FROM piece_files WHERE piece_id = ? ORDER BY id",
+        [piece_id],
+    )
+    return [StoredFile(*row) for row in rows]
+
+
+def groups(db: Database, catalog: Catalog, application: Application) -> list[Group]:
+    """The pieces grouped by delivery mode and deadline, as the candidate sees them."""
+    period = period_of(catalog, application)
+    grouped: dict[tuple, Group] = {}
+    for state in states(db, catalog, application):
+        key = (
+            list(MODES).index(state.piece.mode),
+            state.deadline.isoformat() if state.deadline else "~",
+        )
+        if key not in grouped:
+            opens = period.uploads_open if period and state.piece.mode == "en_ligne" else None
+            grouped[key] = Group(state.piece.mode, state.deadline, opens, [])
+        grouped[key].pieces.append(state)
+    return [grouped[key] for key in sorted(grouped)]
+
+
+def can_upload(state: PieceState, group: Group, now: datetime) -> bool:
+    """Online pieces, not validated, inside the upload window — or asked again by the office."""
+    if not group.online or state.locked or state.status == "conforme":
+        return False
+    if state.status == "en_attente":
+        return True
+    started = group.opens is None or group.opens <= now
+    return started and (group.deadline is None or now <= group.deadline)
+
+
+def counter(pieces: list[PieceState]) -> tuple[int, int]:
+    """« Pièces justificatives conformes : X / Y »."""
+    return sum(1 for p in pieces if p.status == "conforme"), len(pieces)
+
+
+def needs_action(pieces: list[PieceState]) -> bool:
+    """Something awaits the candidate: an online piece to provide or to provide again."""
+    return any(
+        not p.locked
+        and (p.status in REOPENING or (p.piece.mode == "en_ligne" and p.status != "conforme"))
+        for p in pieces
+    )
+
+
+def shown_status(state: PieceState, online: bool) -> str:
+    """The status as the candidate reads it."""
+    if state.locked and (not state.status or state.status in REOPENING):
+        return "Validée, en attente de contrôle"
+    if state.status:
+        return state.status_label
+    return "À fournir" if online else "En attente de contrôle"
+
+
+# -- writes (inside db.transaction) --------------------------------------------------------
+
+
+def _row(db: Database, application_id: int, code: str) -> int:
+    db.execute(
+        "INSERT OR IGNORE INTO pieces (application_id, code) VALUES (?, ?)", [application_id, code]
+    )
+    return db.execute(
+        "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
+    ).fetchone()[0]
+
+
+def add_file(
+    db: Database,
+    application: Application,
+    state: PieceState,
+    stored_name: str,
+    original_name: str,
+    size: int,
+    content_type: str,
+) -> int:
+    piece_id = _row(db, application.id, state.piece.code)
+    cursor = db.execute(
+        "INSERT INTO piece_files (piece_id, round, stored_name, original_name, size,"
+        " content_type, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [piece_id, state.round, stored_name, original_name, size, content_type, clock.stamp()],
+    )
+    return cursor.lastrowid
+
+
+def remove_file(db: Database, state: PieceState, file_id: int) -> None:
+    """The candidate removes a file before validating: hidden, but kept for the office."""
+    if state.locked:
+        raise NotAllowed("Cette pièce est validée : ses fichiers ne peuvent plus être supprimés.")
+    if not any(f.id == file_id for f in state.files):
+        raise NotAllowed("Ce fichier n'existe pas ou a déjà été supprimé.")
+    db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
+
+
+def lock(db: Database, application: Application, group: Group, now: datetime) -> None:
+    """« J'ai fourni toutes mes pièces »: refused, listing what is missing, while a piece
+    has no file."""
+    open_pieces = [p for p in group.pieces if not p.locked and p.status != "conforme"]
+    if open_pieces and not any(can_upload(p, group, now) for p in open_pieces):
+        raise NotAllowed("La période de dépôt de ces pièces est terminée.")
+    missing = [p.piece.label for p in open_pieces if not p.files]
+    if missing:
+        raise NotAllowed("Il manque encore : " + " ; ".join(missing) + ".")
+    if not open_pieces:
+        raise NotAllowed("Toutes les pièces de ce groupe sont déjà validées.")
+    now = clock.stamp()
+    for state in open_pieces:
+        piece_id = _row(db, application.id, state.piece.code)
+        db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [now, piece_id])
+
+
+def set_status(
+    db: Database,
+    application_id: int,
+    code: str,
+    status: str,
+    comment: str = "",
+    received_on: date | None = None,
+) -> None:
+    """The exam office's decision on a piece (used by the back office).
+
+    « Non conforme » and « En attente d'une nouvelle PJ » open a new round: the candidate
+    uploads a new file and validates again; earlier files stay for the office.
+    """
+    if status not in STATUSES or not status:
+        raise ValueError(f"statut inconnu : {status}")
+    piece_id = _row(db, application_id, code)
+    reopen = status in REOPENING
+    db.execute(
+        "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
+        " round = round + ?, validated_at = CASE WHEN ? THEN NULL ELSE validated_at END"
+        " WHERE id = ?",
+        [
+            status,
+            clock.stamp(),
+            comment,
+            received_on.isoformat() if received_on else None,
+            1 if reopen else 0,
+            reopen,
+            piece_id,
+        ],
+    )
+
+
+def file_of_application(db: Database, application_id: int, file_id: int) -> StoredFile | None:
+    """A file, only if it belongs to this application (the owner check of downloads)."""
+    row = db.execute(
+        "SELECT f.id, f.round, f.stored_name, f.original_name, f.size, f.content_type,"
+        " f.uploaded_at, f.removed_at FROM piece_files f JOIN pieces p ON p.id = f.piece_id"
+        " WHERE f.id = ? AND p.application_id = ?",
+        [file_id, application_id],
+    ).fetchone()
+    return StoredFile(*row) if row else None
+
+
+def known_files(db: Database) -> set[str]:
+    return {r[0] for r in db.execute("SELECT stored_name FROM piece_files")}

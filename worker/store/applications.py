@@ -1,0 +1,253 @@
+"""Applications and wizard drafts: the data layer (views call these functions).
+
+Writes expect to run inside ``db.transaction()``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from worker import clock
+
+REGISTERED, WITHDRAWN = "registered", "withdrawn"
+OFFICE_WITHDRAWN, REJECTED = "withdrawn_by_office", "rejected"  # closed by the exam office
+STATUS_LABELS = {
+    REGISTERED: "Inscrit",
+    WITHDRAWN: "Désinscrit par le candidat",
+    OFFICE_WITHDRAWN: "Désinscrit par le gestionnaire",
+    REJECTED: "Écartée par le gestionnaire",
+}
+
+
+class AlreadyRegistered(Exception):
+    """The candidate already has a live application for this exam session."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    account_id: int
+    academy: str
+    exam: str
+    session: str
+    application_id: int | None
+    answers: dict
+    reached: int
+    created_at: str
+    updated_at: str
+    saved_as: int | None = None
+
+
+@dataclass(frozen=True)
+class Application:
+    id: int
+    account_id: int
+    academy: str
+    exam: str
+    session: str
+    number: str
+    status: str
+    created_at: str
+    speciality: str
+    answers: dict
+    version: int
+    updated_at: str | None
+    withdrawn_at: str | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+DRAFT_COLUMNS = (
+    "id, account_id, academy, exam, session, application_id, answers, reached, "
+    "created_at, updated_at, saved_as"
+)
+APPLICATION_COLUMNS = (
+    "id, account_id, academy, exam, session, number, status, created_at, "
+    "speciality, answers, version, updated_at, withdrawn_at"
+)
+
+
+def _draft(row) -> Draft | None:
+    if row is None:
+        return None
+    values = list(row)
+    values[6] = json.loads(values[6])
+    return Draft(*values)
+
+
+def _application(row) -> Application | None:
+    if row is None:
+        return None
+    values = list(row)
+    values[9] = json.loads(values[9])
+    return Application(*values)
+
+
+# -- drafts --------------------------------------------------------------------------------
+
+
+def start_draft(
+    db: Database,
+    account_id: int,
+    academy: str,
+    exam: str,
+    session: str,
+    application: Application | None = None,
+    reached: int = 0,
+) -> Draft:
+    """A draft for a new application (or one resumed), or to modify ``application``."""
+    application_id = application.id if application else None
+    existing = db.execute(
+        f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE account_id = ? AND academy = ? AND exam = ?"
+        " AND session = ? AND application_id IS ? AND saved_as IS NULL",
+        [account_id, academy, exam, session, application_id],
+    ).fetchone()
+    if existing:
+        return _draft(existing)
+    now = clock.stamp()
+    answers = json.dumps(application.answers if application else {})
+    cursor = db.execute(
+        "INSERT INTO drafts (account_id, academy, exam, session, application_id, answers,"
+        " reached, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [account_id, academy, exam, session, application_id, answers, reached, now, now],
+    )
+    return draft(db, cursor.lastrowid, account_id)
+
+
+def draft(db: Database, draft_id: int, account_id: int) -> Draft | None:
+    """The draft, only if it belongs to this account."""
+    row = db.execute(
+        f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = ? AND account_id = ?",
+        [draft_id, account_id],
+    ).fetchone()
+    return _draft(row)
+
+
+def save_draft(db: Database, draft_id: int, answers: dict, reached: int) -> None:
+    db.execute(
+        "UPDATE drafts SET answers = ?, reached = max(reached, ?), updated_at = ? WHERE id = ?",
+        [json.dumps(answers), reached, clock.stamp(), draft_id],
+    )
+
+
+def consume_draft(db: Database, draft_id: int, application_id: int) -> bool:
+    """Mark the draft saved; False when another request already did (a double submit).
+
+    The draft stays, pointing at its application, so a second tab lands on it.
+    """
+    cursor = db.execute(
+        "UPDATE drafts SET saved_as = ?, updated_at = ? WHERE id = ? AND saved_as IS NULL",
+        [application_id, clock.stamp(), draft_id],
+    )
+    return cursor.rowcount == 1
+
+
+def drafts_of(db: Database, account_id: int) -> list[Draft]:
+    rows = db.execute(
+        f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE account_id = ? AND application_id IS NULL"
+        " AND saved_as IS NULL ORDER BY updated_at DESC",
+        [account_id],
+    )
+    return [_draft(row) for row in rows]
+
+
+# -- applications --------------------------------------------------------------------------
+
+
+def create(db: Database, draft: Draft, answers: dict, speciality: str) -> Application:
+    """Application number 001, 002… per candidate, version 1, in the caller's transaction."""
+    if live(db, draft.account_id, draft.exam, draft.session):
+        raise AlreadyRegistered(draft.exam)
+    (count,) = db.execute(
+        "SELECT count(*) FROM applications WHERE account_id = ?", [draft.account_id]
+    ).fetchone()
+    now = clock.stamp()
+    answers = json.dumps(answers)
+    cursor = db.execute(
+        "INSERT INTO applications (account_id, academy, exam, session, number, status,"
+        " created_at, speciality, answers, version, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        [
+            draft.account_id,
+            draft.academy,
+            draft.exam,
+            draft.session,
+            f"{count + 1:03d}",
+            REGISTERED,
+            now,
+            speciality,
+            answers,
+            now,
+        ],
+    )
+    db.execute(
+        "INSERT INTO application_versions (application_id, version, answers, saved_at)"
+        " VALUES (?, 1, ?, ?)",
+        [cursor.lastrowid, answers, now],
+    )
+    return by_id(db, cursor.lastrowid)
+
+
+def modify(db: Database, application: Application, answers: dict, speciality: str) -> Application:
+    """A new version of the application with these answers."""
+    now = clock.stamp()
+    version = application.version + 1
+    db.execute(
+        "UPDATE applications SET answers = ?, speciality = ?, version = ?, updated_at = ?"
+        " WHERE id = ?",
+        [json.dumps(answers), speciality, version, now, application.id],
+    )
+    db.execute(
+        "INSERT INTO application_versions (application_id, version, answers, saved_at)"
+        " VALUES (?, ?, ?, ?)",
+        [application.id, version, json.dumps(answers), now],
+    )
+    return by_id(db, application.id)
+
+
+def withdraw(db: Database, application: Application) -> Application:
+    now = clock.stamp()
+    db.execute(
+        "UPDATE applications SET status = ?, withdrawn_at = ?, updated_at = ? WHERE id = ?",
+        [WITHDRAWN, now, now, application.id],
+    )
+    return by_id(db, application.id)
+
+
+def by_id(db: Database, application_id: int) -> Application | None:
+    row = db.execute(
+        f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = ?", [application_id]
+    ).fetchone()
+    return _application(row)
+
+
+def of_account(db: Database, account_id: int, number: str) -> Application | None:
+    """The candidate's application by its number; None for anybody else's."""
+    row = db.execute(
+        f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE account_id = ? AND number = ?",
+        [account_id, number],
+    ).fetchone()
+    return _application(row)
+
+
+def live(db: Database, account_id: int, exam: str, session: str) -> Application | None:
+    row = db.execute(
+        f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE account_id = ? AND exam = ?"
+        " AND session = ? AND status = ?",
+        [account_id, exam, session, REGISTERED],
+    ).fetchone()
+    return _application(row)
+
+
+def registered_of(db: Database, account_id: int) -> list[Application]:
+    rows = db.execute(
+        f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE account_id = ? AND status = ?"
+        " ORDER BY number",
+        [account_id, REGISTERED],
+    )
+    return [_application(row) for row in rows]

@@ -1,0 +1,71 @@
+"""Server-side sessions: the cookie holds a random identifier, the database its hash.
+
+Stored server-side so that logging out, or changing the password, really ends a session
+in every worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlite_utils import Database
+
+from worker import clock
+
+CANDIDATES = ("sessions", "account_id")
+STAFF = ("staff_sessions", "staff_id")  # the back office: same rules, its own table
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(db: Database, owner_id: int, kind: tuple[str, str] = CANDIDATES) -> str:
+    table, owner = kind
+    token = secrets.token_urlsafe(32)
+    now = clock.stamp()
+    db.execute(
+        f"INSERT INTO {table} (token_hash, {owner}, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        [_hash(token), owner_id, now, now],
+    )
+    return token
+
+
+def account_of(
+    db: Database, token: str, idle: timedelta, kind: tuple[str, str] = CANDIDATES
+) -> int | None:
+    """The owner of a live session, refreshing its last use; None when ended or idle."""
+    table, owner = kind
+    row = db.execute(
+        f"SELECT {owner}, last_seen_at FROM {table} WHERE token_hash = ?", [_hash(token)]
+    ).fetchone()
+    if row is None:
+        return None
+    account_id, last_seen = row
+    now = clock.now()
+    if now - clock.parse(last_seen) > idle:
+        db.execute(f"DELETE FROM {table} WHERE token_hash = ?", [_hash(token)])
+        return None
+    if now - clock.parse(last_seen) > timedelta(minutes=1):  # spare a write per request
+        db.execute(
+            f"UPDATE {table} SET last_seen_at = ? WHERE token_hash = ?",
+            [clock.stamp(now), _hash(token)],
+        )
+    return account_id
+
+
+def close(db: Database, token: str, kind: tuple[str, str] = CANDIDATES) -> None:
+    db.execute(f"DELETE FROM {kind[0]} WHERE token_hash = ?", [_hash(token)])
+
+
+def close_others(
+    db: Database, owner_id: int, keep: str | None = None, kind: tuple[str, str] = CANDIDATES
+) -> None:
+    """End every session of the owner but ``keep`` (after a password change)."""
+    table, owner = kind
+    db.execute(
+        f"DELETE FROM {table} WHERE {owner} = ? AND token_hash != ?",
+        [owner_id, _hash(keep) if keep else ""],
+    )

@@ -1,0 +1,66 @@
+"""Login throttling shared by every worker process (the failures live in SQLite).
+
+After LOGIN_MAX_FAILURES failures for one identifier (or one account, whether it was
+typed as its address or its candidate number) within the window, each new attempt must
+wait longer (1, 2, 4… minutes, at most the window); failures older than the window are
+forgotten, so nobody is ever locked out for good. A much higher limit applies per client
+address, since a whole school may share one.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from flask import current_app
+from sqlite_utils import Database
+
+from worker import clock
+
+
+def keys(identifier: str, client: str, account_id: int | None = None) -> tuple[str, ...]:
+    """The counters a login attempt touches: what was typed, the account it designates,
+    and the client."""
+    found = [f"id:{identifier.strip().casefold()}"]
+    if account_id is not None:
+        found.append(f"account:{account_id}")
+    return (*found, f"client:{client}")
+
+
+def _limit(key: str) -> int:
+    config = current_app.config
+    return config[
+        "LOGIN_MAX_FAILURES_PER_CLIENT" if key.startswith("client:") else "LOGIN_MAX_FAILURES"
+    ]
+
+
+def wait_seconds(db: Database, failure_keys: tuple[str, ...]) -> int:
+    """How long before another attempt is allowed (0: now)."""
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    now = clock.now()
+    since = clock.stamp(now - window)
+    waits = [0.0]
+    for key in failure_keys:
+        count, last = db.execute(
+            "SELECT count(*), max(at) FROM login_failures WHERE key = ? AND at >= ?", [key, since]
+        ).fetchone()
+        limit = _limit(key)
+        if count >= limit:
+            delay = min(timedelta(minutes=2 ** (count - limit)), window)
+            waits.append((clock.parse(last) + delay - now).total_seconds())
+    return max(0, math.ceil(max(waits)))
+
+
+def record_failure(db: Database, *failure_keys: str) -> None:
+    now = clock.stamp()
+    for key in failure_keys:
+        db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", [key, now])
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    db.execute("DELETE FROM login_failures WHERE at < ?", [clock.stamp(clock.now() - window)])
+
+
+def forget(db: Database, failure_keys: tuple[str, ...]) -> None:
+    """After a successful login the identifier's and the account's counters start again."""
+    for key in failure_keys:
+        if not key.startswith("client:"):
+            db.execute("DELETE FROM login_failures WHERE key = ?", [key])

@@ -1,0 +1,71 @@
+"""Who is signed in: the session cookie → a server-side session → the account."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, g, redirect, request, session, url_for
+
+from worker.store import accounts, db, sessions
+from worker.store.accounts import Account
+
+
+def current_account() -> Account | None:
+    if "account" not in g:
+        g.account = None
+        token = session.get("sid")
+        if token:
+            database = db.get()
+            idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+            account_id = sessions.account_of(database, token, idle)
+            g.account = accounts.by_id(database, account_id) if account_id else None
+            if g.account is None:
+                session.pop("sid", None)
+    return g.account
+
+
+def sign_in(account: Account) -> None:
+    """A new session identifier at every login (the old cookie content is dropped)."""
+    session.clear()
+    session["sid"] = sessions.open_session(db.get(), account.id)
+    session.permanent = True
+    g.account = account
+
+
+def sign_out() -> None:
+    token = session.get("sid")
+    if token:
+        sessions.close(db.get(), token)
+    session.clear()
+    g.account = None
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        account = current_account()
+        if account is None:
+            return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+        if account.must_change_password:  # a pupil's one-time password: first login first
+            return redirect(url_for("login.first_login"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def safe_next(target: str | None) -> str | None:
+    """A redirect target after login: a local path only, never another site."""
+    if not target or not target.isprintable() or any(c.isspace() for c in target):
+        return None  # urlsplit would silently drop line breaks: refuse them first
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def client_address() -> str:
+    return request.remote_addr or "inconnu"

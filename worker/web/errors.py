@@ -1,0 +1,60 @@
+"""French error pages: a clear message and the right 4xx, never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from sitebuild.urls import CANDIDATE_HOME
+
+MESSAGES = {
+    400: (
+        "Demande incorrecte",
+        "La demande envoyée est incomplète ou mal formée. "
+        "Revenez à la page précédente et recommencez.",
+    ),
+    403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas ou n'est pas accessible avec votre compte."),
+    405: (
+        "Action impossible",
+        "Cette adresse ne permet pas cette action. Utilisez les boutons de la page.",
+    ),
+    413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
+    429: (
+        "Trop de demandes",
+        "Vous avez fait trop de demandes en peu de temps. "
+        "Patientez quelques minutes puis réessayez.",
+    ),
+    500: (
+        "Erreur du service",
+        "Une erreur inattendue s'est produite ; rien n'a été enregistré "
+        "pour cette action. Réessayez dans quelques instants.",
+    ),
+}
+
+
+def render_error(code: int):
+    title, text = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    return render_template("candidate/error.html", title=title, text=text, code=code), code
+
+
+def handle_http(error: HTTPException):
+    if error.code == 404 and not request.path.startswith(CANDIDATE_HOME):
+        from worker.web.public_site import site_404
+
+        return site_404()
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code)
+
+
+def handle_unexpected(error: Exception):
+    current_app.logger.exception(
+        "unexpected error on %s %s", request.method, request.path, exc_info=error
+    )
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,37 @@
+"""The candidate space, one blueprint per capability."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template
+
+from worker.files import storage
+from worker.forms.base import PortailForm
+
+
+def form_page(template: str, form: PortailForm, title: str, **context):
+    """A form page: "Erreur : " in the title and a 400 when the form has errors."""
+    errors = form.error_list()
+    page_title = f"Erreur : {title}" if errors else title
+    html = render_template(
+        template, form=form, errors=errors, title=title, page_title=page_title, **context
+    )
+    return html, 400 if errors else 200
+
+
+def notice(title: str, *paragraphs: str, status: int = 200, links=(), button=None):
+    """A page that says what happened and what to do next."""
+    html = render_template(
+        "candidate/notice.html", title=title, paragraphs=paragraphs, links=links, button=button
+    )
+    return html, status
+
+
+def send_stored(area: str, stored_name: str, download_name: str, content_type: str) -> Response:
+    """A file kept under DATA_DIR/<area>, streamed as an attachment (404 if it is gone)."""
+    path = storage.path_of(current_app.config["DATA_DIR"], area, stored_name)
+    if not path.exists():
+        abort(404)
+    response = current_app.response_class(storage.chunks_of(path), mimetype=content_type)
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    return response
