@@ -27,6 +27,7 @@ from worker.files import checks as uploads
 from worker.files import storage
 from worker.rules import pieces as supporting
 from worker.store import db
+from worker.store import pieces as stored_pieces
 
 LIMIT = DEFAULTS["UPLOAD_MAX_BYTES"]  # 5 Mio, « 5 Mo » for the candidate
 PIECE = "identite"  # en_ligne, asked for every CFG application
@@ -469,6 +470,6 @@ def test_sweep_removes_orphans_and_half_written_files_only(tmp_path):
 def test_sweep_keeps_every_file_the_database_knows(portal):
     assert portal.upload("attestation.pdf", pdf()).status_code == 303
     with portal.app.app_context():
-        known = supporting.known_files(db.get())
+        known = stored_pieces.known_files(db.get())
     assert storage.sweep(portal.data_dir, "uploads", known, older_than=0) == 0
     assert [p.name for p in portal.files()] == sorted(known)

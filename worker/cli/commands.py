@@ -9,13 +9,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from worker.cli.refdata import refresh_command
-from worker.documents import published
+from worker.content import current_catalog
+from worker.documents import issuing
 from worker.files import storage
 from worker.mail import delivery as mail
 from worker.office import pupil_import as pupils
 from worker.rules import passwords
-from worker.rules import pieces as supporting
-from worker.store import accounts, db, staff
+from worker.store import accounts, db, documents, staff
+from worker.store import pieces as stored_pieces
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
 mail_cli = AppGroup("mail", help="Courriels sortants.")
@@ -40,7 +41,7 @@ def create_staff(
     email: str, name: str, academies: tuple[str, ...], admin: bool, password: str
 ) -> None:
     """Crée un compte gestionnaire limité à une ou plusieurs académies."""
-    catalog = current_app.extensions["catalog"]()
+    catalog = current_catalog()
     scope = staff.expand_scope(catalog, list(academies))
     unknown = [a for a in academies if a not in catalog.academies]
     if unknown:
@@ -121,8 +122,8 @@ def sweep_orphans(app: Flask, older_than: float) -> int:
     try:
         data_dir = app.config["DATA_DIR"]
         areas = (
-            ("uploads", supporting.known_files(database)),
-            (published.AREA, published.known_files(database)),
+            ("uploads", stored_pieces.known_files(database)),
+            (issuing.AREA, documents.known_files(database)),
             (pupils.AREA, pupils.known_files(database)),
         )
         return sum(storage.sweep(data_dir, area, known, older_than) for area, known in areas)

@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlite_utils import Database
 
 from catalog import Catalog
-from worker import clock, refdata
-from worker.documents import layout as pdf
-from worker.documents import published
+from worker import clock
+from worker.documents import builders, issuing
 from worker.forms import wizard
 from worker.store import accounts, applications, staff
 from worker.store.accounts import Account
@@ -41,22 +39,6 @@ BULK_KINDS = {"convocation": "Convocation", "notification": "Notification"}
 MARK_CODES = {"ABS": "Absent", "DISP": "Dispensé"}
 MARK = re.compile(r"^(\d{1,2})(?:[.,](\d{1,2}))?$")
 MAX_MARK = 20
-
-
-def next_version(db: Database, application_id: int, kind: str) -> int:
-    (current,) = db.execute(
-        "SELECT coalesce(max(version), 0) FROM documents WHERE application_id = ? AND kind = ?",
-        [application_id, kind],
-    ).fetchone()
-    return current + 1
-
-
-def publish_document(
-    db: Database, data_dir: str, application_id: int, kind: str, content: bytes, title: str
-) -> published.Document:
-    """A new version of this kind of document in the candidate's « Mes documents »."""
-    version = next_version(db, application_id, kind)
-    return published.publish(db, data_dir, application_id, kind, version, content, title)
 
 
 # -- results (« Mes notes ») ---------------------------------------------------------------
@@ -214,125 +196,6 @@ def close(db: Database, application: Application, status: str) -> Application:
 # -- generated documents ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A convocation or notification for one application, from the office's title and text."""
-
-    title: str
-    body: str
-    exam_name: str
-    speciality: str
-    session_label: str
-    academy_name: str
-    candidate_number: str
-    application_number: str
-    civility: str
-    last_name: str
-    first_names: str
-    usual_name: str
-    birth_date: date
-    birth_place: str
-    address: tuple[str, ...]
-    convocation: bool
-    office: pdf.Office
-    edited_at: datetime
-
-
-def notice_of(
-    catalog: Catalog,
-    account: Account,
-    application: Application,
-    kind: str,
-    title: str,
-    body: str,
-    now: datetime,
-) -> Notice:
-    exam = catalog.exams[application.exam]
-    session = exam.session(application.session)
-    speciality = exam.speciality(application.speciality)
-    answers = application.answers
-    born_in = (
-        f"{account.birth_commune_name.upper()} - {account.birth_departement.zfill(3)}"
-        if account.birth_commune_name
-        else dict(refdata.countries()).get(account.birth_country, account.birth_country)
-    )
-    address = tuple(
-        str(answers[k])
-        for k in ("adresse_ligne1", "adresse_ligne2", "adresse_ligne3")
-        if answers.get(k)
-    )
-    town = f"{answers.get('adresse_code_postal', '')} {answers.get('adresse_localite', '')}".strip()
-    return Notice(
-        title=title,
-        body=body,
-        exam_name=exam.name,
-        speciality=speciality.name if speciality else "",
-        session_label=session.label if session else application.session,
-        academy_name=catalog.academies[application.academy].name,
-        candidate_number=account.candidate_number or "",
-        application_number=application.number,
-        civility="MADAME" if account.civility == "MME" else "MONSIEUR",
-        last_name=account.last_name,
-        first_names=account.first_names,
-        usual_name=account.usual_name,
-        birth_date=date.fromisoformat(account.birth_date),
-        birth_place=born_in,
-        address=(*address, town) if town else address,
-        convocation=kind == "convocation",
-        office=published.office(catalog, application.academy),
-        edited_at=now,
-    )
-
-
-def notice_pdf(doc: Notice) -> bytes:
-    """The document as PDF bytes, in the layout and fonts of the registration documents;
-    every text is printed as data."""
-    title = pdf.one_line(doc.title).upper()
-    page, body_top = pdf.open_document(
-        doc, title=title, subtitle=[doc.exam_name], address=doc.address
-    )
-    page.set_xy(pdf.MARGIN, body_top + 4)
-    page.band("CANDIDAT")
-    page.grid(
-        [
-            ("Nom", doc.last_name.upper()),
-            ("Prénom(s)", doc.first_names),
-            ("Nom d'usage", doc.usual_name.upper()),
-            ("N° candidat", doc.candidate_number),
-            ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
-            ("À", doc.birth_place),
-        ]
-    )
-    page.band("EXAMEN")
-    for label, value in (
-        ("Examen", doc.exam_name),
-        ("Spécialité", doc.speciality),
-        ("Session", doc.session_label),
-        ("Académie", doc.academy_name),
-        ("Inscription n°", doc.application_number),
-    ):
-        if value.strip():
-            page.keep(pdf.LINE)
-            page.inline([(f"{label} : ", False), (pdf.one_line(value), True)])
-    page.band(title)
-    page.para(doc.body)
-    if doc.convocation:
-        page.ln(3)
-        page.para(
-            "Présentez-vous muni(e) de cette convocation et d'une pièce d'identité officielle "
-            "avec photographie : elles vous seront demandées.",
-            bold=True,
-        )
-    page.ln(2)
-    page.para(
-        "Pour toute question, contactez le service des examens (coordonnées en haut de ce "
-        "document).",
-        size=8.5,
-        color=pdf.GREY,
-    )
-    return page.to_bytes()
-
-
 # -- bulk publications --------------------------------------------------------------------
 
 
@@ -446,8 +309,8 @@ def _publish_item(db, data_dir, catalog, member, publication, application_id) ->
         and application.exam in catalog.exams
     ):
         account = accounts.by_id(db, application.account_id)
-        content = notice_pdf(
-            notice_of(
+        content = builders.notice_pdf(
+            builders.notice_of(
                 catalog,
                 account,
                 application,
@@ -472,7 +335,7 @@ def _publish_item(db, data_dir, catalog, member, publication, application_id) ->
                 [clock.stamp(), publication.id, application_id],
             )
             return
-        document = publish_document(
+        document = issuing.publish_document(
             db, data_dir, application_id, publication.kind, content, publication.title
         )
         db.execute(

@@ -15,8 +15,9 @@ from sqlite_utils import Database
 from catalog import Catalog
 from catalog.dates import parse_paris
 from catalog.model import Exam, Period, Piece
-from worker import clock
+from worker.store import pieces as store
 from worker.store.applications import Application
+from worker.store.pieces import StoredFile
 
 STATUSES = {
     "": "",
@@ -35,18 +36,6 @@ MODES = {
 
 class NotAllowed(Exception):
     """The action is not possible now; the message says why, in French."""
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    id: int
-    round: int
-    stored_name: str
-    original_name: str
-    size: int
-    content_type: str
-    uploaded_at: str
-    removed_at: str | None
 
 
 @dataclass
@@ -131,36 +120,20 @@ def states(db: Database, catalog: Catalog, application: Application) -> list[Pie
     """Every piece the application needs, with its state and files."""
     exam = catalog.exams[application.exam]
     period = period_of(catalog, application)
-    rows = {
-        r["code"]: r
-        for r in db.query(
-            "SELECT id, code, status, status_at, received_on, comment, round, validated_at"
-            " FROM pieces WHERE application_id = ?",
-            [application.id],
-        )
-    }
+    rows = store.rows_of(db, application.id)
     found = []
     for piece in requested(exam, application):
         state = PieceState(piece, deadline_of(piece, period))
         row = rows.get(piece.code)
         if row:
-            state.row_id, state.status, state.status_at = row["id"], row["status"], row["status_at"]
-            state.received_on, state.comment = row["received_on"], row["comment"]
-            state.round, state.validated_at = row["round"], row["validated_at"]
-            for stored in files_of(db, row["id"]):
+            state.row_id, state.status, state.status_at = row.id, row.status, row.status_at
+            state.received_on, state.comment = row.received_on, row.comment
+            state.round, state.validated_at = row.round, row.validated_at
+            for stored in store.files_of(db, row.id):
                 current = stored.round == state.round and stored.removed_at is None
                 (state.files if current else state.earlier).append(stored)
         found.append(state)
     return found
-
-
-def files_of(db: Database, piece_id: int) -> list[StoredFile]:
-    rows = db.execute(
-        "SELECT id, round, stored_name, original_name, size, content_type, uploaded_at,"
-        " removed_at FROM piece_files WHERE piece_id = ? ORDER BY id",
-        [piece_id],
-    )
-    return [StoredFile(*row) for row in rows]
 
 
 def groups(db: Database, catalog: Catalog, application: Application) -> list[Group]:
@@ -215,15 +188,6 @@ def shown_status(state: PieceState, online: bool) -> str:
 # -- writes (inside db.transaction) --------------------------------------------------------
 
 
-def _row(db: Database, application_id: int, code: str) -> int:
-    db.execute(
-        "INSERT OR IGNORE INTO pieces (application_id, code) VALUES (?, ?)", [application_id, code]
-    )
-    return db.execute(
-        "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
-    ).fetchone()[0]
-
-
 def add_file(
     db: Database,
     application: Application,
@@ -233,13 +197,8 @@ def add_file(
     size: int,
     content_type: str,
 ) -> int:
-    piece_id = _row(db, application.id, state.piece.code)
-    cursor = db.execute(
-        "INSERT INTO piece_files (piece_id, round, stored_name, original_name, size,"
-        " content_type, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [piece_id, state.round, stored_name, original_name, size, content_type, clock.stamp()],
-    )
-    return cursor.lastrowid
+    piece_id = store.ensure_row(db, application.id, state.piece.code)
+    return store.add_file(db, piece_id, state.round, stored_name, original_name, size, content_type)
 
 
 def remove_file(db: Database, state: PieceState, file_id: int) -> None:
@@ -248,7 +207,7 @@ def remove_file(db: Database, state: PieceState, file_id: int) -> None:
         raise NotAllowed("Cette pièce est validée : ses fichiers ne peuvent plus être supprimés.")
     if not any(f.id == file_id for f in state.files):
         raise NotAllowed("Ce fichier n'existe pas ou a déjà été supprimé.")
-    db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
+    store.mark_removed(db, file_id)
 
 
 def lock(db: Database, application: Application, group: Group, now: datetime) -> None:
@@ -262,10 +221,8 @@ def lock(db: Database, application: Application, group: Group, now: datetime) ->
         raise NotAllowed("Il manque encore : " + " ; ".join(missing) + ".")
     if not open_pieces:
         raise NotAllowed("Toutes les pièces de ce groupe sont déjà validées.")
-    now = clock.stamp()
     for state in open_pieces:
-        piece_id = _row(db, application.id, state.piece.code)
-        db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [now, piece_id])
+        store.mark_validated(db, store.ensure_row(db, application.id, state.piece.code))
 
 
 def set_status(
@@ -283,34 +240,5 @@ def set_status(
     """
     if status not in STATUSES or not status:
         raise ValueError(f"statut inconnu : {status}")
-    piece_id = _row(db, application_id, code)
-    reopen = status in REOPENING
-    db.execute(
-        "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
-        " round = round + ?, validated_at = CASE WHEN ? THEN NULL ELSE validated_at END"
-        " WHERE id = ?",
-        [
-            status,
-            clock.stamp(),
-            comment,
-            received_on.isoformat() if received_on else None,
-            1 if reopen else 0,
-            reopen,
-            piece_id,
-        ],
-    )
-
-
-def file_of_application(db: Database, application_id: int, file_id: int) -> StoredFile | None:
-    """A file, only if it belongs to this application (the owner check of downloads)."""
-    row = db.execute(
-        "SELECT f.id, f.round, f.stored_name, f.original_name, f.size, f.content_type,"
-        " f.uploaded_at, f.removed_at FROM piece_files f JOIN pieces p ON p.id = f.piece_id"
-        " WHERE f.id = ? AND p.application_id = ?",
-        [file_id, application_id],
-    ).fetchone()
-    return StoredFile(*row) if row else None
-
-
-def known_files(db: Database) -> set[str]:
-    return {r[0] for r in db.execute("SELECT stored_name FROM piece_files")}
+    piece_id = store.ensure_row(db, application_id, code)
+    store.set_status(db, piece_id, status, comment, received_on, status in REOPENING)

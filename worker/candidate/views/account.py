@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 
+from worker.content import current_catalog
 from worker.forms.base import ChangeEmailForm, ChangePasswordForm, ConfirmForm, IdentityForm
 from worker.mail import delivery as mail
 from worker.rules import passwords, tokens
@@ -16,7 +17,7 @@ blueprint = Blueprint("account", __name__, url_prefix="/espace-candidat/compte")
 
 def _exam_offices(account_id: int) -> list:
     """The académies of the candidate's applications: whom to ask to correct their data."""
-    catalog = current_app.extensions["catalog"]()
+    catalog = current_catalog()
     codes = [
         r["academy"]
         for r in db.get().query(

@@ -19,12 +19,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from worker import clock
 from worker.candidate.views.registration import _own_application, catalog, describe
-from worker.documents import published
+from worker.documents import issuing
 from worker.files import checks as uploads
 from worker.files import storage
 from worker.forms.base import ConfirmForm
 from worker.rules import pieces as supporting
 from worker.store import db
+from worker.store import documents as issued
+from worker.store import pieces as stored_pieces
 from worker.web import auth
 from worker.web.pages import send_stored
 
@@ -48,13 +50,13 @@ def document(number: str, document_id: int):
     """« Visualiser/imprimer »: the PDF, to its owner only."""
     found = _own_application(number)
     database = db.get()
-    doc = published.one(database, found.id, document_id)
+    doc = issued.one(database, found.id, document_id)
     if doc is None:
         abort(404)
     with db.transaction(database):
-        published.mark_viewed(database, doc)
+        issued.mark_viewed(database, doc)
     name = f"{doc.title} - {found.number} - version {doc.version}.pdf"
-    return send_stored(published.AREA, doc.stored_name, name, "application/pdf")
+    return send_stored(issuing.AREA, doc.stored_name, name, "application/pdf")
 
 
 # -- Mes justificatifs ---------------------------------------------------------------------
@@ -204,7 +206,7 @@ def lock(number: str):
 @auth.login_required
 def uploaded(number: str, file_id: int):
     found = _own_application(number)
-    stored = supporting.file_of_application(db.get(), found.id, file_id)
+    stored = stored_pieces.file_of_application(db.get(), found.id, file_id)
     if stored is None or stored.removed_at:
         abort(404)
     return send_stored(UPLOADS, stored.stored_name, stored.original_name, stored.content_type)

@@ -10,22 +10,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from catalog import dates
 from worker import clock
-from worker.documents import published
+from worker.content import current_catalog as catalog
+from worker.documents import issuing
 from worker.forms import wizard
 from worker.forms.base import ConfirmForm
 from worker.mail import delivery as mail
 from worker.rules import pieces as supporting
-from worker.store import applications, db
+from worker.store import applications, db, documents
 from worker.store.applications import Application, Draft
 from worker.web import auth
 from worker.web.pages import form_page, notice
 
 blueprint = Blueprint("registration", __name__, url_prefix="/espace-candidat")
 LEVELS = ("Domaine", "Examen", "Session", "Académie")
-
-
-def catalog():
-    return current_app.extensions["catalog"]()
 
 
 # -- choosing what to register for: domain → exam → session → académie ---------------------
@@ -342,7 +339,7 @@ def _save(c, draft: Draft, answers: dict):
                 academy=ctx.academy,
             )
         applications.consume_draft(database, draft.id, saved.id)
-        published.publish_registration(database, current_app.config["DATA_DIR"], c, account, saved)
+        issuing.publish_registration(database, current_app.config["DATA_DIR"], c, account, saved)
     return redirect(url_for("registration.saved", number=saved.number), code=303)
 
 
@@ -392,11 +389,11 @@ def describe(application: Application) -> dict:
     notices = []
     if supporting.needs_action(pieces):
         notices.append("Votre candidature possède au moins une demande de pièce justificative.")
-    if published.unviewed(database, application.id):
+    if documents.unviewed(database, application.id):
         notices.append("Votre candidature possède au moins un document à visualiser.")
     return {
         "notices": notices,
-        "documents": published.latest(database, application.id),
+        "documents": documents.latest(database, application.id),
         "application": application,
         "exam": exam,
         "academy": academy,

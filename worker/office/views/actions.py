@@ -24,6 +24,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from worker.candidate.views.account import _form_values
+from worker.documents import issuing
 from worker.files import checks as uploads
 from worker.forms.base import ConfirmForm, IdentityForm, PortailForm, max_length, one_of, required
 from worker.mail import delivery as mail
@@ -151,7 +152,7 @@ def upload_document(application_id: int):
     title = publishing.KINDS[kind]
     database = db.get()
     with db.transaction(database):
-        document = publishing.publish_document(
+        document = issuing.publish_document(
             database, current_app.config["DATA_DIR"], found.id, kind, content, title
         )
         staff.audit(

@@ -24,12 +24,14 @@ from flask import (
 )
 
 from worker import clock
-from worker.documents import published
+from worker.content import current_catalog as catalog
+from worker.documents import issuing
 from worker.forms import wizard
 from worker.forms.base import ConfirmForm, LoginForm
 from worker.rules import passwords
 from worker.rules import pieces as supporting
-from worker.store import accounts, db, staff, throttle
+from worker.store import accounts, db, documents, staff, throttle
+from worker.store import pieces as stored_pieces
 from worker.store.applications import STATUS_LABELS
 from worker.web import auth
 from worker.web import staff_auth as office_auth
@@ -37,10 +39,6 @@ from worker.web.pages import form_page, send_stored
 
 blueprint = Blueprint("office", __name__, url_prefix="/gestion")
 PER_PAGE = 50
-
-
-def catalog():
-    return current_app.extensions["catalog"]()
 
 
 MENU = (
@@ -274,7 +272,7 @@ def application(application_id: int):
 def piece_file(application_id: int, file_id: int):
     """Any file of a piece, earlier rounds and removed ones included, as an attachment."""
     found = _application(application_id)
-    stored = supporting.file_of_application(db.get(), found.id, file_id)
+    stored = stored_pieces.file_of_application(db.get(), found.id, file_id)
     if stored is None:
         abort(404)
     return send_stored("uploads", stored.stored_name, stored.original_name, stored.content_type)
@@ -284,11 +282,11 @@ def piece_file(application_id: int, file_id: int):
 @office_auth.staff_required
 def document(application_id: int, document_id: int):
     found = _application(application_id)
-    doc = published.one(db.get(), found.id, document_id)
+    doc = documents.one(db.get(), found.id, document_id)
     if doc is None:
         abort(404)
     name = f"{doc.title} - version {doc.version}.pdf"
-    return send_stored(published.AREA, doc.stored_name, name, "application/pdf")
+    return send_stored(issuing.AREA, doc.stored_name, name, "application/pdf")
 
 
 @blueprint.post("/candidatures/<int:application_id>/pieces/<code>")

@@ -35,6 +35,7 @@ from wtforms.fields.choices import SelectChoice
 
 from catalog.dates import DateFormatError, parse_paris
 from worker import clock
+from worker.content import current_catalog as catalog
 from worker.content import republish
 from worker.forms.base import ConfirmForm, PortailForm, max_length, one_of, required
 from worker.office.views.applications import office_context
@@ -51,10 +52,6 @@ EXAMPLE = "par exemple 12/10/2026 14:00"
 DATE_HINT = f"JJ/MM/AAAA HH:MM, heure de Paris ({EXAMPLE})."
 LEVELS = [("info", "Information"), ("warning", "Avertissement")]
 MESSAGE_FIELDS = ("title", "text", "level", "show_from", "show_until")
-
-
-def catalog():
-    return current_app.extensions["catalog"]()
 
 
 def _content_dir() -> Path:

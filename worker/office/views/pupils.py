@@ -21,6 +21,7 @@ from flask import (
 from wtforms import SelectField
 
 from worker import clock
+from worker.content import current_catalog as catalog
 from worker.documents import slips
 from worker.files import storage
 from worker.forms.base import ConfirmForm, PortailForm, required
@@ -36,10 +37,6 @@ blueprint = Blueprint("office_pupils", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def catalog():
-    return current_app.extensions["catalog"]()
 
 
 class ImportForm(PortailForm):

@@ -6,7 +6,7 @@ is audited. An administrator may create accounts for any académie.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from worker.content import current_catalog as catalog
 from worker.forms.base import PortailForm, email_address, max_length, one_of, required
 from worker.office import pupil_import as pupils
 from worker.office.views.applications import office_context
@@ -33,10 +34,6 @@ ROLE_CHOICES = [
     ("admin", "Administrateur : peut aussi créer des comptes gestionnaires"),
 ]
 GENERATED_LENGTH = 16
-
-
-def catalog():
-    return current_app.extensions["catalog"]()
 
 
 class StaffForm(PortailForm):
@@ -65,7 +62,7 @@ class StaffForm(PortailForm):
     password_confirm = PasswordField("Confirmation du mot de passe")
 
     def validate_academies(self, field):
-        known = current_app.extensions["catalog"]().academies
+        known = catalog().academies
         if not field.data:
             raise ValidationError("Choisissez au moins une académie.")
         if any(code not in known for code in field.data):

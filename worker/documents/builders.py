@@ -1,118 +1,20 @@
-"""Documents published for an application: each a versioned PDF kept under DATA_DIR.
+"""From an application to the record each PDF document prints (names, answers, office).
 
-The confirmation (or, for the G02 model, the récapitulatif) and the request for
-supporting documents are produced at every save of the application, in the same
-transaction: the file is written durably before the row that points to it commits.
+The layout modules take these plain records; nothing here draws on a page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
-from sqlite_utils import Database
+from datetime import date, datetime
 
 from catalog import Catalog
 from worker import clock, refdata
 from worker.documents import layout as pdf
-from worker.files import storage
 from worker.forms import wizard
 from worker.rules import pieces as supporting
 from worker.store.accounts import Account
 from worker.store.applications import Application
-
-AREA = "documents"
-TITLES = {
-    "confirmation": "Confirmation d'inscription",
-    "recapitulatif": "Récapitulatif d'inscription",
-    "demande_pj": "Demande de pièces justificatives",
-}
-
-
-@dataclass(frozen=True)
-class Document:
-    id: int
-    application_id: int
-    kind: str
-    title: str
-    version: int
-    stored_name: str
-    created_at: str
-    viewed_at: str | None
-
-
-def latest(db: Database, application_id: int) -> list[Document]:
-    """« Mes documents »: the latest version of each kind of document."""
-    rows = db.execute(
-        "SELECT id, application_id, kind, title, version, stored_name, created_at, viewed_at"
-        " FROM documents d WHERE application_id = ? AND version = (SELECT max(version)"
-        " FROM documents WHERE application_id = d.application_id AND kind = d.kind)"
-        " ORDER BY created_at, id",
-        [application_id],
-    )
-    return [Document(*row) for row in rows]
-
-
-def one(db: Database, application_id: int, document_id: int) -> Document | None:
-    row = db.execute(
-        "SELECT id, application_id, kind, title, version, stored_name, created_at, viewed_at"
-        " FROM documents WHERE id = ? AND application_id = ?",
-        [document_id, application_id],
-    ).fetchone()
-    return Document(*row) if row else None
-
-
-def mark_viewed(db: Database, document: Document) -> None:
-    if document.viewed_at is None:
-        db.execute("UPDATE documents SET viewed_at = ? WHERE id = ?", [clock.stamp(), document.id])
-
-
-def unviewed(db: Database, application_id: int) -> bool:
-    return any(d.viewed_at is None for d in latest(db, application_id))
-
-
-def publish(
-    db: Database,
-    data_dir: str,
-    application_id: int,
-    kind: str,
-    version: int,
-    content: bytes,
-    title: str | None = None,
-) -> Document:
-    name = storage.new_name()
-    storage.write_bytes(storage.path_of(data_dir, AREA, name), content)
-    db.execute(
-        "INSERT INTO documents (application_id, kind, title, version, stored_name, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [application_id, kind, title or TITLES.get(kind, kind), version, name, clock.stamp()],
-    )
-    return latest_of(db, application_id, kind)
-
-
-def latest_of(db: Database, application_id: int, kind: str) -> Document:
-    return next(d for d in latest(db, application_id) if d.kind == kind)
-
-
-def publish_registration(
-    db: Database, data_dir: str, catalog: Catalog, account: Account, application: Application
-) -> None:
-    """The application's official documents for its current version."""
-    exam = catalog.exams[application.exam]
-    now = clock.now()
-    content = pdf.registration_pdf(registration(catalog, account, application, now))
-    publish(db, data_dir, application.id, exam.document, application.version, content)
-    pieces = supporting.requested(exam, application)
-    if pieces:
-        request = pieces_request(catalog, account, application, now)
-        publish(
-            db,
-            data_dir,
-            application.id,
-            "demande_pj",
-            application.version,
-            pdf.pieces_request_pdf(request),
-        )
 
 
 def office(catalog: Catalog, code: str) -> pdf.Office:
@@ -281,5 +183,120 @@ def pieces_request(catalog: Catalog, account: Account, application: Application,
     )
 
 
-def known_files(db: Database) -> set[str]:
-    return {r[0] for r in db.execute("SELECT stored_name FROM documents")}
+@dataclass(frozen=True)
+class Notice:
+    """A convocation or notification for one application, from the office's title and text."""
+
+    title: str
+    body: str
+    exam_name: str
+    speciality: str
+    session_label: str
+    academy_name: str
+    candidate_number: str
+    application_number: str
+    civility: str
+    last_name: str
+    first_names: str
+    usual_name: str
+    birth_date: date
+    birth_place: str
+    address: tuple[str, ...]
+    convocation: bool
+    office: pdf.Office
+    edited_at: datetime
+
+
+def notice_of(
+    catalog: Catalog,
+    account: Account,
+    application: Application,
+    kind: str,
+    title: str,
+    body: str,
+    now: datetime,
+) -> Notice:
+    exam = catalog.exams[application.exam]
+    session = exam.session(application.session)
+    speciality = exam.speciality(application.speciality)
+    answers = application.answers
+    born_in = (
+        f"{account.birth_commune_name.upper()} - {account.birth_departement.zfill(3)}"
+        if account.birth_commune_name
+        else dict(refdata.countries()).get(account.birth_country, account.birth_country)
+    )
+    address = tuple(
+        str(answers[k])
+        for k in ("adresse_ligne1", "adresse_ligne2", "adresse_ligne3")
+        if answers.get(k)
+    )
+    town = f"{answers.get('adresse_code_postal', '')} {answers.get('adresse_localite', '')}".strip()
+    return Notice(
+        title=title,
+        body=body,
+        exam_name=exam.name,
+        speciality=speciality.name if speciality else "",
+        session_label=session.label if session else application.session,
+        academy_name=catalog.academies[application.academy].name,
+        candidate_number=account.candidate_number or "",
+        application_number=application.number,
+        civility="MADAME" if account.civility == "MME" else "MONSIEUR",
+        last_name=account.last_name,
+        first_names=account.first_names,
+        usual_name=account.usual_name,
+        birth_date=date.fromisoformat(account.birth_date),
+        birth_place=born_in,
+        address=(*address, town) if town else address,
+        convocation=kind == "convocation",
+        office=office(catalog, application.academy),
+        edited_at=now,
+    )
+
+
+def notice_pdf(doc: Notice) -> bytes:
+    """The document as PDF bytes, in the layout and fonts of the registration documents;
+    every text is printed as data."""
+    title = pdf.one_line(doc.title).upper()
+    page, body_top = pdf.open_document(
+        doc, title=title, subtitle=[doc.exam_name], address=doc.address
+    )
+    page.set_xy(pdf.MARGIN, body_top + 4)
+    page.band("CANDIDAT")
+    page.grid(
+        [
+            ("Nom", doc.last_name.upper()),
+            ("Prénom(s)", doc.first_names),
+            ("Nom d'usage", doc.usual_name.upper()),
+            ("N° candidat", doc.candidate_number),
+            ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
+            ("À", doc.birth_place),
+        ]
+    )
+    page.band("EXAMEN")
+    for label, value in (
+        ("Examen", doc.exam_name),
+        ("Spécialité", doc.speciality),
+        ("Session", doc.session_label),
+        ("Académie", doc.academy_name),
+        ("Inscription n°", doc.application_number),
+    ):
+        if value.strip():
+            page.keep(pdf.LINE)
+            page.inline([(f"{label} : ", False), (pdf.one_line(value), True)])
+    page.band(title)
+    page.para(doc.body)
+    if doc.convocation:
+        page.ln(3)
+        page.para(
+            "Présentez-vous muni(e) de cette convocation et d'une pièce d'identité officielle "
+            "avec photographie : elles vous seront demandées.",
+            bold=True,
+        )
+    page.ln(2)
+    page.para(
+        "Pour toute question, contactez le service des examens (coordonnées en haut de ce "
+        "document).",
+        size=8.5,
+        color=pdf.GREY,
+    )
+    return page.to_bytes()

@@ -1,0 +1,129 @@
+"""Supporting documents' state: one row per requested piece, and the files of each round.
+
+Which pieces an application needs is a rule of the catalogue (``worker.rules.pieces``);
+this module only keeps what happened to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from worker import clock
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    id: int
+    round: int
+    stored_name: str
+    original_name: str
+    size: int
+    content_type: str
+    uploaded_at: str
+    removed_at: str | None
+
+
+@dataclass(frozen=True)
+class PieceRow:
+    id: int
+    code: str
+    status: str
+    status_at: str | None
+    received_on: str | None
+    comment: str
+    round: int
+    validated_at: str | None
+
+
+FILE_COLUMNS = "f.id, f.round, f.stored_name, f.original_name, f.size, f.content_type," + (
+    " f.uploaded_at, f.removed_at"
+)
+
+
+def rows_of(db: Database, application_id: int) -> dict[str, PieceRow]:
+    """The application's piece rows by piece code (a piece has a row once touched)."""
+    rows = db.execute(
+        "SELECT id, code, status, status_at, received_on, comment, round, validated_at"
+        " FROM pieces WHERE application_id = ?",
+        [application_id],
+    )
+    return {row[1]: PieceRow(*row) for row in rows}
+
+
+def files_of(db: Database, piece_id: int) -> list[StoredFile]:
+    rows = db.execute(
+        f"SELECT {FILE_COLUMNS} FROM piece_files f WHERE f.piece_id = ? ORDER BY f.id", [piece_id]
+    )
+    return [StoredFile(*row) for row in rows]
+
+
+def ensure_row(db: Database, application_id: int, code: str) -> int:
+    """The id of the piece's row, created on first use."""
+    db.execute(
+        "INSERT OR IGNORE INTO pieces (application_id, code) VALUES (?, ?)", [application_id, code]
+    )
+    return db.execute(
+        "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
+    ).fetchone()[0]
+
+
+def add_file(
+    db: Database,
+    piece_id: int,
+    round_: int,
+    stored_name: str,
+    original_name: str,
+    size: int,
+    content_type: str,
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO piece_files (piece_id, round, stored_name, original_name, size,"
+        " content_type, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [piece_id, round_, stored_name, original_name, size, content_type, clock.stamp()],
+    )
+    return cursor.lastrowid
+
+
+def mark_removed(db: Database, file_id: int) -> None:
+    db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
+
+
+def mark_validated(db: Database, piece_id: int) -> None:
+    db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [clock.stamp(), piece_id])
+
+
+def set_status(
+    db: Database, piece_id: int, status: str, comment: str, received_on: date | None, reopen: bool
+) -> None:
+    """Record the office's decision; ``reopen`` starts a new round and unlocks the piece."""
+    db.execute(
+        "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
+        " round = round + ?, validated_at = CASE WHEN ? THEN NULL ELSE validated_at END"
+        " WHERE id = ?",
+        [
+            status,
+            clock.stamp(),
+            comment,
+            received_on.isoformat() if received_on else None,
+            1 if reopen else 0,
+            reopen,
+            piece_id,
+        ],
+    )
+
+
+def file_of_application(db: Database, application_id: int, file_id: int) -> StoredFile | None:
+    """A file, only if it belongs to this application (the owner check of downloads)."""
+    row = db.execute(
+        f"SELECT {FILE_COLUMNS} FROM piece_files f JOIN pieces p ON p.id = f.piece_id"
+        " WHERE f.id = ? AND p.application_id = ?",
+        [file_id, application_id],
+    ).fetchone()
+    return StoredFile(*row) if row else None
+
+
+def known_files(db: Database) -> set[str]:
+    return {r[0] for r in db.execute("SELECT stored_name FROM piece_files")}
