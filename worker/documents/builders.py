@@ -11,8 +11,8 @@ from datetime import date, datetime
 from catalog import Catalog
 from worker import clock, refdata
 from worker.documents import layout as pdf
-from worker.forms import wizard
 from worker.rules import pieces as supporting
+from worker.rules import recap
 from worker.store.accounts import Account
 from worker.store.applications import Application
 
@@ -30,11 +30,11 @@ def office(catalog: Catalog, code: str) -> pdf.Office:
     )
 
 
-def _answer(catalog: Catalog, application: Application, name: str, ctx: wizard.Context) -> str:
+def _answer(catalog: Catalog, application: Application, name: str, ctx: recap.Context) -> str:
     for step in catalog.steps.values():
         for field in step.fields:
             if field.name == name and name in application.answers:
-                return wizard.display(field, application.answers[name], ctx).upper()
+                return recap.display(field, application.answers[name], ctx).upper()
     return ""
 
 
@@ -45,7 +45,7 @@ def registration(
     session = exam.session(application.session)
     academy = catalog.academies[application.academy]
     answers = application.answers
-    ctx = wizard.Context(
+    ctx = recap.Context(
         catalog=catalog,
         exam=exam,
         session=session,
@@ -89,7 +89,7 @@ def registration(
     }
     others = tuple(
         row
-        for section in wizard.summary(ctx, catalog.exam_steps(exam))
+        for section in recap.summary(ctx, catalog.exam_steps(exam))
         for row in section.rows
         if row[0] not in _labels(catalog, shown)
     )
@@ -145,7 +145,7 @@ def registration(
                 mark=r.mark,
                 year=r.year,
             )
-            for r in wizard.test_rows(exam, answers, application.speciality)
+            for r in recap.test_rows(exam, answers, application.speciality)
         ),
         answers=others,
         office=office(catalog, application.academy),

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from catalog import Catalog
 from worker import clock
 from worker.documents import builders, issuing
-from worker.forms import wizard
+from worker.rules import recap
 from worker.store import accounts, applications, staff
 from worker.store.accounts import Account
 from worker.store.applications import Application
@@ -113,7 +113,7 @@ def result_lines(catalog: Catalog, application: Application, marks: dict[str, st
     rows = (
         [
             r
-            for r in wizard.test_rows(exam, application.answers, application.speciality)
+            for r in recap.test_rows(exam, application.answers, application.speciality)
             if r.status != "Non inscrit"
         ]
         if exam

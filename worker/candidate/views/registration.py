@@ -16,6 +16,7 @@ from worker.forms import wizard
 from worker.forms.base import ConfirmForm
 from worker.mail import delivery as mail
 from worker.rules import pieces as supporting
+from worker.rules import recap
 from worker.store import applications, db, documents
 from worker.store.applications import Application, Draft
 from worker.web import auth
@@ -181,9 +182,9 @@ def _step_url(draft: Draft, step) -> str:
     return url_for("registration.step", draft_id=draft.id, code=step.code)
 
 
-def _context(c, draft: Draft, answers: dict | None = None) -> wizard.Context:
+def _context(c, draft: Draft, answers: dict | None = None) -> recap.Context:
     exam = c.exams[draft.exam]
-    return wizard.Context(
+    return recap.Context(
         catalog=c,
         exam=exam,
         session=exam.session(draft.session),
@@ -264,8 +265,8 @@ def _show(draft: Draft, steps, index: int, form):
         existing=existing,
         last=index == len(steps) - 1,
         wizard=wizard,
-        sections=wizard.summary(ctx, steps) if current.kind == "recapitulatif" else [],
-        rows=wizard.test_rows(ctx.exam, ctx.answers, ctx.speciality),
+        sections=recap.summary(ctx, steps) if current.kind == "recapitulatif" else [],
+        rows=recap.test_rows(ctx.exam, ctx.answers, ctx.speciality),
         step_url=lambda target: _step_url(draft, target),
         period=_period(c, draft, ctx.speciality),
     )
@@ -469,7 +470,7 @@ def application(number: str):
     card = describe(found)
     c = catalog()
     exam = card["exam"]
-    ctx = wizard.Context(
+    ctx = recap.Context(
         catalog=c,
         exam=exam,
         session=card["session"],
@@ -483,9 +484,9 @@ def application(number: str):
         "candidate/application.html",
         title="Mon inscription",
         **card,
-        sections=wizard.summary(ctx, steps),
+        sections=recap.summary(ctx, steps),
         ctx=ctx,
-        rows=wizard.test_rows(exam, found.answers, found.speciality),
+        rows=recap.test_rows(exam, found.answers, found.speciality),
         form=ConfirmForm.blank(),
         account=auth.current_account(),
     )

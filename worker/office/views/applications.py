@@ -26,9 +26,8 @@ from flask import (
 from worker import clock
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
-from worker.forms import wizard
 from worker.forms.base import ConfirmForm, LoginForm
-from worker.rules import passwords
+from worker.rules import passwords, recap
 from worker.rules import pieces as supporting
 from worker.store import accounts, db, documents, staff, throttle
 from worker.store import pieces as stored_pieces
@@ -232,7 +231,7 @@ def application(application_id: int):
     exam = c.exams.get(found.exam)
     if exam is None:
         abort(404)
-    ctx = wizard.Context(
+    ctx = recap.Context(
         catalog=c,
         exam=exam,
         session=exam.session(found.session),
@@ -255,8 +254,8 @@ def application(application_id: int):
         account=account,
         exam=exam,
         ctx=ctx,
-        sections=wizard.summary(ctx, [s for s in c.exam_steps(exam) if s.kind != "recapitulatif"]),
-        rows=wizard.test_rows(exam, found.answers, found.speciality),
+        sections=recap.summary(ctx, [s for s in c.exam_steps(exam) if s.kind != "recapitulatif"]),
+        rows=recap.test_rows(exam, found.answers, found.speciality),
         groups=supporting.groups(database, c, found),
         documents=documents,
         statuses=supporting.STATUSES,

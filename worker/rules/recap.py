@@ -1,0 +1,179 @@
+"""An application's answers as people read them: choices in words, tests and their
+positions, the récapitulatif. Shared by the wizard, the back office and the documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from catalog import Catalog
+from catalog.model import Academy, Exam, Session, Step, StepField, Test
+from worker import refdata
+from worker.store.accounts import Account
+
+YES_NO = (("oui", "Oui"), ("non", "Non"))
+REGISTERED, NOT_REGISTERED = "inscrit", "non_inscrit"
+
+
+POSITIONS = ((REGISTERED, "Inscrit"), (NOT_REGISTERED, "Non inscrit"))
+
+
+ACQUIS_ORIGINS = (
+    ("aucun", "Je n'ai aucun acquis"),
+    ("benefice", "Notes conservées d'une session antérieure (bénéfice)"),
+    ("dispense", "Dispense grâce à un autre diplôme"),
+    ("vae", "Validation des acquis de l'expérience (VAE)"),
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a step's fields may depend on."""
+
+    catalog: Catalog
+    exam: Exam
+    session: Session
+    academy: Academy
+    account: Account
+    answers: dict
+    now: datetime
+
+    @property
+    def speciality(self) -> str:
+        return speciality_of(self.catalog, self.answers)
+
+    def tests(self) -> tuple[Test, ...]:
+        return self.exam.tests_for(self.speciality)
+
+
+def speciality_of(catalog: Catalog, answers: dict) -> str:
+    """The speciality chosen: the answer of whichever field offers the specialities."""
+    for step in catalog.steps.values():
+        for field in step.fields:
+            if field.choices_from == "specialites" and answers.get(field.name):
+                return str(answers[field.name])
+    return ""
+
+
+def choices(field: StepField, ctx: Context) -> list[tuple[str, str]]:
+    if field.type == "yesno":
+        return list(YES_NO)
+    if field.choices:
+        return list(field.choices)
+    source = field.choices_from
+    if source in ctx.catalog.lists:
+        return list(ctx.catalog.lists[source])
+    if source == "etablissements":
+        return [
+            (e.uai, f"{e.name} - {e.town}" if e.town else e.name)
+            for e in ctx.catalog.establishments_of(ctx.academy.code)
+        ]
+    if source == "academies":
+        return sorted(
+            ((a.code, a.name) for a in ctx.catalog.academies.values()), key=lambda pair: pair[1]
+        )
+    if source == "pays":
+        return refdata.countries()
+    if source == "specialites":
+        return [(s.code, s.name) for s in ctx.exam.specialities]
+    if source == "annees":
+        return [(str(year), str(year)) for year in range(ctx.now.year, ctx.now.year - 20, -1)]
+    return []
+
+
+def visible(field: StepField, values: dict, account: Account) -> bool:
+    """Whether a conditional field applies, given the other answers of its step."""
+    condition = field.show_if
+    if not condition:
+        return True
+    if condition == "account.born_abroad":
+        return not refdata.is_france(account.birth_country)
+    name, _, expected = (part.strip() for part in condition.partition("=="))
+    return str(values.get(name, "")) == expected
+
+
+def safe_key(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower())
+
+
+@dataclass(frozen=True)
+class TestRow:
+    test: Test
+    status: str  # Inscrit | Non inscrit | Bénéfice | Dispensé
+    option: str = ""
+    mark: str = ""
+    year: str = ""
+
+
+def test_rows(exam: Exam, answers: dict, speciality: str) -> list[TestRow]:
+    """Every test of the application with its position, as the récapitulatif shows it."""
+    rows = []
+    origin = answers.get("acquis_origine", "aucun")
+    for test in exam.tests_for(speciality):
+        option = str(answers.get(f"option_{test.key}", ""))
+        if test.exemptable and answers.get(f"acquis_{test.key}") and origin != "aucun":
+            status = "Bénéfice" if origin == "benefice" else "Dispensé"
+            rows.append(
+                TestRow(
+                    test,
+                    status,
+                    mark=str(answers.get(f"note_{test.key}", "")),
+                    year=str(answers.get("acquis_annee", "")),
+                )
+            )
+        elif test.kind == "facultative":
+            taken = answers.get(f"epreuve_{test.key}") == REGISTERED
+            rows.append(
+                TestRow(test, "Inscrit" if taken else "Non inscrit", option if taken else "")
+            )
+        elif test.kind == "choix":
+            if answers.get(f"groupe_{safe_key(test.group)}") == test.key:
+                rows.append(TestRow(test, "Inscrit", option))
+        else:
+            rows.append(TestRow(test, "Inscrit", option))
+    return rows
+
+
+@dataclass(frozen=True)
+class Section:
+    step: Step
+    rows: tuple[tuple[str, str], ...]  # (question, answer as shown)
+
+
+def display(field: StepField, value, ctx: Context) -> str:
+    if field.type == "checkbox":
+        return "Oui" if value else "Non"
+    if field.type in ("select", "radio", "yesno"):
+        return dict(choices(field, ctx)).get(str(value), str(value) or "—")
+    return str(value) if value not in (None, "") else "—"
+
+
+def summary(ctx: Context, steps: list[Step]) -> list[Section]:
+    """The récapitulatif: every answer of every step, in the wizard's order."""
+    sections = []
+    for step in steps:
+        if step.kind == "form":
+            rows = tuple(
+                (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
+                for f in step.fields
+                if visible(f, ctx.answers, ctx.account) and f.type != "checkbox"
+            )
+            rows += tuple(
+                (f.label, "Oui" if ctx.answers.get(f.name) else "Non")
+                for f in step.fields
+                if f.type == "checkbox"
+            )
+        elif step.kind == "acquis":
+            origin = dict(ACQUIS_ORIGINS).get(ctx.answers.get("acquis_origine", "aucun"), "—")
+            rows = (("Origine de vos acquis", origin),)
+            if ctx.answers.get("acquis_origine", "aucun") != "aucun":
+                academy = ctx.catalog.academies.get(ctx.answers.get("acquis_academie", ""))
+                rows += (
+                    ("Année d'obtention", str(ctx.answers.get("acquis_annee", "—"))),
+                    ("Académie d'obtention", academy.name if academy else "—"),
+                )
+        else:
+            rows = ()
+        sections.append(Section(step, rows))
+    return sections
