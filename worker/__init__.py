@@ -20,7 +20,7 @@ from worker.cli import commands as cli
 from worker.config import PROJECT
 from worker.content.live import LiveCatalog
 from worker.forms.base import ConfirmForm
-from worker.mail import delivery as mail
+from worker.mail import delivery
 from worker.office.views import actions as office_actions
 from worker.office.views import applications as office
 from worker.office.views import content as office_content
@@ -47,7 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    mail.init_app(app)
+    delivery.init_app(app)
     cli.init_app(app)
     views = (
         signup,

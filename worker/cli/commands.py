@@ -12,7 +12,7 @@ from worker.cli.refdata import refresh_command
 from worker.content import current_catalog
 from worker.documents import issuing
 from worker.files import storage
-from worker.mail import delivery as mail
+from worker.mail import delivery
 from worker.office import pupil_import as pupils
 from worker.rules import passwords
 from worker.store import accounts, db, documents, staff
@@ -101,7 +101,7 @@ def deliver() -> None:
             "PORTAIL_SMTP_HOST n'est pas défini : les courriels restent "
             "dans la boîte d'envoi locale."
         )
-    click.echo(f"{mail.deliver_due(current_app._get_current_object())} courriel(s) envoyé(s).")
+    click.echo(f"{delivery.deliver_due(current_app._get_current_object())} courriel(s) envoyé(s).")
 
 
 @files_cli.command("sweep")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 
+from worker import mail
 from worker.content import current_catalog
 from worker.forms.base import ChangeEmailForm, ChangePasswordForm, ConfirmForm, IdentityForm
-from worker.mail import delivery as mail
 from worker.rules import passwords, tokens
 from worker.store import accounts, db, sessions
 from worker.web import auth

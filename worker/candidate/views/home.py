@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from worker.mail import delivery as mail
-from worker.store import db
+from worker.store import db, mails
 from worker.web import auth
 
 blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
@@ -33,7 +32,7 @@ def messages():
     return render_template(
         "candidate/messages.html",
         title="Mes messages",
-        messages=mail.of_account(db.get(), account.id),
+        messages=mails.of_account(db.get(), account.id),
     )
 
 
@@ -43,5 +42,5 @@ def outbox():
     if current_app.config["SMTP_HOST"]:
         abort(404)
     return render_template(
-        "candidate/outbox.html", title="Boîte d'envoi locale", messages=mail.outbox(db.get())
+        "candidate/outbox.html", title="Boîte d'envoi locale", messages=mails.outbox(db.get())
     )

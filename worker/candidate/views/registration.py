@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from catalog import dates
-from worker import clock
+from worker import clock, mail
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
 from worker.forms import wizard
 from worker.forms.base import ConfirmForm
-from worker.mail import delivery as mail
 from worker.rules import pieces as supporting
 from worker.rules import recap
 from worker.store import applications, db, documents

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, session, url_for
 
-from worker import refdata
+from worker import mail, refdata
 from worker.forms.base import ConfirmForm, SignupForm
-from worker.mail import delivery as mail
 from worker.rules import passwords, tokens
 from worker.store import accounts, db
 from worker.web.pages import form_page, notice

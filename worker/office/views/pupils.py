@@ -20,12 +20,11 @@ from flask import (
 )
 from wtforms import SelectField
 
-from worker import clock
+from worker import clock, mail
 from worker.content import current_catalog as catalog
 from worker.documents import slips
 from worker.files import storage
 from worker.forms.base import ConfirmForm, PortailForm, required
-from worker.mail import delivery as mail
 from worker.office import pupil_import as pupils
 from worker.office.views.applications import office_context
 from worker.rules import passwords
