@@ -40,6 +40,7 @@ test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
 	$(PY) build.py --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 check: $(VENV)/.installed

@@ -1,1 +1,1 @@
-"""TODO"""
+"""Operator commands, ``flask --app worker <group> <command>``, each with a ``--help``."""
