@@ -11,6 +11,16 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.getElementById("resume-erreurs");
   if (summary) summary.focus();
 
+  // A notice tied to an answer (« Oui » to an accommodation request) shows as it is chosen.
+  for (const notice of document.querySelectorAll("[data-notice-for]")) {
+    const inputs = document.querySelectorAll(`[name="${notice.dataset.noticeFor}"]`);
+    const follow = () => {
+      const chosen = [...inputs].find((input) => input.checked || input.type === "text");
+      notice.hidden = !chosen || chosen.value !== notice.dataset.noticeIf;
+    };
+    for (const input of inputs) input.addEventListener("change", follow);
+  }
+
   // Birth place: the communes of the chosen département are offered as you type.
   const commune = document.querySelector("input[data-communes]");
   const departement = document.getElementById("birth_departement");

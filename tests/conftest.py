@@ -150,9 +150,40 @@ def axe(page, axe_source):
         result = target.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
-        return [
+        found = [
             {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]
         ]
+        return found + duplicate_ids(target) + reflow(page, target)
 
     return run
+
+
+def duplicate_ids(target) -> list[dict]:
+    """WCAG 4.1.1 / RGAA 8.2: every id of the page once (axe 4 no longer checks it)."""
+    repeated = target.evaluate(
+        """() => {
+            const seen = {};
+            for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
+            return Object.keys(seen).filter(id => seen[id] > 1);
+        }"""
+    )
+    return [{"id": "duplicate-id", "help": "identifiants en double", "nodes": repeated}] * bool(
+        repeated
+    )
+
+
+def reflow(page, target) -> list[dict]:
+    """WCAG 1.4.10: at 320 CSS pixels the page never scrolls sideways (a wide table may
+    scroll inside its own region). The viewport is put back as it was."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    try:
+        width = target.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    finally:
+        page.set_viewport_size(size)
+    return [{"id": "reflow-320", "help": "défilement horizontal à 320 px", "nodes": width}] * (
+        width[0] > width[1]
+    )

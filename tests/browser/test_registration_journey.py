@@ -1140,3 +1140,24 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     expect_number_page(page, candidate, choice, "001")
     audited(axe)
     mailbox.last_to(candidate.email, "Inscription enregistrée : CFG", after=before)
+
+
+def test_accommodation_notice_shows_as_soon_as_yes_is_chosen(
+    page, axe, live_app, live_server, catalog, clock
+):
+    """« Cocher « Oui » ici ne suffit pas… » is read when it matters: on choosing « Oui »,
+    before any submission, announced by a live region, and gone again on « Non »."""
+    choice = open_choice(catalog, clock, "bts", "2027")
+    log_in(page, live_server, new_candidate(live_app))
+    start_registration(page, axe, choice)
+    for fill in (fill_modalites, fill_previous, lambda p: fill_identification(p, choice)):
+        fill(page)
+        next_step(page)
+    expect_step(page, 4, "Informations candidature")
+    notice = main(page).get_by_text("Cocher « Oui » ici ne suffit pas.")
+    expect(notice).to_be_hidden()
+    choose(page, "Demande d'aménagement d'épreuves au titre du handicap", "Oui")
+    expect(notice).to_be_visible()
+    audited(axe)
+    choose(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
+    expect(notice).to_be_hidden()
