@@ -164,7 +164,8 @@ def duplicate_ids(target) -> list[dict]:
     repeated = target.evaluate(
         """() => {
             const seen = {};
-            for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
+            for (const el of document.querySelectorAll('[id]'))
+                seen[el.id] = (seen[el.id] || 0) + 1;
             return Object.keys(seen).filter(id => seen[id] > 1);
         }"""
     )
