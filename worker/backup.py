@@ -19,6 +19,7 @@ target, and renames that folder into place only when everything matched.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -235,10 +236,17 @@ def _extract_checked(archive_path: Path, staging: Path) -> tuple[dict[str, dict]
                     manifest = _read_manifest(stream.read(MANIFEST_MAX))
                     continue
                 found[name] = _write_member(stream, staging / name)
-    except (tarfile.TarError, zlib.error, EOFError) as exc:
+            # tarfile stops quietly at a damaged header: reading on to the end makes gzip
+            # check its CRC, so damage after the last member read is still noticed.
+            while archive.fileobj.read(CHUNK):
+                pass
+    except (tarfile.TarError, zlib.error, gzip.BadGzipFile, EOFError) as exc:
         raise BackupError(f"archive illisible ou altérée ({archive_path.name}) : {exc}") from None
     if manifest is None:
-        raise BackupError(f"archive refusée : {MANIFEST} manquant")
+        raise BackupError(
+            f"archive refusée : {MANIFEST} manquant (archive altérée, tronquée, "
+            "ou qui n'est pas une sauvegarde du portail)"
+        )
     return found, manifest
 
 
