@@ -21,7 +21,7 @@ workers = int(os.environ.get("PORTAIL_WORKERS") or 2 * (os.cpu_count() or 1))
 # Sync workers: one request at a time per process, which suits SQLite's single writer and
 # the CPU-bound PDF generation; nginx buffers slow clients in front.
 worker_class = "sync"
-timeout = max(60, 3 * int(os.environ.get("PORTAIL_PUBLISH_SECONDS", "20")))
+timeout = max(60, 3 * int(float(os.environ.get("PORTAIL_PUBLISH_SECONDS", "20"))))
 graceful_timeout = 30  # on SIGTERM, requests in progress get this long to finish
 keepalive = 5
 accesslog = "-"  # stdout: journald keeps it (journalctl -u portail-candidat)
