@@ -94,6 +94,7 @@ def portal(app):
 
 
 UPLOADED = pdf(20_000)
+SECRET_FILE = "clé créée au premier démarrage"
 
 
 def test_backup_under_writes_restores_a_working_portal(portal, tmp_path, site_dir, mailbox):
@@ -176,12 +177,30 @@ def archive(app, tmp_path) -> Path:
         database = db.get()
         with db.transaction(database):
             accounts.create(database, "a@example.fr", "haché", IDENTITY)
-    uploads = Path(app.config["DATA_DIR"]) / "uploads" / "ab"
+    data_dir = Path(app.config["DATA_DIR"])
+    uploads = data_dir / "uploads" / "ab"
     uploads.mkdir(parents=True)
     (uploads / ("ab" + "0" * 30)).write_bytes(UPLOADED)
+    (uploads / ".ab1.part").write_bytes(b"an upload in progress")  # never kept
+    (data_dir / "secret_key").write_text(SECRET_FILE, encoding="utf-8")
     made = cli(app, "backup", "create", "--to", str(tmp_path / "sauvegardes"))
     assert made.exit_code == 0, made.output
     return Path(made.output.strip())
+
+
+def test_restore_gives_back_every_file_with_private_modes(app, archive, tmp_path):
+    target = tmp_path / "neuf" / "data"
+    answer = cli(app, "backup", "restore", str(archive), "--data-dir", str(target))
+    assert answer.exit_code == 0, answer.output
+    assert answer.output.startswith("3 fichier(s) restauré(s)")
+    stored = target / "uploads" / "ab" / ("ab" + "0" * 30)
+    assert stored.read_bytes() == UPLOADED
+    assert not (target / "uploads" / "ab" / ".ab1.part").exists()
+    assert (target / "secret_key").read_text(encoding="utf-8") == SECRET_FILE
+    assert (target / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert target.stat().st_mode & 0o777 == 0o750
+    assert count_accounts(target / "portail.db") == 1
+    assert [p.name for p in target.parent.iterdir()] == ["data"]  # no temporary folder left
 
 
 def refused(app, archive: Path, target: Path) -> str:
