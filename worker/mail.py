@@ -139,8 +139,8 @@ class Deliverer:
     it. It is started lazily, by the first request a process serves or by gunicorn's
     ``post_fork`` hook, never inside ``create_app()``: a master that preloads the
     application (``gunicorn --preload``) then forks workers without carrying a thread or a
-    connection across ``fork()`` (SQLite forbids it). The owner's pid tells a forked child
-    that the thread it inherited the record of is not its own.
+    connection across ``fork()`` (SQLite forbids it). A forked child inherits this object
+    but not the thread: the pid recorded here tells it so, and it starts its own.
     """
 
     def __init__(self, app: Flask):
