@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 
 .PHONY: run test check lint format bench clean
 
@@ -31,12 +32,22 @@ $(CHROMIUM):
 		echo "!! Sans lui, les tests navigateur seront ignorés (jamais en CI)."; \
 	fi
 
+# Production tests run deploy/ with Debian's nginx (and openssl for their certificate).
+$(NGINX):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light openssl; \
+		service nginx stop >/dev/null 2>&1 || true; \
+	else \
+		echo "!! $(NGINX) absent : installez les paquets Debian « nginx-light » et « openssl »."; \
+		echo "!! Sans eux, les tests de production seront ignorés (jamais en CI)."; \
+	fi
+
 run: export PORTAIL_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(PY) build.py
 	$(VENV)/bin/flask --app worker run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed node_modules/.installed $(CHROMIUM)
+test: $(VENV)/.installed node_modules/.installed $(CHROMIUM) $(NGINX)
 	$(PY) build.py --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -53,6 +64,7 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/build_bench.py
 	$(PY) bench/upload_bench.py
+	$(PY) bench/startup_bench.py
 
 clean:
 	rm -rf site data .venv node_modules bench/out

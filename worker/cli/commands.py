@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,7 +16,7 @@ from worker.files import storage
 from worker.mail import delivery
 from worker.office import pupil_import as pupils
 from worker.rules import passwords
-from worker.store import accounts, db, documents, staff
+from worker.store import accounts, backup, db, documents, staff
 from worker.store import pieces as stored_pieces
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
@@ -23,6 +24,7 @@ mail_cli = AppGroup("mail", help="Courriels sortants.")
 refdata_cli = AppGroup("refdata", help="Données de référence (pays, départements, communes).")
 files_cli = AppGroup("files", help="Fichiers déposés et documents publiés (sous PORTAIL_DATA_DIR).")
 staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
+backup_cli = AppGroup("backup", help="Sauvegarde et restauration de PORTAIL_DATA_DIR.")
 
 
 @staff_cli.command("create")
@@ -131,6 +133,44 @@ def sweep_orphans(app: Flask, older_than: float) -> int:
         database.conn.close()
 
 
+@backup_cli.command("create")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire l'archive (par défaut DATA_DIR/backups ; mieux : un autre disque).",
+)
+def backup_create(target: Path | None) -> None:
+    """Sauvegarde la base, les documents, les justificatifs et les papillons dans une archive,
+    portail en marche ; affiche le chemin de l'archive."""
+    data_dir = Path(current_app.config["DATA_DIR"])
+    try:
+        archive = backup.create(data_dir, target or data_dir / "backups")
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(archive))
+
+
+@backup_cli.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--data-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier à créer (absent ou vide), à mettre ensuite à la place de PORTAIL_DATA_DIR.",
+)
+def backup_restore(archive: Path, data_dir: Path) -> None:
+    """Vérifie toute l'archive (sommes de contrôle, manifeste, chemins) puis la restaure."""
+    try:
+        restored = backup.restore(archive, data_dir)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"{restored.files} fichier(s) restauré(s) dans {restored.data_dir} "
+        f"(schéma {restored.schema_version})."
+    )
+
+
 def init_app(app: Flask) -> None:
-    for group in (accounts_cli, mail_cli, refdata_cli, files_cli, staff_cli):
+    for group in (accounts_cli, mail_cli, refdata_cli, files_cli, staff_cli, backup_cli):
         app.cli.add_command(group)

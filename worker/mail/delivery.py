@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import threading
 from email.message import EmailMessage
@@ -55,13 +56,36 @@ def deliver_due(app: Flask) -> int:
 
 
 class Deliverer:
-    """The background thread of one process; woken after each request that queued mail."""
+    """The background thread of one process; woken after each request that queued mail.
+
+    The thread (and the SQLite connection it opens) belongs to the process that started
+    it. It is started lazily, by the first request a process serves or by gunicorn's
+    ``post_fork`` hook, never inside ``create_app()``: a master that preloads the
+    application (``gunicorn --preload``) then forks workers without carrying a thread or a
+    connection across ``fork()`` (SQLite forbids it). A forked child inherits this object
+    but not the thread: the pid recorded here tells it so, and it starts its own.
+    """
 
     def __init__(self, app: Flask):
         self.app = app
+        self.pid: int | None = None  # the process whose thread is running, if any
+        self.starting = threading.Lock()
         self.wake_up = threading.Event()
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self.run, name="mail-delivery", daemon=True)
+        self.thread: threading.Thread | None = None
+
+    def ensure_started(self) -> None:
+        """Start this process's thread unless it runs already (cheap after the first call)."""
+        if self.pid == os.getpid():
+            return
+        with self.starting:
+            if self.pid == os.getpid():
+                return
+            self.wake_up = threading.Event()
+            self.stopped = threading.Event()
+            self.thread = threading.Thread(target=self.run, name="mail-delivery", daemon=True)
+            self.thread.start()
+            self.pid = os.getpid()
 
     def run(self) -> None:
         while not self.stopped.is_set():
@@ -73,9 +97,19 @@ class Deliverer:
             self.wake_up.clear()
 
     def stop(self) -> None:
+        if self.thread is None or self.pid != os.getpid():
+            return
         self.stopped.set()
         self.wake_up.set()
         self.thread.join(timeout=5)
+        self.thread = self.pid = None
+
+
+def start_background(app: Flask) -> None:
+    """Start the process's background threads now (gunicorn's post_fork hook calls it)."""
+    deliverer = app.extensions.get("mail_deliverer")
+    if deliverer is not None:
+        deliverer.ensure_started()
 
 
 def init_app(app: Flask) -> None:
@@ -83,11 +117,10 @@ def init_app(app: Flask) -> None:
         return
     deliverer = Deliverer(app)
     app.extensions["mail_deliverer"] = deliverer
+    app.before_request(deliverer.ensure_started)
 
     @app.after_request
     def wake(response):
         if g.pop("mail_queued", False):
             deliverer.wake_up.set()
         return response
-
-    deliverer.thread.start()
