@@ -29,6 +29,7 @@ DEFAULTS: dict[str, object] = {
     "SMTP_STARTTLS": False,
     "MAIL_SENDER": "Portail candidat <ne-pas-repondre@portail-candidat.localhost>",
     "MAIL_THREAD": True,  # deliver queued mails from a background thread of each process
+    "MAIL_GIVE_UP_HOURS": 72,  # undeliverable this long: marked failed for the operators
     "TOKEN_MAX_AGE": 48 * 3600,  # activation, reset and email-change links (seconds)
     "SESSION_IDLE_MINUTES": 120,
     "LOGIN_MAX_FAILURES": 5,  # per identifier within LOGIN_WINDOW_MINUTES, then waiting

@@ -9,18 +9,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from worker.cli.mail import mail_cli
 from worker.cli.refdata import refresh_command
 from worker.content import current_catalog
 from worker.documents import issuing
 from worker.files import storage
-from worker.mail import delivery
 from worker.office import pupil_import as pupils
 from worker.rules import passwords
 from worker.store import accounts, backup, db, documents, staff
 from worker.store import pieces as stored_pieces
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
-mail_cli = AppGroup("mail", help="Courriels sortants.")
 refdata_cli = AppGroup("refdata", help="Données de référence (pays, départements, communes).")
 files_cli = AppGroup("files", help="Fichiers déposés et documents publiés (sous PORTAIL_DATA_DIR).")
 staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
@@ -93,17 +92,6 @@ def purge(hours: int) -> None:
     with db.transaction(database):
         count = accounts.purge_unactivated(database, timedelta(hours=hours))
     click.echo(f"{count} compte(s) non activé(s) supprimé(s).")
-
-
-@mail_cli.command("deliver")
-def deliver() -> None:
-    """Envoie maintenant les courriels en attente (sinon, le fil d'envoi s'en charge)."""
-    if not current_app.config["SMTP_HOST"]:
-        raise click.ClickException(
-            "PORTAIL_SMTP_HOST n'est pas défini : les courriels restent "
-            "dans la boîte d'envoi locale."
-        )
-    click.echo(f"{delivery.deliver_due(current_app._get_current_object())} courriel(s) envoyé(s).")
 
 
 @files_cli.command("sweep")

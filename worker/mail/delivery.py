@@ -1,4 +1,10 @@
-"""SMTP delivery of queued mails, from a background thread of each worker process."""
+"""SMTP delivery of queued mails, from a background thread of each worker process.
+
+A mail that cannot be delivered is retried with a growing delay (at most an hour apart)
+for MAIL_GIVE_UP_HOURS; then it is marked failed, logged, and kept for the operators
+(``flask --app worker mail failed`` lists them, ``mail retry`` sends them again). Nothing
+is ever dropped silently.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import logging
 import os
 import smtplib
 import threading
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -17,7 +24,6 @@ from worker.store import mails
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
-MAX_ATTEMPTS = 8
 
 
 def _smtp_send(config: dict, mail: mails.Due) -> None:
@@ -35,18 +41,24 @@ def _smtp_send(config: dict, mail: mails.Due) -> None:
         smtp.send_message(message)
 
 
-def deliver_due(app: Flask) -> int:
-    """Send every due mail over SMTP; returns how many were sent."""
+def deliver_due(app: Flask, everything: bool = False) -> int:
+    """Send every due mail over SMTP (with ``everything``, every pending one, whatever its
+    next attempt time); returns how many were sent."""
     sent = 0
     db = database.connect(database.database_path(app))
+    give_up = timedelta(hours=app.config["MAIL_GIVE_UP_HOURS"])
     try:
         with app.app_context():
-            while (due := mails.claim(db, clock.now(), MAX_ATTEMPTS)) is not None:
+            last = 0 if everything else None
+            while (due := mails.claim(db, clock.now(), last)) is not None:
+                last = due.id if everything else None
                 try:
                     _smtp_send(app.config, due)
                 except (OSError, smtplib.SMTPException) as exc:
-                    log.warning("mail %s not delivered: %s", due.id, exc)
-                    mails.record_failure(db, due.id, str(exc))
+                    if mails.record_failure(db, due.id, str(exc), clock.now() - give_up):
+                        log.error("mail %s failed for good after %s: %s", due.id, give_up, exc)
+                    else:
+                        log.warning("mail %s not delivered: %s", due.id, exc)
                     continue
                 mails.record_sent(db, due.id)
                 sent += 1
