@@ -46,7 +46,8 @@ def state(app, mail_id: int) -> dict:
         row = db.get().execute(
             "SELECT attempts, sent_at, failed_at, last_error FROM mails WHERE id = ?", [mail_id]
         )
-        return dict(zip(("attempts", "sent_at", "failed_at", "last_error"), row.fetchone()))
+        names = ("attempts", "sent_at", "failed_at", "last_error")
+        return dict(zip(names, row.fetchone(), strict=True))
 
 
 def cli(app, *args: str) -> str:

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # per client address (schools share addresses)
     "LOGIN_WINDOW_MINUTES": 15,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-For (nginx: 1)
+    "DATABASE_BUSY_SECONDS": 10,  # a write waits this long for the lock, then 503 + Retry-After
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
     "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress

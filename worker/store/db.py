@@ -17,17 +17,17 @@ from flask import Flask, current_app, g
 from sqlite_utils import Database
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_SECONDS = 10.0  # how long a statement waits for another process's write lock
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path, busy_seconds: float = BUSY_SECONDS) -> Database:
     conn = sqlite3.connect(
-        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        path, isolation_level=None, timeout=busy_seconds, check_same_thread=False
     )
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")  # an acknowledged write survives a crash
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
     return Database(conn)
 
 
@@ -38,7 +38,7 @@ def database_path(app: Flask) -> Path:
 def get() -> Database:
     """The request's connection, opened on first use."""
     if "db" not in g:
-        g.db = connect(database_path(current_app))
+        g.db = connect(database_path(current_app), current_app.config["DATABASE_BUSY_SECONDS"])
     return g.db
 
 

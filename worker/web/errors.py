@@ -1,8 +1,17 @@
-"""French error pages: a clear message and the right 4xx, never a bare 500."""
+"""French error pages: a clear message and the right 4xx, never a bare 500.
+
+A full disk or a database still locked after the busy timeout (SQLite waits and retries
+inside the request for PORTAIL_DATABASE_BUSY_SECONDS) is not a bug but a busy or full
+system: the answer is a 503 with ``Retry-After``, and nothing was half-written (files go
+through a temporary name, rows through a transaction that rolled back).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+import errno
+import sqlite3
+
+from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from sitebuild.urls import CANDIDATE_HOME
@@ -24,6 +33,11 @@ MESSAGES = {
         "Trop de demandes",
         "Vous avez fait trop de demandes en peu de temps. "
         "Patientez quelques minutes puis réessayez.",
+    ),
+    503: (
+        "Service momentanément indisponible",
+        "Le service est très sollicité ou en maintenance : rien n'a été enregistré pour "
+        "cette action. Réessayez dans un instant.",
     ),
     500: (
         "Erreur du service",
@@ -48,7 +62,26 @@ def handle_http(error: HTTPException):
     return render_error(error.code)
 
 
+RETRY_AFTER_SECONDS = 30
+FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def unavailable(error: Exception) -> bool:
+    """A full disk or a database that stayed busy: the system, not the request."""
+    if isinstance(error, OSError) and error.errno in FULL:
+        return True
+    message = str(error).casefold()
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in message or "busy" in message or "full" in message or "i/o" in message
+    )
+
+
 def handle_unexpected(error: Exception):
+    if unavailable(error):
+        current_app.logger.error("unavailable on %s %s: %s", request.method, request.path, error)
+        g.account = g.staff_member = None  # the page must not need the database
+        html, code = render_error(503)
+        return html, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     current_app.logger.exception(
         "unexpected error on %s %s", request.method, request.path, exc_info=error
     )
