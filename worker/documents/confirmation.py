@@ -32,7 +32,7 @@ from worker.documents.layout import (
     open_document,
 )
 from worker.documents.records import Office
-from worker.documents.texts import runs, texts
+from worker.documents.texts import runs, text
 from worker.rules import pieces as supporting
 from worker.rules import recap
 from worker.store.accounts import Account
@@ -225,7 +225,7 @@ def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str
 
 
 def _text(name: str) -> str:
-    return texts("confirmation")[name]
+    return text("confirmation", name)
 
 
 def test_label(test: TestLine) -> str:
@@ -346,8 +346,8 @@ def _tests_table(pdf: Document, tests: Sequence[TestLine]) -> None:
         repeat_headings=1,
     ) as table:
         row = table.row()
-        for text in ("Épreuve", "Type", "Position", "Mode"):
-            row.cell(text)
+        for column in ("Épreuve", "Type", "Position", "Mode"):
+            row.cell(column)
         for test in tests:
             row = table.row()
             row.cell(test_label(test))

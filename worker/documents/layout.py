@@ -71,10 +71,13 @@ class Page(FPDF):
         self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*color)
 
-    def rule(self, y: float, x1: float = MARGIN, x2: float | None = None) -> None:
+    def rule(self, y: float, x1: float | None = None, x2: float | None = None) -> None:
+        """A thin grey line at ``y``, from margin to margin unless told."""
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
-        self.line(x1, y, self.w - MARGIN if x2 is None else x2, y)
+        self.line(
+            self.l_margin if x1 is None else x1, y, self.w - self.r_margin if x2 is None else x2, y
+        )
 
     def fit(self, text: str, width: float, *, mark: str = "…") -> str:
         """``text`` on one line of ``width`` mm in the current font, cut (and ended with

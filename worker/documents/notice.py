@@ -14,7 +14,7 @@ from worker.documents import records
 from worker.documents.formatting import one_line
 from worker.documents.layout import GREY, MARGIN, open_document
 from worker.documents.records import Office
-from worker.documents.texts import texts
+from worker.documents.texts import text
 from worker.store.accounts import Account
 from worker.store.applications import Application
 
@@ -102,7 +102,7 @@ def render(doc: Notice) -> bytes:
     pdf.para(doc.body)
     if doc.convocation:
         pdf.ln(3)
-        pdf.para(texts("notice")["present_yourself"], bold=True)
+        pdf.para(text("notice", "present_yourself"), bold=True)
     pdf.ln(2)
-    pdf.para(texts("notice")["contact"], size=8.5, color=GREY)
+    pdf.para(text("notice", "contact"), size=8.5, color=GREY)
     return pdf.to_bytes()

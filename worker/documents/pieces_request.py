@@ -22,7 +22,7 @@ from worker.documents.layout import (
     open_document,
 )
 from worker.documents.records import Office
-from worker.documents.texts import texts
+from worker.documents.texts import text, text_list
 from worker.rules import pieces as supporting
 from worker.store.accounts import Account
 from worker.store.applications import Application
@@ -143,7 +143,7 @@ def group_heading(mode: str, deadline: datetime | None) -> str:
 
 
 def _text(name: str) -> str:
-    return texts("pieces_request")[name]
+    return text("pieces_request", name)
 
 
 def render(doc: PiecesRequest) -> bytes:
@@ -187,7 +187,7 @@ def _mode_advice(pdf: Document, mode: str, office: Office) -> None:
 def _advice(doc: PiecesRequest) -> list[str]:
     """The CONSEILS items, the last one with the exam office's contacts."""
     number = one_line(doc.candidate_number)
-    items = [line.format(candidate_number=number) for line in texts("pieces_request")["advice"]]
+    items = [line.format(candidate_number=number) for line in text_list("pieces_request", "advice")]
     contact = [_text("contact")]
     if doc.office.phone.strip():
         contact.append(_text("contact_phone").format(phone=one_line(doc.office.phone)))

@@ -17,7 +17,7 @@ from fpdf import XPos, YPos
 
 from worker.documents.formatting import format_stamp, one_line
 from worker.documents.layout import GREY, INK, Page
-from worker.documents.texts import texts
+from worker.documents.texts import text
 from worker.rules import passwords
 
 PER_PAGE = 3
@@ -70,7 +70,7 @@ class _Slips(Page):
 
 
 def _text(name: str, **values: object) -> str:
-    return texts("slips")[name].format(**values)
+    return text("slips", name).format(**values)
 
 
 def slips_pdf(slips: Sequence[Slip], edited_at: datetime) -> bytes:

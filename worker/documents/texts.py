@@ -16,9 +16,25 @@ from pathlib import Path
 TEXTS = Path(__file__).resolve().parents[2] / "templates" / "documents"
 
 
+def text(document: str, name: str) -> str:
+    """The text ``name`` of ``document`` (``confirmation``, ``slips``…)."""
+    value = _texts(document)[name]
+    if not isinstance(value, str):
+        raise TypeError(f"{document}.toml: {name} is not a text")
+    return value
+
+
+def text_list(document: str, name: str) -> list[str]:
+    """The list of texts ``name`` of ``document``."""
+    value = _texts(document)[name]
+    if not isinstance(value, list):
+        raise TypeError(f"{document}.toml: {name} is not a list of texts")
+    return value
+
+
 @cache
-def texts(document: str) -> dict[str, str | list[str]]:
-    """The texts of ``document`` (``confirmation``, ``slips``…), read once per process."""
+def _texts(document: str) -> dict[str, str | list[str]]:
+    """The texts of ``document``, read once per process."""
     with (TEXTS / f"{document}.toml").open("rb") as file:
         return {name: _fold(value) for name, value in tomllib.load(file).items()}
 
