@@ -14,18 +14,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from catalog.dates import format_day, parse_paris
-from worker.documents.layout import (
-    ONLINE,
-    OTHER,
-    POSTAL,
-    Office,
-    PiecesRequest,
-    Registration,
-    RequestedPiece,
-    TestLine,
-    pieces_request_pdf,
-    registration_pdf,
-)
+from worker.documents.confirmation import Registration, TestLine
+from worker.documents.confirmation import render as registration_pdf
+from worker.documents.pieces_request import ONLINE, OTHER, POSTAL, PiecesRequest, RequestedPiece
+from worker.documents.pieces_request import render as pieces_request_pdf
+from worker.documents.records import Office
 
 PREVIEW = "/tmp/confirmation-p1.png"  # a copy for a person to look at
 

@@ -1,1 +1,22 @@
-"""TODO"""
+"""Every PDF the portal issues, one module per document, all on the same layout.
+
+Each document module holds its record (a plain frozen dataclass), ``build(...)`` from the
+catalogue, the account and the application, and ``render(record) -> bytes``; the fixed
+French texts of each document (regulatory notices, instructions, advice) are in
+``templates/documents/<document>.toml``, so that a wording changes without touching code.
+
+- ``confirmation``: the confirmation d'inscription (to return signed) and the
+  récapitulatif d'inscription of the G02 model (to keep);
+- ``pieces_request``: the demande de pièces justificatives;
+- ``notice``: the convocations and notifications an exam office publishes;
+- ``slips``: the login slips (papillons de connexion) of enrolled pupils.
+
+Shared by them: ``layout`` (fonts, page, header and footer, drawing helpers,
+``open_document``), ``formatting`` (text, dates, names), ``records`` (the exam office and
+the candidate's identity, from the catalogue and the account), ``texts`` (the templates'
+loader). ``issuing`` writes a document durably under DATA_DIR, then its row.
+
+Layers: this package reads ``catalog``, ``worker.rules``, ``worker.store``,
+``worker.files``, ``worker.refdata`` and ``worker.clock``; never the web, the candidate or
+office views, the forms or the mail.
+"""

@@ -11,8 +11,7 @@ from sqlite_utils import Database
 
 from catalog import Catalog
 from worker import clock
-from worker.documents import builders
-from worker.documents import layout as pdf
+from worker.documents import confirmation, pieces_request
 from worker.files import storage
 from worker.rules import pieces as supporting
 from worker.store import documents
@@ -52,18 +51,18 @@ def publish_registration(
     """The application's official documents for its current version."""
     exam = catalog.exams[application.exam]
     now = clock.now()
-    content = pdf.registration_pdf(builders.registration(catalog, account, application, now))
+    content = confirmation.render(confirmation.build(catalog, account, application, now))
     publish(db, data_dir, application.id, exam.document, application.version, content)
     pieces = supporting.requested(exam, application)
     if pieces:
-        request = builders.pieces_request(catalog, account, application, now)
+        request = pieces_request.build(catalog, account, application, now)
         publish(
             db,
             data_dir,
             application.id,
             "demande_pj",
             application.version,
-            pdf.pieces_request_pdf(request),
+            pieces_request.render(request),
         )
 
 

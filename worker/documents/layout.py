@@ -1,28 +1,28 @@
-"""The official PDF documents of a registration, in French: confirmation or récapitulatif
-d'inscription, and the request for supporting documents (demande de pièces justificatives).
+"""The shared layout of the portal's PDF documents: fonts, page, header and footer, the
+drawing helpers every document uses, and ``open_document`` for a document's first page.
 
-Pure functions over plain dataclasses: the callers gather the data, this module only lays it
-out with fpdf2 on A4 portrait pages, in the DejaVu Sans fonts shipped in ``worker/fonts/``
-(Unicode, so that any name prints: œ, ł, ñ, ß…). Every text handed in is data: it is
-printed as it is, never read as markup, and page-number aliases are honoured only in the
-footer. The same input gives the same bytes (the PDF creation date is ``edited_at``).
+fpdf2 on A4 portrait pages, in the DejaVu Sans fonts shipped in ``fonts/`` (Unicode, so
+that any name prints: œ, ł, ñ, ß…). Every text handed in is data: it is printed as it is,
+never read as markup, and page-number aliases are honoured only in the footer. The same
+input gives the same bytes (the PDF creation date is ``edited_at``).
 
-Dates and times are printed in Paris time; naive datetimes are taken as UTC.
+The fonts are parsed for each document: fpdf2 keeps per-document state in its font
+objects (the glyph subset is cut from the parsed font when the PDF is written) and offers
+no supported way to share them between documents.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
-from fpdf import FPDF, FontFace, XPos, YPos
-from fpdf.enums import TableBordersLayout, TableCellFillMode, VAlign, WrapMode
+from fpdf import FPDF, XPos, YPos
+from fpdf.enums import WrapMode
 
-from catalog.dates import format_day, to_paris
+from worker.documents.formatting import clean, format_stamp, full_name, one_line
+from worker.documents.records import Office
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
@@ -43,211 +43,74 @@ RED = (190, 0, 0)
 
 PAGE_ALIAS = "{nb}"
 
-# Modes of the requested pieces, in the order their groups are printed.
-ONLINE = "Dépôt en ligne"
-POSTAL = "Envoi par voie postale"
-OTHER = "Autre modalité"
-_MODE_ORDER = {ONLINE: 0, POSTAL: 1, OTHER: 2}
-_MODE_VERB = {
-    ONLINE: "À déposer en ligne",
-    POSTAL: "À envoyer par voie postale",
-    OTHER: "À fournir selon une autre modalité",
-}
-# Other wordings of the same modes that callers may hand in (content codes, headings).
-_MODE_ALIASES = {
-    alias.casefold(): mode
-    for mode, aliases in {
-        ONLINE: ("en_ligne", "en ligne", "À déposer en ligne", "Dépôt dématérialisé"),
-        POSTAL: ("voie_postale", "courrier", "voie postale", "À envoyer par voie postale"),
-        OTHER: ("autre", "Autres modalités", "Autre", "À fournir selon une autre modalité"),
-    }.items()
-    for alias in (mode, *aliases)
-}
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-# --------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Office:
-    """The académie's exam office: the header of every document, and the return address."""
-
-    academy_name: str  # "ACADÉMIE DE RENNES"
-    region: str  # "Bretagne" → printed "RÉGION ACADÉMIQUE BRETAGNE"
-    name: str  # "Division des examens et concours (DEC)"
-    address: tuple[str, ...]
-    phone: str
-    email: str
-    ministry: tuple[str, ...] = ("MINISTÈRE DE L'ÉDUCATION NATIONALE",)
-
-
-@dataclass(frozen=True)
-class TestLine:
-    """One test (épreuve) of the registration, as printed in the tests table."""
-
-    __test__ = False  # not a pytest test class, whatever its name
-
-    code: str
-    name: str
-    kind: str  # "Obligatoire" | "Facultative" | "À choix"
-    status: str  # "Inscrit" | "Non inscrit" | "Bénéfice" | "Dispensé"
-    mode: str = ""  # "Ponctuel", "CCF"…
-    option: str = ""  # "Allemand"
-    mark: str = ""  # "14,5" (out of 20) for a Bénéfice
-    year: str = ""  # "2025"
-
-
-@dataclass(frozen=True)
-class Registration:
-    """A confirmation (G01, BTS, CAP…) or récapitulatif (G02) d'inscription."""
-
-    title: str  # "CONFIRMATION D'INSCRIPTION" or "RÉCAPITULATIF D'INSCRIPTION"
-    exam_name: str
-    session_label: str
-    version: int
-    version_at: datetime  # printed in Paris time: "Version : 2 du 14/11/2026 à 09:05"
-    candidate_number: str
-    application_number: str
-    civility: str  # "MADAME" / "MONSIEUR"
-    last_name: str
-    first_names: str
-    usual_name: str
-    birth_date: date
-    birth_place: str  # "RENNES - 035" or a country
-    nationality: str
-    address: tuple[str, ...]
-    phone: str
-    email: str
-    category: str = ""  # "INDIVIDUEL"
-    establishment: str = ""  # "LYCEE … - RENNES (0350029P)"
-    speciality: str = ""
-    sitting_form: str = ""  # "GLOBALE"…
-    diploma: str = ""
-    accommodation: str = ""  # "OUI" / "NON" / "": aménagement d'épreuves (handicap)
-    consent_press: str = ""  # "OUI" / "NON" / "": printed only when not empty
-    consent_authorities: str = ""
-    return_by: date | None = None  # None: no return deadline and no signature block
-    tests: tuple[TestLine, ...] = ()
-    answers: tuple[tuple[str, str], ...] = ()  # (question, answer): other answers
-    office: Office = field(kw_only=True)  # required, by keyword
-    edited_at: datetime = field(kw_only=True)  # footer « Édité le … » and PDF creation date
-
-
-@dataclass(frozen=True)
-class RequestedPiece:
-    """One supporting document asked of the candidate."""
-
-    label: str
-    mode: str  # "Dépôt en ligne" | "Envoi par voie postale" | "Autre modalité"
-    deadline: datetime | None
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class PiecesRequest:
-    """The « Demande de pièces justificatives » of one registration."""
-
-    exam_name: str
-    session_label: str
-    candidate_number: str
-    application_number: str
-    civility: str
-    last_name: str
-    first_names: str
-    pieces: tuple[RequestedPiece, ...]
-    office: Office
-    edited_at: datetime
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def clean(text: object) -> str:
-    """Printable text: NFC (so that combining accents print as one glyph), no control
-    characters, line breaks kept as "\\n"."""
-    value = unicodedata.normalize("NFC", str(text or ""))
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", value)
-
-
-def one_line(text: object) -> str:
-    """``clean`` text on a single line (names, labels, table cells)."""
-    return " ".join(clean(text).split())
-
-
-def _paris(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return to_paris(moment)
-
-
-def format_stamp(moment: datetime) -> str:
-    """« 14/11/2026 à 09:05 », Paris time."""
-    return _paris(moment).strftime("%d/%m/%Y à %H:%M")
-
-
-def format_deadline(moment: datetime) -> str:
-    """« lundi 7 décembre 2026 à 23:59 (heure de Paris) »."""
-    local = _paris(moment)
-    return f"{format_day(local.date())} à {local:%H:%M} (heure de Paris)"
-
-
-def test_label(test: TestLine) -> str:
-    """« EF1 - Langue vivante 2 (Allemand) »."""
-    label = " - ".join(part for part in (one_line(test.code), one_line(test.name)) if part)
-    if test.option.strip():
-        label += f" ({one_line(test.option)})"
-    return label
-
-
-def test_position(test: TestLine) -> str:
-    """« Inscrit », « Bénéfice 14,5/20 (2025) »…"""
-    position = one_line(test.status)
-    mark = one_line(test.mark)
-    if mark:
-        position += f" {mark}" if "/" in mark else f" {mark}/20"
-    if test.year.strip():
-        position += f" ({one_line(test.year)})"
-    return position
-
-
-def full_name(civility: str, last_name: str, first_names: str) -> str:
-    """« MADAME LŒVENBRÜCK Anaïs Éloïse »: the last name in capitals, as on official forms."""
-    return " ".join(
-        part
-        for part in (one_line(civility), one_line(last_name).upper(), one_line(first_names))
-        if part
-    )
-
 
 # --------------------------------------------------------------------------- page
 
 
-class _Document(FPDF):
-    """A4 portrait page with the fonts, a running header after page 1 and a footer."""
+class Page(FPDF):
+    """An A4 portrait PDF in the DejaVu fonts, its metadata set, never reading its texts
+    as page-number aliases (a name with "{nb}" in it is printed as it is)."""
+
+    def __init__(
+        self, *, title: str, edited_at: datetime, margin: float, top: float, c_margin: float
+    ) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_margins(margin, top, margin)
+        self.c_margin = c_margin
+        self.alias_nb_pages(None)
+        self.set_creation_date(edited_at if edited_at.tzinfo else edited_at.replace(tzinfo=UTC))
+        self.set_lang("fr-FR")
+        self.set_title(title)
+        self.set_creator("portail-candidat")
+
+    def use_font(
+        self, size: float = BODY, *, bold: bool = False, color: tuple[int, int, int] = INK
+    ) -> None:
+        self.set_font(FAMILY, "B" if bold else "", size)
+        self.set_text_color(*color)
+
+    def rule(self, y: float, x1: float | None = None, x2: float | None = None) -> None:
+        """A thin grey line at ``y``, from margin to margin unless told."""
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        self.line(
+            self.l_margin if x1 is None else x1, y, self.w - self.r_margin if x2 is None else x2, y
+        )
+
+    def fit(self, text: str, width: float, *, mark: str = "…") -> str:
+        """``text`` on one line of ``width`` mm in the current font, cut (and ended with
+        ``mark``) if need be."""
+        text = one_line(text)
+        room = width - 2 * self.c_margin
+        if self.get_string_width(text) <= room:
+            return text
+        while text and self.get_string_width(text + mark) > room:
+            text = text[:-1]
+        return text.rstrip() + mark if mark else text
+
+    def to_bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+class Document(Page):
+    """A document of an application: the exam office's heading on page 1, a running
+    header after it and a footer with the numbers and the page."""
 
     def __init__(
         self, *, office: Office, title: str, running: str, footer_left: str, edited_at: datetime
     ) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+        super().__init__(
+            title=f"{title} - {running}", edited_at=edited_at, margin=MARGIN, top=TOP, c_margin=1.0
+        )
         self.office = office
         self.doc_title = title
         self.running = running
         self.footer_left = footer_left
         self.edited_at = edited_at
-        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_margins(MARGIN, TOP, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM)
-        self.c_margin = 1.0
-        self.alias_nb_pages(None)  # on only from the footer's page number: data is never read
-        self.set_creation_date(edited_at if edited_at.tzinfo else edited_at.replace(tzinfo=UTC))
-        self.set_lang("fr-FR")
-        self.set_title(f"{title} - {running}")
         self.set_author(one_line(office.academy_name))
-        self.set_creator("portail-candidat")
         self.set_display_mode("fullwidth")
 
     # fpdf2 hooks -----------------------------------------------------------------
@@ -283,17 +146,6 @@ class _Document(FPDF):
         )
 
     # helpers ---------------------------------------------------------------------
-
-    def use_font(
-        self, size: float = BODY, *, bold: bool = False, color: tuple[int, int, int] = INK
-    ) -> None:
-        self.set_font(FAMILY, "B" if bold else "", size)
-        self.set_text_color(*color)
-
-    def rule(self, y: float, x1: float = MARGIN, x2: float | None = None) -> None:
-        self.set_draw_color(*RULE)
-        self.set_line_width(0.2)
-        self.line(x1, y, self.w - MARGIN if x2 is None else x2, y)
 
     def para(
         self,
@@ -354,15 +206,20 @@ class _Document(FPDF):
         )
         self.ln(1.5)
 
-    def fit(self, text: str, width: float) -> str:
-        """``text`` on one line of ``width`` mm in the current font, cut with « … » if need be."""
-        text = one_line(text)
-        room = width - 2 * self.c_margin
-        if self.get_string_width(text) <= room:
-            return text
-        while text and self.get_string_width(text + "…") > room:
-            text = text[:-1]
-        return text.rstrip() + "…"
+    def labelled(self, rows: Iterable[tuple[str, str]]) -> None:
+        """« Label : value » lines, the value in bold; rows without a value are left out."""
+        for label, value in rows:
+            if value.strip():
+                self.keep(LINE)
+                self.inline([(f"{label} : ", False), (one_line(value), True)])
+
+    def bullet(self, mark: str, text: str, *, bold: bool = False) -> None:
+        """An item of a list: ``mark`` in the margin, ``text`` wrapped beside it."""
+        self.keep(2 * LINE)
+        self.use_font(BODY, bold=bold)
+        self.set_x(MARGIN + 2)
+        self.cell(4, LINE, mark)
+        self.multi_cell(self.epw - 6, LINE, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def fields(
         self,
@@ -525,25 +382,32 @@ class _Document(FPDF):
         if self.will_page_break(height):
             self.add_page()
 
-    def to_bytes(self) -> bytes:
-        return bytes(self.output())
 
+class Heading(Protocol):
+    """What the first page of a document says of its application (the records have it)."""
 
-# --------------------------------------------------------------------------- registration
+    office: Office
+    exam_name: str
+    session_label: str
+    candidate_number: str
+    application_number: str
+    civility: str
+    last_name: str
+    first_names: str
+    edited_at: datetime
 
 
 def open_document(
-    doc, *, title: str, subtitle: list[str], address: tuple[str, ...] = ()
-) -> tuple[_Document, float]:
+    doc: Heading, *, title: str, subtitle: list[str], address: tuple[str, ...] = ()
+) -> tuple[Document, float]:
     """A new document of an application, its first page headed; returns where the body
-    starts. ``doc`` has the application's fields (office, exam_name, civility, last_name,
-    first_names, candidate_number, application_number, session_label, edited_at)."""
+    starts."""
     name = full_name(doc.civility, doc.last_name, doc.first_names)
     numbers = (
         f"N° candidat {one_line(doc.candidate_number)} — Inscription n° "
         f"{one_line(doc.application_number)}"
     )
-    document = _Document(
+    document = Document(
         office=doc.office, title=title, running=name, footer_left=numbers, edited_at=doc.edited_at
     )
     document.set_subject(one_line(doc.exam_name))
@@ -560,374 +424,3 @@ def open_document(
         ],
     )
     return document, top
-
-
-def registration_pdf(doc: Registration) -> bytes:
-    """The confirmation or récapitulatif d'inscription, as PDF bytes.
-
-    With ``return_by`` set it is a confirmation to return signed by that day: the
-    deadline line and the signature block are printed; without, a plain récapitulatif.
-    """
-    title = one_line(doc.title) or "CONFIRMATION D'INSCRIPTION"
-    pdf, body_top = open_document(
-        doc,
-        title=title,
-        subtitle=[doc.exam_name, f"Version : {doc.version} du {format_stamp(doc.version_at)}"],
-        address=doc.address,
-    )
-    pdf.set_xy(MARGIN, body_top + 4)
-
-    if doc.return_by is not None:
-        pdf.set_draw_color(*INK)
-        pdf.set_line_width(0.5)
-        pdf.use_font(10.5, bold=True)
-        pdf.set_x(MARGIN)
-        pdf.cell(
-            pdf.epw,
-            7.5,
-            f"A RENVOYER IMPERATIVEMENT POUR LE {format_day(doc.return_by).upper()}",
-            border=1,
-            align="C",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        pdf.ln(1)
-        pdf.para(
-            "Vérifiez ce document, datez-le, signez-le et retournez-le au service des "
-            "examens dont l'adresse figure en haut à gauche, avant cette date.",
-            size=8,
-            color=GREY,
-            align="C",
-        )
-
-    pdf.band("CANDIDAT")
-    pdf.grid(
-        [
-            ("Nom", doc.last_name.upper()),
-            ("Prénom(s)", doc.first_names),
-            ("Nom d'usage", doc.usual_name.upper()),
-            ("Nationalité", doc.nationality),
-            ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
-            ("À", doc.birth_place),
-            ("Tél", doc.phone),
-            ("Mél", doc.email),
-        ]
-    )
-
-    application = [
-        (label, value)
-        for label, value in (
-            ("Examen", doc.exam_name),
-            ("Spécialité", doc.speciality),
-            ("Établissement", doc.establishment),
-            ("Catégorie du candidat", doc.category),
-            ("Forme de passage", doc.sitting_form),
-            ("Diplôme possédé", doc.diploma),
-            ("Aménagement d'épreuves demandé au titre du handicap", doc.accommodation),
-        )
-        if value.strip()
-    ]
-    pdf.band("CANDIDATURE")
-    for label, value in application:
-        pdf.keep(LINE)
-        pdf.inline([(f"{label} : ", False), (one_line(value), True)])
-
-    if doc.tests:
-        pdf.band("ÉPREUVES")
-        _tests_table(pdf, doc.tests)
-
-    if doc.answers:
-        pdf.band("RENSEIGNEMENTS COMPLÉMENTAIRES")
-        for question, answer in doc.answers:
-            pdf.keep(3 * LINE)
-            pdf.para(question, size=8.5, color=GREY)
-            pdf.para(answer.strip() or "—", x=MARGIN + 4)
-            pdf.ln(1.2)
-
-    consents = [
-        (
-            "J'accepte que mes résultats d'examen soient communiqués en vue de leur "
-            "publication par la presse ou sur les sites internet de sociétés de droit privé",
-            doc.consent_press,
-        ),
-        (
-            "J'accepte que mes résultats, mon nom et mon adresse soient communiqués aux "
-            "collectivités territoriales en vue d'éventuelles félicitations",
-            doc.consent_authorities,
-        ),
-    ]
-    consents = [(text, one_line(answer).upper()) for text, answer in consents if answer.strip()]
-    if consents:
-        pdf.band("DIFFUSION DES RÉSULTATS")
-        for text, answer in consents:
-            pdf.keep(3 * LINE)
-            pdf.inline(
-                [
-                    ("Vérifiez bien votre choix : ", True),
-                    (f"{text} (OUI ou NON) : ", False),
-                    (answer, True),
-                ]
-            )
-            pdf.ln(1)
-
-    pdf.ln(2)
-    pdf.keep(4 * 3.4)
-    pdf.inline(
-        [
-            ("Protection des données personnelles : ", True),
-            (
-                "les informations de ce document sont enregistrées dans un traitement "
-                "informatique destiné à l'organisation de l'examen. En application du "
-                "règlement général sur la protection des données (RGPD) et de la loi "
-                "n° 78-17 du 6 janvier 1978 modifiée (« informatique et libertés »), vous "
-                "disposez d'un droit d'accès aux données qui vous concernent et d'un droit de "
-                "les faire rectifier ; vous pouvez aussi, pour des motifs légitimes, vous "
-                "opposer à leur traitement. Pour exercer ces droits, adressez-vous au service "
-                "des examens de l'académie où vous êtes inscrit(e) (coordonnées en haut de ce "
-                "document).",
-                False,
-            ),
-        ],
-        size=SMALL,
-        h=3.4,
-        color=GREY,
-    )
-    pdf.ln(3)
-
-    if doc.return_by is not None:
-        _signature_block(pdf)
-    else:
-        pdf.keep(4 * LINE)
-        pdf.para(
-            "Ce récapitulatif atteste de votre inscription à l'examen. Conservez-le : "
-            "vous n'avez pas à le retourner.",
-            bold=True,
-        )
-        pdf.ln(1)
-        pdf.para(
-            "Si un renseignement est inexact ou incomplet, signalez-le au service des "
-            "examens (coordonnées en haut de ce document)."
-        )
-    pdf.ln(1.5)
-    pdf.para(
-        "Le jour de l'examen, munissez-vous d'une pièce d'identité officielle avec "
-        "photographie : elle vous sera demandée.",
-        bold=True,
-    )
-    return pdf.to_bytes()
-
-
-def _tests_table(pdf: _Document, tests: Sequence[TestLine]) -> None:
-    heading = FontFace(family=FAMILY, emphasis="BOLD", size_pt=8.5, fill_color=BAND)
-    pdf.use_font(8.5)
-    pdf.set_draw_color(*RULE)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=(0.50, 0.14, 0.22, 0.14),
-        headings_style=heading,
-        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-        cell_fill_color=STRIPE,
-        cell_fill_mode=TableCellFillMode.EVEN_ROWS,
-        line_height=4.0,
-        padding=(1.1, 1.5),
-        text_align="LEFT",
-        v_align=VAlign.M,
-        width=pdf.epw,
-        repeat_headings=1,
-    ) as table:
-        row = table.row()
-        for text in ("Épreuve", "Type", "Position", "Mode"):
-            row.cell(text)
-        for test in tests:
-            row = table.row()
-            row.cell(test_label(test))
-            row.cell(one_line(test.kind))
-            row.cell(test_position(test))
-            row.cell(one_line(test.mode))
-    pdf.ln(1)
-
-
-def _signature_block(pdf: _Document) -> None:
-    pdf.keep(60)
-    pdf.para(
-        "Ce document vaut inscription définitive à l'examen. Une fois signé, il ne "
-        "peut plus être modifié.",
-        bold=True,
-    )
-    pdf.ln(3)
-    top = pdf.get_y()
-    pdf.para("CERTIFIÉ EXACT,", bold=True, w=88)
-    pdf.ln(3)
-    pdf.para("À ____________________________ , le ______________", w=88)
-    pdf.ln(3)
-    pdf.para(
-        "Signature du candidat, et de son représentant légal si le candidat est mineur :",
-        size=8.5,
-        color=GREY,
-        w=88,
-    )
-    box_x = MARGIN + 96
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.3)
-    pdf.rect(box_x, top, pdf.w - MARGIN - box_x, 30)
-    pdf.use_font(7, color=GREY)
-    pdf.set_xy(box_x + 1.5, top + 1.5)
-    pdf.cell(40, 3, "Signature(s)")
-    pdf.set_xy(MARGIN, max(pdf.get_y(), top + 30) + 4)
-    pdf.inline(
-        [
-            (
-                "Si un renseignement de ce document est inexact ou incomplet, corrigez-le à "
-                "l'encre ",
-                False,
-            ),
-            ("ROUGE", True),
-            (" avant de le renvoyer.", False),
-        ],
-        color=RED,
-    )
-
-
-# --------------------------------------------------------------------------- pieces
-
-
-def piece_mode(mode: str) -> str:
-    """The canonical mode (ONLINE, POSTAL, OTHER) of a piece, whatever its wording; any
-    unknown wording is kept as it is."""
-    mode = one_line(mode)
-    return _MODE_ALIASES.get(mode.casefold(), mode)
-
-
-def _piece_groups(
-    pieces: Sequence[RequestedPiece],
-) -> list[tuple[str, datetime | None, list[RequestedPiece]]]:
-    """Pieces grouped by mode (online, postal, other, then any other wording) and deadline
-    (earliest first, none last), keeping the given order within a group."""
-    groups: dict[tuple[str, datetime | None], list[RequestedPiece]] = {}
-    for piece in pieces:
-        deadline = _paris(piece.deadline) if piece.deadline is not None else None
-        groups.setdefault((piece_mode(piece.mode), deadline), []).append(piece)
-
-    def order(key: tuple[str, datetime | None]) -> tuple:
-        mode, deadline = key
-        return (
-            _MODE_ORDER.get(mode, len(_MODE_ORDER)),
-            mode,
-            deadline is None,
-            deadline or datetime.min.replace(tzinfo=UTC),
-        )
-
-    return [
-        (mode, deadline, groups[(mode, deadline)]) for mode, deadline in sorted(groups, key=order)
-    ]
-
-
-def group_heading(mode: str, deadline: datetime | None) -> str:
-    """« À déposer en ligne au plus tard le lundi 7 décembre 2026 à 23:59 (heure de Paris) »."""
-    verb = _MODE_VERB.get(mode) or (f"À fournir ({mode})" if mode else "À fournir")
-    if deadline is None:
-        return f"{verb} (sans date limite indiquée)"
-    return f"{verb} au plus tard le {format_deadline(deadline)}"
-
-
-def pieces_request_pdf(doc: PiecesRequest) -> bytes:
-    """The « Demande de pièces justificatives », as PDF bytes."""
-    title = "DEMANDE DE PIÈCES JUSTIFICATIVES"
-    pdf, body_top = open_document(doc, title=title, subtitle=[doc.exam_name])
-    pdf.set_xy(MARGIN, body_top + 5)
-
-    pdf.para(
-        "Pour que votre inscription puisse être contrôlée, vous devez fournir les pièces "
-        "justificatives ci-dessous, selon la modalité et avant la date indiquées pour "
-        "chacune. Tant qu'une pièce manque, votre dossier reste incomplet."
-    )
-
-    groups = _piece_groups(doc.pieces)
-    if not groups:
-        pdf.ln(3)
-        pdf.para("Aucune pièce justificative ne vous est demandée.", bold=True)
-    for index, (mode, deadline, pieces) in enumerate(groups):
-        pdf.band(group_heading(mode, deadline))
-        for piece in pieces:
-            pdf.keep(2 * LINE)
-            pdf.use_font(BODY, bold=True)
-            pdf.set_x(MARGIN + 2)
-            pdf.cell(4, LINE, "•")
-            pdf.multi_cell(
-                pdf.epw - 6,
-                LINE,
-                one_line(piece.label),
-                align="L",
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
-            if piece.hint.strip():
-                pdf.para(piece.hint, size=8.5, color=GREY, x=MARGIN + 6, h=3.9)
-            pdf.ln(1)
-        if index + 1 < len(groups) and groups[index + 1][0] == mode:
-            continue  # the advice of a mode follows its last group
-        pdf.ln(1)
-        if mode == ONLINE:
-            pdf.para(
-                "Déposez ces pièces depuis votre espace candidat, rubrique « Mes justificatifs » "
-                "(un fichier lisible par pièce), puis cliquez sur « J'ai fourni toutes mes "
-                "pièces » : elles ne peuvent plus être modifiées ensuite, et le service des "
-                "examens peut les contrôler.",
-                size=8.5,
-                color=GREY,
-            )
-        elif mode == POSTAL:
-            pdf.para(
-                "Adressez les pièces à envoyer par voie postale, avec vos nom, prénom et numéro "
-                "de candidat, à :",
-                size=8.5,
-                color=GREY,
-            )
-            _postal_address(pdf, doc.office)
-        elif mode == OTHER:
-            pdf.para(
-                "Suivez les indications données pour chaque pièce ; en cas de doute, "
-                "contactez le service des examens.",
-                size=8.5,
-                color=GREY,
-            )
-
-    pdf.band("CONSEILS")
-    advice = [
-        "Fournissez des copies lisibles et complètes ; n'envoyez jamais d'originaux.",
-        "Indiquez sur chaque document votre nom et votre numéro de candidat "
-        f"({one_line(doc.candidate_number)}).",
-        "Respectez les dates limites : elles s'entendent à l'heure de Paris.",
-        "Gardez une copie de tout ce que vous envoyez.",
-        "Vous suivez le contrôle de vos pièces dans votre espace candidat, rubrique « Mes "
-        "justificatifs ». Pour toute question, contactez le service des examens"
-        + (f" au {one_line(doc.office.phone)}" if doc.office.phone.strip() else "")
-        + (f" ou à {one_line(doc.office.email)}" if doc.office.email.strip() else "")
-        + ".",
-    ]
-    for line in advice:
-        pdf.keep(2 * LINE)
-        pdf.use_font(BODY)
-        pdf.set_x(MARGIN + 2)
-        pdf.cell(4, LINE, "–")
-        pdf.multi_cell(pdf.epw - 6, LINE, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return pdf.to_bytes()
-
-
-def _postal_address(pdf: _Document, office: Office) -> None:
-    lines = [one_line(office.academy_name), one_line(office.name)]
-    lines += [one_line(line) for line in office.address if line.strip()]
-    height = len(lines) * 4.4 + 4
-    pdf.keep(height + 2)
-    pdf.ln(1)
-    top = pdf.get_y()
-    x = MARGIN + 6
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.3)
-    pdf.rect(x, top, 100, height)
-    pdf.set_xy(x + 3, top + 2)
-    for i, line in enumerate(lines):
-        pdf.use_font(9.5, bold=i < 2)
-        pdf.set_x(x + 3)
-        pdf.cell(94, 4.4, pdf.fit(line, 94), new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_xy(MARGIN, top + height + 2)

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from catalog import Catalog
 from worker import clock
-from worker.documents import builders, issuing
+from worker.documents import issuing, notice
 from worker.rules import recap
 from worker.store import accounts, applications, staff
 from worker.store.accounts import Account
@@ -309,8 +309,8 @@ def _publish_item(db, data_dir, catalog, member, publication, application_id) ->
         and application.exam in catalog.exams
     ):
         account = accounts.by_id(db, application.account_id)
-        content = builders.notice_pdf(
-            builders.notice_of(
+        content = notice.render(
+            notice.build(
                 catalog,
                 account,
                 application,

@@ -1,0 +1,421 @@
+"""The confirmation d'inscription (G01, BTS, CAP…), to return signed by a given day, and
+the récapitulatif d'inscription (G02 model), to keep: the record, how it is built from an
+application, and its layout. The fixed texts are in ``templates/documents/confirmation.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from fpdf import FontFace, XPos, YPos
+from fpdf.enums import TableBordersLayout, TableCellFillMode, VAlign
+
+from catalog import Catalog
+from catalog.dates import format_day
+from worker import clock
+from worker.documents import records
+from worker.documents.formatting import format_stamp, one_line
+from worker.documents.layout import (
+    BAND,
+    FAMILY,
+    GREY,
+    INK,
+    LINE,
+    MARGIN,
+    RED,
+    RULE,
+    SMALL,
+    STRIPE,
+    Document,
+    open_document,
+)
+from worker.documents.records import Office
+from worker.documents.texts import runs, text
+from worker.rules import pieces as supporting
+from worker.rules import recap
+from worker.store.accounts import Account
+from worker.store.applications import Application
+
+CONFIRMATION = "CONFIRMATION D'INSCRIPTION"
+RECAPITULATIF = "RÉCAPITULATIF D'INSCRIPTION"
+KINDS = {"obligatoire": "Obligatoire", "facultative": "Facultative", "choix": "À choix"}
+# Answers printed in their own place of the document, not among the other answers.
+SHOWN = {
+    "etablissement",
+    "categorie_candidat",
+    "specialite",
+    "forme_passage",
+    "diplome_possede",
+    "amenagement_handicap",
+    "diffusion_presse",
+    "diffusion_collectivites",
+    "nationalite",
+    "telephone_portable",
+}
+
+
+@dataclass(frozen=True)
+class TestLine:
+    """One test (épreuve) of the registration, as printed in the tests table."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    code: str
+    name: str
+    kind: str  # "Obligatoire" | "Facultative" | "À choix"
+    status: str  # "Inscrit" | "Non inscrit" | "Bénéfice" | "Dispensé"
+    mode: str = ""  # "Ponctuel", "CCF"…
+    option: str = ""  # "Allemand"
+    mark: str = ""  # "14,5" (out of 20) for a Bénéfice
+    year: str = ""  # "2025"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A confirmation (G01, BTS, CAP…) or récapitulatif (G02) d'inscription."""
+
+    title: str  # "CONFIRMATION D'INSCRIPTION" or "RÉCAPITULATIF D'INSCRIPTION"
+    exam_name: str
+    session_label: str
+    version: int
+    version_at: datetime  # printed in Paris time: "Version : 2 du 14/11/2026 à 09:05"
+    candidate_number: str
+    application_number: str
+    civility: str  # "MADAME" / "MONSIEUR"
+    last_name: str
+    first_names: str
+    usual_name: str
+    birth_date: date
+    birth_place: str  # "RENNES - 035" or a country
+    nationality: str
+    address: tuple[str, ...]
+    phone: str
+    email: str
+    category: str = ""  # "INDIVIDUEL"
+    establishment: str = ""  # "LYCEE … - RENNES (0350029P)"
+    speciality: str = ""
+    sitting_form: str = ""  # "GLOBALE"…
+    diploma: str = ""
+    accommodation: str = ""  # "OUI" / "NON" / "": aménagement d'épreuves (handicap)
+    consent_press: str = ""  # "OUI" / "NON" / "": printed only when not empty
+    consent_authorities: str = ""
+    return_by: date | None = None  # None: no return deadline and no signature block
+    tests: tuple[TestLine, ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()  # (question, answer): other answers
+    office: Office = field(kw_only=True)  # required, by keyword
+    edited_at: datetime = field(kw_only=True)  # footer « Édité le … » and PDF creation date
+
+
+# --------------------------------------------------------------------------- record
+
+
+def build(
+    catalog: Catalog, account: Account, application: Application, now: datetime
+) -> Registration:
+    """The document of the application's current version, as its exam's model wants it."""
+    exam = catalog.exams[application.exam]
+    ctx = _context(catalog, account, application, now)
+
+    def answer(name: str) -> str:
+        return _answer(catalog, application, name, ctx)
+
+    speciality = exam.speciality(application.speciality)
+    return Registration(
+        **records.heading_fields(catalog, account, application),
+        title=RECAPITULATIF if exam.document == "recapitulatif" else CONFIRMATION,
+        version=application.version,
+        version_at=clock.parse(application.updated_at or application.created_at),
+        last_name=account.last_name.upper(),
+        usual_name=account.usual_name,
+        birth_date=date.fromisoformat(account.birth_date),
+        birth_place=records.birth_place(account),
+        nationality=answer("nationalite"),
+        address=records.postal_address(application.answers),
+        phone=str(application.answers.get("telephone_portable", "")),
+        email=account.email,
+        category=answer("categorie_candidat"),
+        establishment=_establishment(catalog, application),
+        speciality=speciality.name if speciality else "",
+        sitting_form=answer("forme_passage"),
+        diploma=answer("diplome_possede"),
+        accommodation=answer("amenagement_handicap"),
+        consent_press=answer("diffusion_presse"),
+        consent_authorities=answer("diffusion_collectivites"),
+        return_by=_return_by(catalog, application),
+        tests=_test_lines(catalog, application),
+        answers=_other_answers(catalog, ctx),
+        office=records.office(catalog, application.academy),
+        edited_at=now,
+    )
+
+
+def _context(
+    catalog: Catalog, account: Account, application: Application, now: datetime
+) -> recap.Context:
+    exam = catalog.exams[application.exam]
+    return recap.Context(
+        catalog=catalog,
+        exam=exam,
+        session=exam.session(application.session),
+        academy=catalog.academies[application.academy],
+        account=account,
+        answers=application.answers,
+        now=now,
+    )
+
+
+def _answer(catalog: Catalog, application: Application, name: str, ctx: recap.Context) -> str:
+    """The answer to the question ``name`` as the récapitulatif shows it, in capitals."""
+    for step in catalog.steps.values():
+        for question in step.fields:
+            if question.name == name and name in application.answers:
+                return recap.display(question, application.answers[name], ctx).upper()
+    return ""
+
+
+def _establishment(catalog: Catalog, application: Application) -> str:
+    """« LYCEE … - RENNES (0350029P) », or "" when none is chosen."""
+    uai = application.answers.get("etablissement")
+    for establishment in catalog.establishments_of(application.academy):
+        if establishment.uai == uai:
+            return f"{establishment.name} - {establishment.town} ({establishment.uai})"
+    return ""
+
+
+def _return_by(catalog: Catalog, application: Application) -> date | None:
+    """The day a confirmation is due back, if its period sets one; never for a récapitulatif."""
+    exam = catalog.exams[application.exam]
+    period = supporting.period_of(catalog, application)
+    if exam.document == "confirmation" and period and period.confirmation_due:
+        return clock.parse(period.confirmation_due.isoformat()).date()
+    return None
+
+
+def _test_lines(catalog: Catalog, application: Application) -> tuple[TestLine, ...]:
+    exam = catalog.exams[application.exam]
+    return tuple(
+        TestLine(
+            code=row.test.code,
+            name=row.test.name,
+            kind=KINDS[row.test.kind],
+            status=row.status,
+            mode=row.test.mode,
+            option=row.option,
+            mark=row.mark,
+            year=row.year,
+        )
+        for row in recap.test_rows(exam, application.answers, application.speciality)
+    )
+
+
+def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str], ...]:
+    """The récapitulatif's rows but those the document prints in their own place."""
+    shown = {f.label for step in catalog.steps.values() for f in step.fields if f.name in SHOWN}
+    return tuple(
+        row
+        for section in recap.summary(ctx, catalog.exam_steps(ctx.exam))
+        for row in section.rows
+        if row[0] not in shown
+    )
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _text(name: str) -> str:
+    return text("confirmation", name)
+
+
+def test_label(test: TestLine) -> str:
+    """« EF1 - Langue vivante 2 (Allemand) »."""
+    label = " - ".join(part for part in (one_line(test.code), one_line(test.name)) if part)
+    if test.option.strip():
+        label += f" ({one_line(test.option)})"
+    return label
+
+
+def test_position(test: TestLine) -> str:
+    """« Inscrit », « Bénéfice 14,5/20 (2025) »…"""
+    position = one_line(test.status)
+    mark = one_line(test.mark)
+    if mark:
+        position += f" {mark}" if "/" in mark else f" {mark}/20"
+    if test.year.strip():
+        position += f" ({one_line(test.year)})"
+    return position
+
+
+def render(doc: Registration) -> bytes:
+    """The confirmation or récapitulatif d'inscription, as PDF bytes.
+
+    With ``return_by`` set it is a confirmation to return signed by that day: the
+    deadline line and the signature block are printed; without, a plain récapitulatif.
+    """
+    title = one_line(doc.title) or CONFIRMATION
+    pdf, body_top = open_document(
+        doc,
+        title=title,
+        subtitle=[doc.exam_name, f"Version : {doc.version} du {format_stamp(doc.version_at)}"],
+        address=doc.address,
+    )
+    pdf.set_xy(MARGIN, body_top + 4)
+    if doc.return_by is not None:
+        _return_notice(pdf, doc.return_by)
+    _candidate(pdf, doc)
+    pdf.band("CANDIDATURE")
+    pdf.labelled(
+        [
+            ("Examen", doc.exam_name),
+            ("Spécialité", doc.speciality),
+            ("Établissement", doc.establishment),
+            ("Catégorie du candidat", doc.category),
+            ("Forme de passage", doc.sitting_form),
+            ("Diplôme possédé", doc.diploma),
+            ("Aménagement d'épreuves demandé au titre du handicap", doc.accommodation),
+        ]
+    )
+    if doc.tests:
+        pdf.band("ÉPREUVES")
+        _tests_table(pdf, doc.tests)
+    if doc.answers:
+        _other_answers_section(pdf, doc.answers)
+    _consents(pdf, doc)
+    _data_protection(pdf)
+    if doc.return_by is not None:
+        _signature_block(pdf)
+    else:
+        _keep_notice(pdf)
+    pdf.ln(1.5)
+    pdf.para(_text("identity"), bold=True)
+    return pdf.to_bytes()
+
+
+def _return_notice(pdf: Document, return_by: date) -> None:
+    """The boxed deadline of a confirmation, and what to do before it."""
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.5)
+    pdf.use_font(10.5, bold=True)
+    pdf.set_x(MARGIN)
+    pdf.cell(
+        pdf.epw,
+        7.5,
+        _text("return_by").format(day=format_day(return_by).upper()),
+        border=1,
+        align="C",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(1)
+    pdf.para(_text("return_instructions"), size=8, color=GREY, align="C")
+
+
+def _candidate(pdf: Document, doc: Registration) -> None:
+    pdf.band("CANDIDAT")
+    pdf.grid(
+        [
+            ("Nom", doc.last_name.upper()),
+            ("Prénom(s)", doc.first_names),
+            ("Nom d'usage", doc.usual_name.upper()),
+            ("Nationalité", doc.nationality),
+            ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
+            ("À", doc.birth_place),
+            ("Tél", doc.phone),
+            ("Mél", doc.email),
+        ]
+    )
+
+
+def _tests_table(pdf: Document, tests: Sequence[TestLine]) -> None:
+    heading = FontFace(family=FAMILY, emphasis="BOLD", size_pt=8.5, fill_color=BAND)
+    pdf.use_font(8.5)
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.2)
+    with pdf.table(
+        col_widths=(0.50, 0.14, 0.22, 0.14),
+        headings_style=heading,
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        cell_fill_color=STRIPE,
+        cell_fill_mode=TableCellFillMode.EVEN_ROWS,
+        line_height=4.0,
+        padding=(1.1, 1.5),
+        text_align="LEFT",
+        v_align=VAlign.M,
+        width=pdf.epw,
+        repeat_headings=1,
+    ) as table:
+        row = table.row()
+        for column in ("Épreuve", "Type", "Position", "Mode"):
+            row.cell(column)
+        for test in tests:
+            row = table.row()
+            row.cell(test_label(test))
+            row.cell(one_line(test.kind))
+            row.cell(test_position(test))
+            row.cell(one_line(test.mode))
+    pdf.ln(1)
+
+
+def _other_answers_section(pdf: Document, answers: Sequence[tuple[str, str]]) -> None:
+    pdf.band("RENSEIGNEMENTS COMPLÉMENTAIRES")
+    for question, answer in answers:
+        pdf.keep(3 * LINE)
+        pdf.para(question, size=8.5, color=GREY)
+        pdf.para(answer.strip() or "—", x=MARGIN + 4)
+        pdf.ln(1.2)
+
+
+def _consents(pdf: Document, doc: Registration) -> None:
+    """Diffusion des résultats: only the questions the candidate answered."""
+    consents = [
+        (_text(name), one_line(answer).upper())
+        for name, answer in (
+            ("consent_press", doc.consent_press),
+            ("consent_authorities", doc.consent_authorities),
+        )
+        if answer.strip()
+    ]
+    if not consents:
+        return
+    pdf.band("DIFFUSION DES RÉSULTATS")
+    for question, answer in consents:
+        pdf.keep(3 * LINE)
+        pdf.inline(runs(_text("consent_line"), question=question, answer=answer))
+        pdf.ln(1)
+
+
+def _data_protection(pdf: Document) -> None:
+    pdf.ln(2)
+    pdf.keep(4 * 3.4)
+    pdf.inline(runs(_text("data_protection")), size=SMALL, h=3.4, color=GREY)
+    pdf.ln(3)
+
+
+def _keep_notice(pdf: Document) -> None:
+    """The récapitulatif's end: keep it, report what is wrong."""
+    pdf.keep(4 * LINE)
+    pdf.para(_text("keep_it"), bold=True)
+    pdf.ln(1)
+    pdf.para(_text("report_errors"))
+
+
+def _signature_block(pdf: Document) -> None:
+    pdf.keep(60)
+    pdf.para(_text("definitive"), bold=True)
+    pdf.ln(3)
+    top = pdf.get_y()
+    pdf.para(_text("certified"), bold=True, w=88)
+    pdf.ln(3)
+    pdf.para(_text("place_and_date"), w=88)
+    pdf.ln(3)
+    pdf.para(_text("signatories"), size=8.5, color=GREY, w=88)
+    box_x = MARGIN + 96
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.3)
+    pdf.rect(box_x, top, pdf.w - MARGIN - box_x, 30)
+    pdf.use_font(7, color=GREY)
+    pdf.set_xy(box_x + 1.5, top + 1.5)
+    pdf.cell(40, 3, _text("signature_box"))
+    pdf.set_xy(MARGIN, max(pdf.get_y(), top + 30) + 4)
+    pdf.inline(runs(_text("corrections")), color=RED)

@@ -1,0 +1,72 @@
+"""What every document of an application prints of the same sources: the exam office
+(header and return address) and the candidate's identity and postal address."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from catalog import Catalog
+from worker import refdata
+from worker.store.accounts import Account
+from worker.store.applications import Application
+
+
+@dataclass(frozen=True)
+class Office:
+    """The académie's exam office: the header of every document, and the return address."""
+
+    academy_name: str  # "ACADÉMIE DE RENNES"
+    region: str  # "Bretagne" → printed "RÉGION ACADÉMIQUE BRETAGNE"
+    name: str  # "Division des examens et concours (DEC)"
+    address: tuple[str, ...]
+    phone: str
+    email: str
+    ministry: tuple[str, ...] = ("MINISTÈRE DE L'ÉDUCATION NATIONALE",)
+
+
+def office(catalog: Catalog, code: str) -> Office:
+    """The exam office of the académie ``code``."""
+    academy = catalog.academies[code]
+    exam_office = academy.exam_office
+    return Office(
+        academy_name=academy.name,
+        region=academy.region,
+        name=exam_office.name,
+        address=exam_office.address,
+        phone=exam_office.phone,
+        email=exam_office.email,
+    )
+
+
+def heading_fields(catalog: Catalog, account: Account, application: Application) -> dict[str, str]:
+    """The fields of a document's heading that every record takes alike from the
+    application (exam, session, numbers, civility, first names), by their record names."""
+    exam = catalog.exams[application.exam]
+    session = exam.session(application.session)
+    return {
+        "exam_name": exam.name,
+        "session_label": session.label if session else application.session,
+        "candidate_number": account.candidate_number or "",
+        "application_number": application.number,
+        "civility": "MADAME" if account.civility == "MME" else "MONSIEUR",
+        "first_names": account.first_names,
+    }
+
+
+def birth_place(account: Account) -> str:
+    """« RENNES - 035 » for a commune in France, else the country's name."""
+    if account.birth_commune_name:
+        return f"{account.birth_commune_name.upper()} - {account.birth_departement.zfill(3)}"
+    return dict(refdata.countries()).get(account.birth_country, account.birth_country)
+
+
+def postal_address(answers: Mapping[str, object]) -> tuple[str, ...]:
+    """The address lines of the application, the postcode and town last."""
+    lines = tuple(
+        str(answers[key])
+        for key in ("adresse_ligne1", "adresse_ligne2", "adresse_ligne3")
+        if answers.get(key)
+    )
+    town = f"{answers.get('adresse_code_postal', '')} {answers.get('adresse_localite', '')}".strip()
+    return (*lines, town) if town else lines
