@@ -3,7 +3,7 @@
 An edit is never written blind. Under a lock, the current file is read again and the
 edit applied to it (so two staff members saving at the same time both keep their change);
 the result is checked on a copy of content/ with the very checks of ``build.py --check``;
-only then is the real file replaced (temporary file, fsync, rename) and the static site
+only then is the real file replaced (``diskio``: temporary file, fsync, rename) and the static site
 rebuilt incrementally. Everything outside the edited row or message stays byte-for-byte
 as it was: delimiter, header, order, quoting, comments and line endings.
 """
@@ -16,7 +16,6 @@ import fcntl
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 from catalog import ContentError, Problem, load
 from catalog.dates import DateFormatError, format_short, parse_paris
 from catalog.loader import PERIOD_COLUMNS
+from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
 
@@ -520,30 +520,15 @@ def check(
 
 
 def replace_file(target: Path, data: bytes) -> None:
-    """Temporary file, fsync, rename. The temporary file sits beside content/ when possible,
-    so that the worker's watch of content/ never meets a half-written file."""
+    """Replace content/name durably, keeping its permissions. The temporary file sits beside
+    content/ when possible, so that the worker's watch of content/ never meets a half-written
+    file; in content/ itself when the folder above is not writable (or another disk)."""
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    for folder in (target.parent.parent, target.parent):
-        temporary = folder / f".{target.parent.name}-{target.name}.{os.getpid()}.part"
-        try:
-            with open(temporary, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, mode)
-            os.replace(temporary, target)
-        except OSError:
-            temporary.unlink(missing_ok=True)
-            if folder == target.parent:
-                raise
-            continue
-        for synced in {folder, target.parent}:
-            directory = os.open(synced, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-        return
+    outside, inside = target.parent.parent, target.parent
+    try:
+        write_atomically(target, [data], mode=mode, staging=outside)
+    except OSError:
+        write_atomically(target, [data], mode=mode, staging=inside)
 
 
 def save(
