@@ -20,7 +20,6 @@ import re
 import shutil
 import tempfile
 import tomllib
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ from pathlib import Path
 from catalog import ContentError, Problem, load
 from catalog.dates import DateFormatError, format_short, parse_paris
 from catalog.loader import PERIOD_COLUMNS
+from catalog.slugs import slugify
 from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
@@ -343,9 +343,7 @@ class MessagesFile:
         return body
 
     def new_id(self, academy: str, title: str) -> str:
-        ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", f"{academy} {ascii_title}".lower()).strip("-")[:60]
-        slug = slug.strip("-") or academy
+        slug = slugify(f"{academy} {title}")[:60].strip("-") or academy
         taken = {b.id for b in self.blocks}
         candidate, n = slug, 2
         while candidate in taken:
