@@ -19,7 +19,7 @@ PERIODS = "periods.csv"
 @dataclass
 class PeriodRow:
     raw: str  # the record as written, line ending included
-    line: int  # its (last) line in the file, as the loader counts them
+    line: int  # its (last) line in the file, as catalog.tables counts them
     values: dict[str, str]  # column → value, trimmed
 
     @property

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from catalog import ContentError, Problem, load
 from catalog.dates import DateFormatError, format_short, parse_paris
-from catalog.loader import PERIOD_COLUMNS
+from catalog.tables import PERIOD_COLUMNS
 from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
