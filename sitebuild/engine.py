@@ -19,8 +19,9 @@ from catalog import Catalog, load_catalog
 from diskio import write_atomically
 
 from . import manifest as manifest_mod
+from .context import Group, Output
 from .manifest import Manifest
-from .pages import Group, Output, groups
+from .pages import groups
 from .render import environment
 from .urls import output_file
 
