@@ -4,7 +4,12 @@
     catalog = load_catalog("content")        # raises ContentError listing every problem
     catalog, problems = load("content")      # or get the problems as data
 
-Neither build.py nor the worker parses content files on its own.
+Neither build.py nor the worker parses content files on its own. What is where:
+``toml_file`` (reading one TOML file, with lines for problems), ``exams``, ``records``
+(domains, académies, messages, wizard, lists), ``tables`` (the CSV files), ``guides``
+(Markdown guides and pages), ``store`` (the Catalog, its lookups and cross-checks),
+``model`` (the records), ``dates`` (Paris time), ``slugs`` (ASCII slugs for URLs, ids
+and logins), ``problems``.
 """
 
 from __future__ import annotations

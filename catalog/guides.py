@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from .model import Guide, Page
 from .problems import Problem
+from .slugs import slugify
 
 VARIABLE = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 TOKEN = re.compile(r"zqvar([a-z_][a-z0-9_]*?)zq")
@@ -64,12 +64,6 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope"},
     "abbr": {"title"},
 }
-
-
-def slugify(text: str, separator: str = "-") -> str:
-    """Anchor of a heading: "J'ai besoin d'aide" → "j-ai-besoin-d-aide"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:

@@ -9,18 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 from . import guides as guide_text
-from .loader import (
-    read_academy,
-    read_domains,
-    read_establishments,
-    read_exam,
-    read_lists,
-    read_messages,
-    read_periods,
-    read_wizard,
-)
+from .exams import read_exam
 from .model import Academy, Domain, Establishment, Exam, Guide, Message, Page, Period, Step
 from .problems import ContentError, Problem, TomlLines
+from .records import read_academy, read_domains, read_lists, read_messages, read_wizard
+from .tables import read_establishments, read_periods
 
 
 @dataclass(frozen=True)
@@ -135,21 +128,7 @@ def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
     steps = optional("wizard.toml", read_wizard, {})
     lists = optional("lists.toml", read_lists, {})
     establishments = optional("establishments.csv", read_establishments, [])
-    shared = {
-        g.slug: g
-        for p in each("guides", "*.md")
-        if (g := guide_text.read_guide(p, label(p), "", problems))
-    }
-    overrides = {
-        (g.academy, g.slug): g
-        for p in each("guides", "*/*.md")
-        if (g := guide_text.read_guide(p, label(p), p.parent.name, problems))
-    }
-    pages = {
-        pg.slug: pg
-        for p in each("pages", "*.md")
-        if (pg := guide_text.read_page(p, label(p), problems))
-    }
+    shared, overrides, pages = _read_texts(each, label, problems)
 
     periods, period_problems = _check_periods(
         exams, academies, periods, label(root / "periods.csv")
@@ -174,6 +153,26 @@ def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
     return catalog, problems
 
 
+def _read_texts(each, label, problems: list[Problem]) -> tuple[dict, dict, dict]:
+    """The Markdown files: shared guides, académies' overrides of them, editorial pages."""
+    shared = {
+        g.slug: g
+        for p in each("guides", "*.md")
+        if (g := guide_text.read_guide(p, label(p), "", problems))
+    }
+    overrides = {
+        (g.academy, g.slug): g
+        for p in each("guides", "*/*.md")
+        if (g := guide_text.read_guide(p, label(p), p.parent.name, problems))
+    }
+    pages = {
+        pg.slug: pg
+        for p in each("pages", "*.md")
+        if (pg := guide_text.read_page(p, label(p), problems))
+    }
+    return shared, overrides, pages
+
+
 def _digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path.exists() else ""
 
@@ -194,35 +193,7 @@ def cross_check(c: Catalog, label, override_files: list[Path]) -> list[Problem]:
         path = root / relative
         return label(path), TomlLines(path.read_text(encoding="utf-8")).key(key)
 
-    domain_codes = {d.code for d in c.domains}
-    for exam in c.exams.values():
-        if exam.domain not in domain_codes:
-            problems.append(
-                Problem(
-                    *at(f"exams/{exam.code}.toml", "domain"),
-                    f"domaine « {exam.domain} » inconnu (voir domains.toml)",
-                )
-            )
-    for academy in c.academies.values():
-        for member in academy.members:
-            if member not in c.academies:
-                problems.append(
-                    Problem(
-                        *at(f"academies/{academy.code}.toml", "members"),
-                        f"académie membre « {member} » inconnue",
-                    )
-                )
-    messages_label = label(root / "messages.toml")
-    for message in c.messages:
-        for code in message.academies:
-            if code not in c.academies:
-                problems.append(
-                    Problem(
-                        messages_label,
-                        message.line,
-                        f"message « {message.id} » : académie « {code} » inconnue",
-                    )
-                )
+    problems += _unknown_codes(c, at, label(root / "messages.toml"))
     for path in override_files:
         academy, slug = path.parent.name, path.stem
         if academy not in c.academies:
@@ -244,6 +215,40 @@ def cross_check(c: Catalog, label, override_files: list[Path]) -> list[Problem]:
                     "ne sont possibles que dans les guides d'une académie",
                 )
             )
+    return problems
+
+
+def _unknown_codes(c: Catalog, at, messages_label: str) -> list[Problem]:
+    """Codes that name nothing: an exam's domain, an académie's members, a message's académies."""
+    problems: list[Problem] = []
+    domain_codes = {d.code for d in c.domains}
+    for exam in c.exams.values():
+        if exam.domain not in domain_codes:
+            problems.append(
+                Problem(
+                    *at(f"exams/{exam.code}.toml", "domain"),
+                    f"domaine « {exam.domain} » inconnu (voir domains.toml)",
+                )
+            )
+    for academy in c.academies.values():
+        for member in academy.members:
+            if member not in c.academies:
+                problems.append(
+                    Problem(
+                        *at(f"academies/{academy.code}.toml", "members"),
+                        f"académie membre « {member} » inconnue",
+                    )
+                )
+    for message in c.messages:
+        for code in message.academies:
+            if code not in c.academies:
+                problems.append(
+                    Problem(
+                        messages_label,
+                        message.line,
+                        f"message « {message.id} » : académie « {code} » inconnue",
+                    )
+                )
     return problems
 
 

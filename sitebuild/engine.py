@@ -16,10 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 from catalog import Catalog, load_catalog
+from diskio import write_atomically
 
 from . import manifest as manifest_mod
-from .manifest import Manifest, write_atomic
-from .pages import Group, Output, groups
+from .context import Group, Output
+from .manifest import Manifest
+from .pages import groups
 from .render import environment
 from .urls import output_file
 
@@ -163,13 +165,22 @@ _RECORD_TYPES: set[type] = set()
 
 
 def _write_if_changed(target: Path, content: str | bytes, made: set[Path]) -> bool:
+    """Write an output unless the file already holds these bytes.
+
+    ``made`` remembers the folders already created during a build: on some disks even a
+    mkdir of an existing folder costs as much as writing a small file. No fsync: site/ is
+    made again from content/ by the next build, and thousands of fsyncs would slow each one.
+    """
     data = content.encode() if isinstance(content, str) else content
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    write_atomic(target, data, made)
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    write_atomically(target, [data], sync=False)
     return True
 
 

@@ -9,23 +9,18 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING
 
 from catalog import Catalog
 from catalog.dates import UTC, to_paris
 from catalog.model import Period
 
 from . import urls
-
-if TYPE_CHECKING:
-    from .pages import Output, SiteContext
+from .context import Output, SiteContext
 
 PRODID = "-//Portail candidat//Ouverture des services//FR"
 
 
 def outputs(catalog: Catalog, site: SiteContext) -> Iterator[Output]:
-    from .pages import Output
-
     records = tuple(_record(catalog, p) for p in _sorted(catalog.periods))
     yield Output(urls.OPEN_DATA_JSON, ("json", records), lambda: _json(records), in_sitemap=False)
     yield Output(urls.OPEN_DATA_CSV, ("csv", records), lambda: _csv(records), in_sitemap=False)

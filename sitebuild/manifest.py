@@ -1,7 +1,7 @@
 """What the last build produced, and whether anything it read has changed since.
 
-Standard library only: a rebuild with nothing to do must not pay for importing the
-template engine, Markdown or Babel.
+Standard library only (and ``diskio``, itself standard library only): a rebuild with
+nothing to do must not pay for importing the template engine, Markdown or Babel.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from diskio import write_atomically
 
 PROJECT = Path(__file__).resolve().parent.parent
 FILENAME = ".build-manifest.json"
@@ -43,7 +45,9 @@ class Manifest:
             "valid_until": self.valid_until,
             "groups": self.groups,
         }
-        write_atomic(out_dir / FILENAME, json.dumps(data, indent=0, sort_keys=True).encode())
+        out_dir.mkdir(parents=True, exist_ok=True)
+        encoded = json.dumps(data, indent=0, sort_keys=True).encode()
+        write_atomically(out_dir / FILENAME, [encoded], sync=False)
 
     def output_prints(self) -> dict[str, str]:
         """url → fingerprint of every output, whatever its group."""
@@ -92,18 +96,3 @@ def code_hash() -> str:
                 if path.suffix in (".py", ".html"):
                     digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def write_atomic(path: Path, data: bytes, made: set[Path] | None = None) -> None:
-    """Write to a temporary name then rename, so no reader ever sees half a file.
-
-    ``made`` remembers the folders already created during a build: on some disks even a
-    mkdir of an existing folder costs as much as writing a small file.
-    """
-    if made is None or path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

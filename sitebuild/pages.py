@@ -9,8 +9,7 @@ renders only the outputs whose key changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import partial
 
@@ -22,7 +21,7 @@ from catalog.dates import format_day
 from catalog.model import Academy
 
 from . import feeds, urls
-from .render import academy_phrase
+from .context import Group, Output, SiteContext
 
 KIND_HEADINGS = (
     ("academie", "Académies"),
@@ -30,40 +29,6 @@ KIND_HEADINGS = (
     ("service", None),  # listed with the vice-rectorats
     ("siec", "Service interacadémique d'Île-de-France"),
 )
-
-
-@dataclass(frozen=True)
-class Output:
-    url: str
-    key: tuple  # everything the output shows: equal keys give identical files
-    render: Callable[[], str | bytes]
-    in_sitemap: bool = True
-
-
-class SiteContext:
-    """What every page needs: the environment, the catalog and the build time."""
-
-    def __init__(self, catalog: Catalog, env: Environment, now: datetime, base_url: str):
-        self.catalog, self.env, self.now = catalog, env, now
-        self.base_url = base_url.rstrip("/")
-
-    def page(self, template: str, **context) -> str:
-        context.setdefault("description", "")
-        context.setdefault("breadcrumb", ())
-        context.setdefault("nav_current", "")
-        context.setdefault("messages", ())
-        context.setdefault("page_title", context["title"])
-        return self.env.get_template(template).render(**context)
-
-    def output(self, url: str, template: str, key: tuple, **context) -> Output:
-        return Output(url, (template, *key), partial(self.page, template, **context))
-
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    key: tuple  # every record the group's outputs show
-    outputs: Callable[[], Iterable[Output]]
 
 
 def groups(catalog: Catalog, env: Environment, now: datetime, base_url: str) -> list[Group]:
@@ -182,40 +147,44 @@ def services(site: SiteContext) -> Iterator[Output]:
                 choices=[(urls.services(*codes, s.code), s.label, "") for s in exam.sessions],
             )
             for session in exam.sessions:
-                choices = [
-                    (
-                        urls.services(*codes, session.code, a.code),
-                        f"{a.name} - ({session.label})",
-                        "",
-                    )
-                    for a in academies
-                ]
-                yield _drill(
-                    site,
-                    (domain, exam, session),
-                    (tuple(choices),),
-                    choices=choices,
-                    choice_heading="Sélectionner une académie ou un pays d'inscription",
-                )
-                slug = guide_of.get(exam.code)
-                for academy in academies:
-                    periods = sorted(
-                        c.periods_for(exam=exam.code, session=session.code, academy=academy.code),
-                        key=lambda p: (p.speciality, p.opens),
-                    )
-                    guide_url = urls.guide(academy.code, slug) if slug else ""
-                    yield _drill(
-                        site,
-                        (domain, exam, session, academy),
-                        (tuple(periods), guide_url),
-                        choices=None,
-                        domain=domain,
-                        exam=exam,
-                        session=session,
-                        academy=academy,
-                        periods=periods,
-                        guide_url=guide_url,
-                    )
+                yield from _session_pages(site, (domain, exam, session), academies, guide_of)
+
+
+def _session_pages(
+    site: SiteContext, levels: tuple, academies: list[Academy], guide_of: dict[str, str]
+) -> Iterator[Output]:
+    """A session's choice of académie, then the page of each académie for that session."""
+    domain, exam, session = levels
+    codes = (domain.code, exam.code, session.code)
+    choices = [
+        (urls.services(*codes, a.code), f"{a.name} - ({session.label})", "") for a in academies
+    ]
+    yield _drill(
+        site,
+        levels,
+        (tuple(choices),),
+        choices=choices,
+        choice_heading="Sélectionner une académie ou un pays d'inscription",
+    )
+    slug = guide_of.get(exam.code)
+    for academy in academies:
+        periods = sorted(
+            site.catalog.periods_for(exam=exam.code, session=session.code, academy=academy.code),
+            key=lambda p: (p.speciality, p.opens),
+        )
+        guide_url = urls.guide(academy.code, slug) if slug else ""
+        yield _drill(
+            site,
+            (*levels, academy),
+            (tuple(periods), guide_url),
+            choices=None,
+            domain=domain,
+            exam=exam,
+            session=session,
+            academy=academy,
+            periods=periods,
+            guide_url=guide_url,
+        )
 
 
 def _drill(site: SiteContext, levels: tuple, key: tuple, **context) -> Output:
@@ -414,4 +383,4 @@ def _render_page(site: SiteContext, page) -> str:
     )
 
 
-__all__ = ["Output", "SiteContext", "academy_phrase", "outputs"]
+__all__ = ["groups", "outputs"]

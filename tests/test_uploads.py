@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import diskio
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, errors, text, title
 from tests.test_registration import NOW, register_cfg, signed_in
@@ -436,7 +437,7 @@ def test_no_half_written_file_when_the_disk_fails(portal, monkeypatch):
     def disk_full(_fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(storage.os, "fsync", disk_full)
+    monkeypatch.setattr(diskio.os, "fsync", disk_full)
     response = portal.upload("attestation.pdf", pdf())
     monkeypatch.undo()
     assert response.status_code == 500

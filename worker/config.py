@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from diskio import write_atomically
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, object] = {
@@ -67,7 +69,6 @@ def load(app: Flask, overrides: dict | None = None) -> None:
 
 def _local_secret(path: Path) -> str:
     """A random key created on first run, so a local portal never runs with a known key."""
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+    if not path.exists():  # created 0600 from the start: never readable by others
+        write_atomically(path, [secrets.token_urlsafe(48).encode()], mode=0o600)
     return path.read_text(encoding="utf-8").strip()

@@ -3,25 +3,18 @@
 An edit is never written blind. Under a lock, the current file is read again and the
 edit applied to it (so two staff members saving at the same time both keep their change);
 the result is checked on a copy of content/ with the very checks of ``build.py --check``;
-only then is the real file replaced (temporary file, fsync, rename) and the static site
-rebuilt incrementally. Everything outside the edited row or message stays byte-for-byte
-as it was: delimiter, header, order, quoting, comments and line endings.
+only then is the real file replaced (``diskio``: temporary file, fsync, rename) and the
+static site rebuilt incrementally. The files themselves, and how an edit leaves every
+other byte as it was, are ``periods_file`` and ``messages_file``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import fcntl
-import hashlib
-import io
-import json
-import os
 import re
 import shutil
 import tempfile
-import tomllib
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,180 +22,42 @@ from pathlib import Path
 
 from catalog import ContentError, Problem, load
 from catalog.dates import DateFormatError, format_short, parse_paris
-from catalog.loader import PERIOD_COLUMNS
+from catalog.tables import PERIOD_COLUMNS
+from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
+from worker.content.errors import Conflict, Refused
+from worker.content.messages_file import MESSAGE_KEYS, MESSAGES, MessageBlock, MessagesFile
+from worker.content.periods_file import PERIODS, PeriodRow, PeriodsFile
 
-PERIODS = "periods.csv"
-MESSAGES = "messages.toml"
+__all__ = [  # what the office views and the tests use, the two files' classes included
+    "LOCK",
+    "MESSAGES",
+    "PERIODS",
+    "Conflict",
+    "Edit",
+    "MessageBlock",
+    "MessagesFile",
+    "PeriodRow",
+    "PeriodsFile",
+    "Refused",
+    "Saved",
+    "check",
+    "edit_message",
+    "edit_period",
+    "read_messages",
+    "read_periods",
+    "save",
+    "shown_date",
+]
+
 LOCK = "republish.lock"  # in DATA_DIR, shared by every worker process
-MESSAGE_KEYS = ("id", "title", "text", "level", "show_from", "show_until")
+
+# An edit: the file's current bytes → its new bytes, and the record before and after (audit).
+Edit = Callable[[bytes], tuple[bytes, dict, dict]]
 
 
-class Refused(Exception):
-    """The edit cannot be made; ``messages`` says why, in French, for the page."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = list(messages)
-        super().__init__("\n".join(self.messages))
-
-
-class Conflict(Refused):
-    """The row or message changed (or went) since the form was opened."""
-
-
-class NotFound(Exception):
-    """No such row or message for this académie."""
-
-
-class Forbidden(Exception):
-    """The message exists but is not the member's to change (national, or shared)."""
-
-
-def record_id(raw: str) -> str:
-    """A row's or message's identity and version at once: a digest of its text."""
-    return hashlib.blake2b(raw.rstrip("\r\n").encode(), digest_size=6).hexdigest()
-
-
-def _physical_lines(text: str) -> list[str]:
-    """The lines of text, each with its own line ending (\\r\\n, \\n or \\r)."""
-    return re.findall(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z", text)
-
-
-def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Refused([f"{name} n'est pas enregistré en UTF-8 : corrigez le fichier."]) from None
-
-
-# -- periods.csv -----------------------------------------------------------------------------
-
-
-@dataclass
-class PeriodRow:
-    raw: str  # the record as written, line ending included
-    line: int  # its (last) line in the file, as the loader counts them
-    values: dict[str, str]  # column → value, trimmed
-
-    @property
-    def id(self) -> str:
-        return record_id(self.raw)
-
-    @property
-    def academy(self) -> str:
-        return self.values.get("academie", "")
-
-    @property
-    def blank(self) -> bool:
-        return not any(self.values.values())
-
-
-@dataclass
-class PeriodsFile:
-    bom: str
-    header: str  # the header line as written
-    delimiter: str
-    columns: list[str]  # trimmed names, in the header's order
-    rows: list[PeriodRow]
-    newline: str
-
-    @classmethod
-    def parse(cls, data: bytes) -> PeriodsFile:
-        text = _decode(data, PERIODS)
-        bom = "\ufeff" if text.startswith("\ufeff") else ""
-        lines = _physical_lines(text[len(bom) :])
-        if not lines:
-            raise Refused([f"{PERIODS} est vide : il doit au moins avoir sa ligne d'en-tête."])
-        header = lines[0]
-        delimiter = ";" if ";" in header else ","
-        columns = [
-            c.strip() for c in next(csv.reader([header.rstrip("\r\n")], delimiter=delimiter))
-        ]
-        missing = [c for c in ("academie", "examen", "session") if c not in columns]
-        if missing:
-            raise Refused(
-                [f"en-tête de {PERIODS} invalide (colonnes manquantes : {', '.join(missing)})."]
-            )
-        rows, pending, number = [], "", 1
-        for line in lines[1:]:
-            number += 1
-            pending += line
-            if pending.count('"') % 2:  # a quoted value spans several lines
-                continue
-            rows.append(PeriodRow(pending, number, cls._values(pending, delimiter, columns)))
-            pending = ""
-        if pending:
-            rows.append(PeriodRow(pending, number, cls._values(pending, delimiter, columns)))
-        return cls(bom, header, delimiter, columns, rows, _newline(text))
-
-    @staticmethod
-    def _values(raw: str, delimiter: str, columns: list[str]) -> dict[str, str]:
-        cells = next(csv.reader(io.StringIO(raw), delimiter=delimiter), [])
-        return {c: (cells[i] if i < len(cells) else "").strip() for i, c in enumerate(columns)}
-
-    def to_bytes(self) -> bytes:
-        return (self.bom + self.header + "".join(r.raw for r in self.rows)).encode("utf-8")
-
-    def periods_of(self, academy: str) -> list[PeriodRow]:
-        return [r for r in self.rows if not r.blank and r.academy == academy]
-
-    def find(self, academy: str, row_id: str) -> PeriodRow | None:
-        return next((r for r in self.periods_of(academy) if r.id == row_id), None)
-
-    def at_line(self, line: int) -> PeriodRow | None:
-        return next((r for r in self.rows if r.line == line), None)
-
-    def format_row(self, values: dict[str, str]) -> str:
-        absent = [c for c, v in values.items() if v and c not in self.columns]
-        if absent:
-            raise Refused(
-                [
-                    f"la colonne « {c} » est absente de l'en-tête de {PERIODS} : ajoutez-la "
-                    "au fichier pour pouvoir renseigner cette date."
-                    for c in absent
-                ]
-            )
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.newline).writerow(
-            [values.get(c, "") for c in self.columns]
-        )
-        return buffer.getvalue()
-
-    def _terminate_last(self) -> None:
-        """The file's last record gets a line ending before anything is added after it."""
-        if self.rows:
-            last = self.rows[-1]
-            if not last.raw.endswith(("\n", "\r")):
-                last.raw += self.newline
-        elif not self.header.endswith(("\n", "\r")):
-            self.header += self.newline
-
-    def add(self, values: dict[str, str]) -> PeriodRow:
-        """A new row, after the académie's last one (at the end if it has none yet)."""
-        row = PeriodRow(self.format_row(values), 0, dict(values))
-        own = [i for i, r in enumerate(self.rows) if not r.blank and r.academy == row.academy]
-        filled = [i for i, r in enumerate(self.rows) if not r.blank]
-        after = own[-1] if own else (filled[-1] if filled else len(self.rows) - 1)
-        if after == len(self.rows) - 1:
-            self._terminate_last()
-        self.rows.insert(after + 1, row)
-        return row
-
-    def replace(self, row: PeriodRow, values: dict[str, str]) -> PeriodRow:
-        new = self.format_row(values)
-        if not row.raw.endswith(("\n", "\r")):  # the last line of a file without final newline
-            new = new.rstrip("\r\n")
-        fresh = PeriodRow(new, row.line, dict(values))
-        self.rows[self.rows.index(row)] = fresh
-        return fresh
-
-    def remove(self, row: PeriodRow) -> None:
-        self.rows.remove(row)
+# -- the edits -------------------------------------------------------------------------------
 
 
 def period_values(academy: str, fields: dict[str, str]) -> dict[str, str]:
@@ -214,7 +69,7 @@ def _public(values: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in values.items() if k in PERIOD_COLUMNS}
 
 
-def edit_period(academy: str, row_id: str | None, fields: dict[str, str] | None):
+def edit_period(academy: str, row_id: str | None, fields: dict[str, str] | None) -> Edit:
     """An edit of periods.csv: add (row_id None), replace, or delete (fields None)."""
 
     def apply(data: bytes) -> tuple[bytes, dict, dict]:
@@ -242,160 +97,6 @@ def edit_period(academy: str, row_id: str | None, fields: dict[str, str] | None)
     return apply
 
 
-# -- messages.toml ---------------------------------------------------------------------------
-
-
-@dataclass
-class MessageBlock:
-    body: str  # from its [[message]] line to its last key, line endings included
-    tail: str  # the blank lines and comments that follow it, up to the next message
-    data: dict
-
-    @property
-    def id(self) -> str:
-        return str(self.data.get("id", ""))
-
-    @property
-    def version(self) -> str:
-        return record_id(self.body)
-
-    @property
-    def academies(self) -> tuple[str, ...]:
-        value = self.data.get("academies", [])
-        return tuple(str(a) for a in value) if isinstance(value, list) else ()
-
-    def editable_by(self, scope: tuple[str, ...] | list[str]) -> bool:
-        """Only a message restricted to the member's académies: never a national one."""
-        return bool(self.academies) and set(self.academies) <= set(scope)
-
-
-def _toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's; DEL must be escaped too)."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-@dataclass
-class MessagesFile:
-    preamble: str
-    blocks: list[MessageBlock]
-    newline: str
-
-    @classmethod
-    def parse(cls, data: bytes) -> MessagesFile:
-        text = _decode(data, MESSAGES)
-        shape = [
-            f"{MESSAGES} n'a pas la forme attendue (des tables [[message]] seulement) : "
-            "modifiez-le directement puis lancez build.py --check."
-        ]
-        try:
-            whole = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise Refused([f"{MESSAGES} : TOML invalide ({exc}) ; corrigez le fichier."]) from None
-        if set(whole) - {"message"} or not isinstance(whole.get("message", []), list):
-            raise Refused(shape)
-        lines = _physical_lines(text)
-        starts = [i for i, line in enumerate(lines) if line.strip() == "[[message]]"]
-        preamble = "".join(lines[: starts[0]] if starts else lines)
-        blocks = []
-        for n, start in enumerate(starts):
-            end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-            chunk = lines[start:end]
-            last = max(
-                i
-                for i, line in enumerate(chunk)
-                if line.strip() and not line.strip().startswith("#")
-            )
-            body, tail = "".join(chunk[: last + 1]), "".join(chunk[last + 1 :])
-            try:
-                parsed = tomllib.loads(body).get("message", [])
-            except tomllib.TOMLDecodeError:
-                raise Refused(shape) from None
-            if len(parsed) != 1:
-                raise Refused(shape)
-            blocks.append(MessageBlock(body, tail, parsed[0]))
-        if [b.data for b in blocks] != whole.get("message", []):
-            raise Refused(shape)
-        return cls(preamble, blocks, _newline(text))
-
-    def to_bytes(self) -> bytes:
-        return (self.preamble + "".join(b.body + b.tail for b in self.blocks)).encode("utf-8")
-
-    def of(self, academy: str) -> list[MessageBlock]:
-        return [b for b in self.blocks if academy in b.academies]
-
-    def national(self) -> list[MessageBlock]:
-        return [b for b in self.blocks if not b.academies]
-
-    def find(self, message_id: str) -> MessageBlock | None:
-        return next((b for b in self.blocks if b.id == message_id), None)
-
-    def format_block(self, data: dict) -> str:
-        lines = ["[[message]]"]
-        for key in MESSAGE_KEYS:
-            lines.append(f"{key} = {_toml_string(str(data[key]))}")
-        academies = ", ".join(_toml_string(a) for a in data["academies"])
-        lines.append(f"academies = [{academies}]")
-        body = self.newline.join(lines) + self.newline
-        if tomllib.loads(body)["message"] != [data]:  # never write what would read otherwise
-            raise Refused(
-                ["Le message ne peut pas être enregistré tel quel : simplifiez le texte."]
-            )
-        return body
-
-    def new_id(self, academy: str, title: str) -> str:
-        ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", f"{academy} {ascii_title}".lower()).strip("-")[:60]
-        slug = slug.strip("-") or academy
-        taken = {b.id for b in self.blocks}
-        candidate, n = slug, 2
-        while candidate in taken:
-            candidate, n = f"{slug}-{n}", n + 1
-        return candidate
-
-    def add(self, data: dict) -> None:
-        """A new message at the end of the file, after a blank line."""
-        body = self.format_block(data)
-        if self.blocks:
-            last = self.blocks[-1]
-            if last.tail:
-                if not last.tail.endswith(("\n", "\r")):
-                    last.tail += self.newline
-            elif not last.body.endswith(("\n", "\r")):
-                last.body += self.newline
-            before = last.body + last.tail
-        else:
-            if self.preamble and not self.preamble.endswith(("\n", "\r")):
-                self.preamble += self.newline
-            before = self.preamble
-        lines = _physical_lines(before)
-        if lines and lines[-1].strip():
-            body = self.newline + body
-        self.blocks.append(MessageBlock(body, "", data))
-
-    def replace(self, block: MessageBlock, data: dict) -> None:
-        body = self.format_block(data)
-        if not block.body.endswith(("\n", "\r")):
-            body = body.rstrip("\r\n")
-        self.blocks[self.blocks.index(block)] = MessageBlock(body, block.tail, data)
-
-    def remove(self, block: MessageBlock) -> None:
-        """The message goes; comments after it (about the next one) stay."""
-        index = self.blocks.index(block)
-        del self.blocks[index]
-        kept = block.tail if block.tail.strip() else ""
-        previous = self.blocks[index - 1] if index > 0 else None
-        if previous is not None:
-            previous.tail += kept
-        else:
-            self.preamble += kept
-        if index == len(self.blocks) and not kept:  # it was the last: no blank lines left
-            if previous is not None and not previous.tail.strip():
-                previous.tail = ""
-            elif previous is None:
-                stripped = self.preamble.rstrip()
-                self.preamble = stripped + self.newline if stripped else ""
-
-
 def _message_data(message_id: str, fields: dict[str, str], academies: tuple[str, ...]) -> dict:
     data = {"id": message_id, **{k: fields[k].strip() for k in MESSAGE_KEYS if k != "id"}}
     data["academies"] = list(academies)
@@ -408,7 +109,7 @@ def edit_message(
     message_id: str | None,
     version: str | None,
     fields: dict[str, str] | None,
-):
+) -> Edit:
     """An edit of messages.toml: add (message_id None), replace, or delete (fields None)."""
 
     def apply(data: bytes) -> tuple[bytes, dict, dict]:
@@ -520,37 +221,22 @@ def check(
 
 
 def replace_file(target: Path, data: bytes) -> None:
-    """Temporary file, fsync, rename. The temporary file sits beside content/ when possible,
-    so that the worker's watch of content/ never meets a half-written file."""
+    """Replace content/name durably, keeping its permissions. The temporary file sits beside
+    content/ when possible, so that the worker's watch of content/ never meets a half-written
+    file; in content/ itself when the folder above is not writable (or another disk)."""
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    for folder in (target.parent.parent, target.parent):
-        temporary = folder / f".{target.parent.name}-{target.name}.{os.getpid()}.part"
-        try:
-            with open(temporary, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, mode)
-            os.replace(temporary, target)
-        except OSError:
-            temporary.unlink(missing_ok=True)
-            if folder == target.parent:
-                raise
-            continue
-        for synced in {folder, target.parent}:
-            directory = os.open(synced, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-        return
+    outside, inside = target.parent.parent, target.parent
+    try:
+        write_atomically(target, [data], mode=mode, staging=outside)
+    except OSError:
+        write_atomically(target, [data], mode=mode, staging=inside)
 
 
 def save(
     content_dir: Path,
     site_dir: Path,
     name: str,
-    edit: Callable[[bytes], tuple[bytes, dict, dict]],
+    edit: Edit,
     *,
     lock_path: Path,
     now: datetime,

@@ -1,18 +1,20 @@
-"""Files kept under DATA_DIR (uploads, generated documents), written durably.
+"""Files kept under DATA_DIR (uploads, generated documents): names, durable writes, sweep.
 
-A file is written under a temporary name, synced, then renamed into place; only then does
-the database row that points to it commit. If the process dies in between, the file has
-no row: ``sweep`` removes such orphans (``flask --app worker files sweep``, from cron).
+A file is written by ``diskio`` (temporary name, fsync, rename); only then does the
+database row that points to it commit. If the process dies in between, the file has no
+row: ``sweep`` removes such orphans, and half-written ``.…part`` files
+(``flask --app worker files sweep``, from cron).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from diskio import write_atomically
 
 CHUNK = 64 * 1024
 
@@ -35,25 +37,7 @@ def path_of(data_dir: str | Path, area: str, name: str) -> Path:
 def write_stream(target: Path, chunks: Iterable[bytes]) -> int:
     """Write chunks to target durably (temporary file, fsync, rename); returns the size."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.part")
-    size = 0
-    try:
-        with open(temporary, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written file
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-    return size
+    return write_atomically(target, chunks)
 
 
 def write_bytes(target: Path, data: bytes) -> int:

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from catalog import Catalog
 from catalog.model import Establishment, Exam
+from catalog.slugs import ascii_word
 from worker import clock
 from worker.files import storage
 from worker.forms.base import parse_birth_date
@@ -55,15 +56,6 @@ def generate_password(length: int = 10) -> str:
     chars += [rng.choice(LOWER + UPPER + DIGITS) for _ in range(length - len(chars))]
     rng.shuffle(chars)
     return "".join(chars)
-
-
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
-
-
-def ascii_word(text: str) -> str:
-    """« Le Bœuf-Hélène » → « leboeufhelene »: lower-case ASCII letters and digits only."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(c for c in folded if c.isascii() and c.isalnum())
 
 
 def login_base(last_name: str, first_names: str) -> str:

@@ -1,0 +1,148 @@
+"""content/exams/*.toml: an exam with its sessions, specialities, épreuves and pieces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from .dates import DateFormatError, parse_paris
+from .model import PIECE_MODES, TEST_KINDS, Exam, Piece, Session, Speciality, Test
+from .problems import Problem
+from .toml_file import TomlFile
+
+EXAM_MODELS = ("bts", "cap", "cfg", "g01", "g02")
+DOCUMENT_KINDS = ("confirmation", "recapitulatif")
+
+
+def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
+    f = TomlFile(path, label, problems)
+    if f.data is None:
+        return None
+    d = f.data
+    code = f.code(d, path.stem)
+    fields = {k: f.value(d, k, str) for k in ("name", "short_name", "domain")}
+    fields["model"] = f.value(d, "model", str, choices=EXAM_MODELS)
+    sessions = _records(f, d, "sessions", partial(_session, f))
+    test_lines = iter(f.lines.tables("specialities.tests"))
+    specialities = _records(f, d, "specialities", partial(_speciality, f, test_lines))
+    if not sessions:
+        f.problem(1, "aucune session : ajoutez au moins une table [[sessions]]")
+    label_ = f.value(d, "speciality_label", str, default="Spécialité")
+    steps = f.value(d, "steps", list, default=[]) or []
+    if not all(isinstance(step, str) for step in steps):
+        f.problem(f.lines.key("steps"), "« steps » doit être une liste de codes d'étapes")
+        steps = []
+    settings = {
+        key: f.value(d, key, bool, default=default)
+        for key, default in (
+            ("modification_mail", True),
+            ("withdrawal", True),
+            ("residence_rule", False),
+        )
+    }
+    tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
+    pieces = _records(f, d, "pieces", partial(_piece, f))
+    document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
+    if code is None or None in fields.values() or not sessions or None in settings.values():
+        return None
+    return Exam(
+        code=code,
+        sessions=tuple(sessions),
+        specialities=tuple(specialities),
+        speciality_label=label_ or "Spécialité",
+        steps=tuple(steps),
+        tests=tests,
+        pieces=tuple(pieces),
+        document=document or "confirmation",
+        **settings,
+        **fields,
+    )
+
+
+def _piece(f: TomlFile, record: dict, line: int) -> Piece:
+    mode = f.value(record, "mode", str, line=line, default="en_ligne", choices=PIECE_MODES)
+    deadline = f.value(record, "deadline", str, line=line, default="") or ""
+    if deadline:
+        try:
+            parse_paris(deadline)
+        except DateFormatError as exc:
+            f.problem(f.lines.key("deadline", line), f"deadline : {exc}")
+            deadline = ""
+    show_if = f.value(record, "show_if", str, line=line, default="") or ""
+    if show_if and "==" not in show_if and "!=" not in show_if:
+        f.problem(
+            f.lines.key("show_if", line), "show_if : « champ == valeur » ou « champ != valeur »"
+        )
+    return Piece(
+        code=f.code(record, line=line),
+        label=f.value(record, "label", str, line=line),
+        mode=mode or "en_ligne",
+        show_if=show_if,
+        deadline=deadline,
+        hint=f.value(record, "hint", str, line=line, default="") or "",
+    )
+
+
+def _session(f: TomlFile, record: dict, line: int) -> Session:
+    end = f.value(record, "end", str, line=line, default="")
+    try:
+        ends = parse_paris(end, default_time=(23, 59)) if end else None
+    except DateFormatError as exc:
+        f.problem(f.lines.key("end", line), f"end : {exc}")
+        ends = None
+    return Session(f.code(record, line=line), f.value(record, "label", str, line=line), ends)
+
+
+def _speciality(f: TomlFile, test_lines, record: dict, line: int) -> Speciality:
+    tests = _tests(f, record.get("tests", []), test_lines)
+    return Speciality(f.code(record, line=line), f.value(record, "name", str, line=line), tests)
+
+
+def _tests(f: TomlFile, records: list, lines) -> tuple[Test, ...]:
+    """The épreuves of an exam or speciality; lines: the headers of their tables, in order."""
+    tests, seen = [], set()
+    for record in records:
+        line = next(lines, 1)
+        code = f.value(record, "code", str, line=line)
+        name = f.value(record, "name", str, line=line)
+        kind = f.value(record, "kind", str, line=line, default="obligatoire", choices=TEST_KINDS)
+        options = f.value(record, "options", list, line=line, default=[]) or []
+        if None in (code, name, kind):
+            continue
+        if code in seen:
+            f.problem(line, f"épreuve « {code} » en double")
+            continue
+        seen.add(code)
+        text = {
+            k: f.value(record, k, str, line=line, default="") or ""
+            for k in ("unit", "group", "mode")
+        }
+        if kind == "choix" and not text["group"]:
+            f.problem(line, f"épreuve « {code} » : une épreuve « choix » doit avoir un « group »")
+        tests.append(
+            Test(
+                code=code,
+                name=name,
+                kind=kind,
+                options=tuple(map(str, options)),
+                exemptable=bool(record.get("exemptable", False)),
+                **text,
+            )
+        )
+    return tuple(tests)
+
+
+def _records(f: TomlFile, data: dict, table: str, make: Callable) -> list:
+    """Records of an array of tables, skipping incomplete ones and duplicate codes."""
+    records, seen = [], set()
+    for record, line in zip(data.get(table, []), f.lines.tables(table), strict=False):
+        item = make(record, line)
+        if None in (item.code, getattr(item, "label", ""), getattr(item, "name", "")):
+            continue
+        if item.code in seen:
+            f.problem(line, f"code « {item.code} » en double dans [[{table}]]")
+            continue
+        seen.add(item.code)
+        records.append(item)
+    return records
