@@ -29,7 +29,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="vérifier content/ sans construire ; code de sortie 1 si problème",
     )
-    parser.add_argument("--force", action="store_true", help="tout reconstruire")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="tout reconstruire, même depuis un periods.csv bien plus court que le site publié",
+    )
     parser.add_argument("--content", type=Path, default=HERE / "content", help="dossier content/")
     parser.add_argument("--out", type=Path, default=HERE / "site", help="dossier de sortie")
     parser.add_argument(
@@ -41,12 +45,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def check(content: Path) -> int:
+def check(content: Path, out: Path, force: bool) -> int:
     from catalog import load
     from sitebuild.check import check_links
+    from sitebuild.guard import shrink_problem
 
     catalog, problems = load(content)
-    problems = sorted(problems + check_links(catalog, datetime.now(UTC)))
+    problems += check_links(catalog, datetime.now(UTC))
+    if not force and (shrunk := shrink_problem(catalog, content, out)):
+        problems.append(shrunk)
+    problems = sorted(problems)
     for problem in problems:
         print(problem)
     if problems:
@@ -107,7 +115,7 @@ def build(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    return check(args.content) if args.check else build(args)
+    return check(args.content, args.out, args.force) if args.check else build(args)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,12 @@ from dataclasses import dataclass, is_dataclass
 from datetime import datetime
 from pathlib import Path
 
-from catalog import Catalog, load_catalog
+from catalog import Catalog, ContentError, load_catalog
 from diskio import write_atomically
 
 from . import manifest as manifest_mod
 from .context import Group, Output
+from .guard import shrink_problem
 from .manifest import Manifest
 from .pages import groups
 from .render import environment
@@ -97,6 +98,8 @@ def build(
         return Report(up_to_date=True, seconds=time.perf_counter() - started)
 
     catalog = load_catalog(content_dir)
+    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir)):
+        raise ContentError([shrunk])
     code = manifest_mod.code_hash().encode()
     new = Manifest(stamp=stamp, valid_until=next_change(catalog, now))
     report = Report()

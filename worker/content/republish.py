@@ -26,6 +26,7 @@ from catalog.tables import PERIOD_COLUMNS
 from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
+from sitebuild.guard import shrink_problem
 from worker.content.errors import Conflict, Refused
 from worker.content.messages_file import MESSAGE_KEYS, MESSAGES, MessageBlock, MessagesFile
 from worker.content.periods_file import PERIODS, PeriodRow, PeriodsFile
@@ -196,16 +197,25 @@ def describe(
 
 
 def check(
-    content_dir: Path, name: str, data: bytes, now: datetime, current: bytes = b""
+    content_dir: Path,
+    name: str,
+    data: bytes,
+    now: datetime,
+    current: bytes = b"",
+    site_dir: Path | None = None,
 ) -> list[str]:
     """Every problem build.py --check would report if content/name held data (instead of
-    current), each as a sentence."""
+    current), each as a sentence; with ``site_dir``, also a periods.csv far shorter than
+    the periods the site publishes (the back office cannot force that one)."""
     with tempfile.TemporaryDirectory(prefix="republish-") as folder:
         copy = Path(folder) / content_dir.name
         shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns(".*"))
         (copy / name).write_bytes(data)
         catalog, problems = load(copy)
-        problems = sorted(problems + check_links(catalog, now))
+        problems += check_links(catalog, now)
+        if site_dir is not None and (shrunk := shrink_problem(catalog, copy, site_dir)):
+            problems.append(shrunk)
+        problems = sorted(problems)
         try:
             periods = PeriodsFile.parse((copy / PERIODS).read_bytes())
         except (Refused, OSError):
@@ -253,7 +263,7 @@ def save(
         data, before, after = edit(current)
         if data == current:
             return Saved(before, after, unchanged=True)
-        problems = check(content_dir, name, data, now, current)
+        problems = check(content_dir, name, data, now, current, site_dir)
         if problems:
             raise Refused(problems)
         try:
