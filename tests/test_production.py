@@ -212,9 +212,17 @@ def wait_for(what: str, ready, servers: list[Server]):
 
 
 def gunicorn(
-    tmp: Path, port: int, site_dir: Path, mailbox: Mailbox, base_url: str, *extra: str, **env
+    tmp: Path,
+    port: int,
+    site_dir: Path,
+    mailbox: Mailbox,
+    base_url: str,
+    *extra: str,
+    own_group: bool = False,
+    **env,
 ) -> Server:
-    """deploy/gunicorn.conf.py with 4 workers on 127.0.0.1:port, data under tmp."""
+    """deploy/gunicorn.conf.py with 4 workers on 127.0.0.1:port, data under tmp; with
+    own_group, in a process group of its own (to kill the master and workers at once)."""
     environment = {
         **os.environ,
         "PYTHONPATH": str(ROOT),  # this checkout's worker, whatever the venv points to
@@ -230,7 +238,14 @@ def gunicorn(
         **env,
     }
     command = [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")]
-    return start("gunicorn", [*command, *extra], tmp / "gunicorn.log", cwd=ROOT, env=environment)
+    return start(
+        "gunicorn",
+        [*command, *extra],
+        tmp / "gunicorn.log",
+        cwd=ROOT,
+        env=environment,
+        start_new_session=own_group,
+    )
 
 
 def certificate(folder: Path) -> tuple[Path, Path]:
