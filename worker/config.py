@@ -55,7 +55,10 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     app.config["SECRET_KEY_FALLBACKS"] = list(app.config["SECRET_KEYS_OLD"])
     https = str(app.config["BASE_URL"]).startswith("https://")
     app.config.update(
-        SESSION_COOKIE_NAME="portail_session",
+        # Over https the __Host- prefix makes browsers refuse the cookie unless it is
+        # Secure, has Path=/ and no Domain: a sibling subdomain cannot plant or override it.
+        SESSION_COOKIE_NAME=f"{'__Host-' if https else ''}portail_session",
+        SESSION_COOKIE_PATH="/",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,
