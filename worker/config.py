@@ -38,6 +38,12 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
     "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress
+    # ClamAV's clamd (files/antivirus.py): a Unix socket path, or a host and port; both
+    # empty (the default): no scanning.
+    "CLAMD_SOCKET": "",
+    "CLAMD_HOST": "",
+    "CLAMD_PORT": 3310,
+    "CLAMD_TIMEOUT": 30,  # seconds to connect and for each exchange with clamd
 }
 
 
