@@ -182,6 +182,32 @@ def listing(lines: int = 32_000) -> bytes:
     return b"".join(row % i for i in range(lines))[: 2 * MiB]
 
 
+def split(zipped: bytes) -> tuple[bytes, bytes, bytearray]:
+    """(local entries, central directory, end record) of an archive without comment."""
+    central, end = zipped.index(b"PK\x01\x02"), zipped.rindex(b"PK\x05\x06")
+    return zipped[:central], zipped[central:end], bytearray(zipped[end:])
+
+
+def hidden_entry() -> bytes:
+    """A second local entry that the central directory does not list: invisible to the
+    count and the caps of a reader of the directory, extracted by a reader of headers."""
+    entries, directory, end = split(archive([("notes.txt", b"notes")]))
+    hidden, _, _ = split(archive([("cache.bin", bytes(10 * MiB))]))
+    struct.pack_into("<I", end, 16, len(entries) + len(hidden))  # the directory's offset
+    return entries + hidden + directory + bytes(end)
+
+
+def overlapping(times: int) -> bytes:
+    """The directory lists the same local entry `times` times (a « non-recursive » bomb)."""
+    entries, directory, end = split(archive([("notes.txt", listing())]))
+    struct.pack_into("<HHI", end, 8, times, times, times * len(directory))
+    return entries + directory * times + bytes(end)
+
+
+def overlapping_entries() -> bytes:
+    return overlapping(100)
+
+
 def bzip2_entry() -> bytes:
     return archive([("notes.txt", b"notes " * 100)], zipfile.ZIP_BZIP2)
 
@@ -227,6 +253,11 @@ CASES = [
          "peut pas être vérifié. Déposez-la sans mot de passe.", 415),
     Case("101-entries", "beaucoup.zip", lambda: archive([(f"f{i}", b"x") for i in range(101)]),
          "contient trop de fichiers (100 au plus)", 413),
+    Case("hidden-entry", "cache.zip", hidden_entry, "« cache.zip » est incohérente", 400),
+    Case("overlapping-entries", "x.zip", overlapping_entries,
+         "« x.zip » est trop volumineuse une fois décompressée", 413),
+    Case("overlapping-entries-few", "x.zip",
+         lambda: overlapping(3), "« x.zip » est incohérente", 400),
     Case("bzip2", "b.zip", bzip2_entry, "méthode de compression non prise en charge", 415),
     Case("local-name-differs", "c.zip", renamed_entry, "« c.zip » est endommagée", 400),
     Case("truncated", "c.zip", truncated, "« c.zip » est endommagée ou illisible", 400),

@@ -33,7 +33,14 @@ LOCAL_SIGNATURE = b"PK\x03\x04"
 STORED, DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
 ENCRYPTED_FLAGS = 0x0001 | 0x0040  # traditional (ZipCrypto) or strong encryption
 UTF8_FLAG = 0x0800
-AES_METHOD = 99  # WinZip AES: the method field says it, not the flags
+DESCRIPTOR_FLAG = 0x0008  # sizes and checksum in a data descriptor after the data
+DESCRIPTOR_MAX = 24  # its largest form: signature, CRC and two 8-byte (Zip64) sizes
+AES_METHOD = 99
+# Unix file types in the high bits of external_attr that unzip recreates as such (other
+# values are garbage some tools write, e.g. 0xFFFF on folders, and unzip ignores them).
+SPECIAL_TYPES = frozenset(
+    (stat.S_IFLNK, stat.S_IFCHR, stat.S_IFBLK, stat.S_IFIFO, stat.S_IFSOCK)
+)  # WinZip AES: the method field says it, not the flags
 
 # Signatures of archive formats (offset, bytes): an archive inside an archive escapes the
 # caps above (and the antivirus' recursion limits), so it is refused by content, not name.
@@ -76,24 +83,26 @@ def inspect(stream: BinaryIO, name: str, docx: bool = False) -> None:
     """Raise Refused unless the archive is safe to keep; the stream is left at its start."""
     subject = Subject(name, docx)
     try:
-        entries = _directory(stream, subject)
+        entries, directory_start = _directory(stream, subject)
         for entry in entries:
             _check_entry(entry, subject)
         _check_declared_sizes(entries, subject)
-        _check_contents(stream, entries, subject)
+        spans = _check_contents(stream, entries, subject)
+        _check_layout(spans, directory_start, subject)
     finally:
         stream.seek(0)
 
 
-def _directory(stream: BinaryIO, subject: Subject) -> list[zipfile.ZipInfo]:
+def _directory(stream: BinaryIO, subject: Subject) -> tuple[list[zipfile.ZipInfo], int]:
+    """The entries of the central directory, and where that directory starts."""
     try:
         with zipfile.ZipFile(stream) as archive:
-            entries = archive.infolist()
+            entries, directory_start = archive.infolist(), archive.start_dir
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise _damaged(subject) from None
     if len(entries) > MAX_ENTRIES:
         raise Refused(f"{subject} contient trop de fichiers ({MAX_ENTRIES} au plus).", 413)
-    return entries
+    return entries, directory_start
 
 
 def _check_entry(entry: zipfile.ZipInfo, subject: Subject) -> None:
@@ -105,8 +114,7 @@ def _check_entry(entry: zipfile.ZipInfo, subject: Subject) -> None:
             f"{subject} contient un chemin de fichier dangereux (« {shown} ») : "
             f"{subject.agree('elle', 'il')} est refusé{subject.agree('e', '')}."
         )
-    mode = entry.external_attr >> 16
-    if mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
+    if stat.S_IFMT(entry.external_attr >> 16) in SPECIAL_TYPES:
         raise Refused(
             f"{subject} contient un lien symbolique ou un fichier spécial (« {shown} ») : "
             f"{subject.agree('elle', 'il')} est refusé{subject.agree('e', '')}."
@@ -137,13 +145,15 @@ def _check_declared_sizes(entries: list[zipfile.ZipInfo], subject: Subject) -> N
         raise _too_large(subject)
 
 
-def _check_contents(stream: BinaryIO, entries: list[zipfile.ZipInfo], subject: Subject) -> None:
+def _check_contents(
+    stream: BinaryIO, entries: list[zipfile.ZipInfo], subject: Subject
+) -> list[tuple[int, int, bool]]:
     """Every entry decompressed as a stream: real bytes counted, archive signatures looked
-    for, the directory's sizes and checksum compared with what the data really is."""
+    for, the directory's sizes and checksum compared with what the data really is.
+    Returns where each entry really lies: (start, end, followed by a data descriptor)."""
     total = 0
+    spans = []
     for entry in entries:
-        if entry.is_dir():
-            continue
         head = b""
         size = 0
         crc = 0
@@ -160,11 +170,21 @@ def _check_contents(stream: BinaryIO, entries: list[zipfile.ZipInfo], subject: S
             crc = zlib.crc32(chunk, crc)
         _check_ratio(size, chunks.consumed, subject)
         if size != entry.file_size or crc != entry.CRC:
-            raise Refused(
-                f"{subject} est incohérent{subject.agree('e', '')} (les tailles ou les sommes "
-                "de contrôle annoncées ne correspondent pas au contenu) : "
-                f"{subject.agree('elle', 'il')} est refusé{subject.agree('e', '')}."
-            )
+            raise _inconsistent(subject)
+        spans.append((entry.header_offset, chunks.end, bool(entry.flag_bits & DESCRIPTOR_FLAG)))
+    return spans
+
+
+def _check_layout(spans: list[tuple[int, int, bool]], directory_start: int, subject) -> None:
+    """Entries end to end from the first byte to the directory: bytes that no entry of
+    the directory accounts for could be entries of their own (hidden from the count, the
+    caps and this check) for another unzip tool, or entries overlapping each other."""
+    position, descriptor = 0, False
+    for start, end, has_descriptor in [*sorted(spans), (directory_start, directory_start, False)]:
+        gap = start - position
+        if gap != 0 and not (descriptor and 0 < gap <= DESCRIPTOR_MAX):
+            raise _inconsistent(subject)
+        position, descriptor = end, has_descriptor
 
 
 class _Entry(Iterator[bytes]):
@@ -176,9 +196,11 @@ class _Entry(Iterator[bytes]):
         self.read_bytes = 0
         self.left = entry.compress_size  # stored entries only: deflate ends by itself
         self.inflater = zlib.decompressobj(-15) if entry.compress_type == DEFLATED else None
-        self._seek_to_data()
+        if entry.compress_size == 0 and entry.file_size == 0:
+            self.inflater = None  # no data at all (a folder, an empty file): nothing to inflate
+        self.data_start = self._seek_to_data()
 
-    def _seek_to_data(self) -> None:
+    def _seek_to_data(self) -> int:
         self.stream.seek(self.entry.header_offset)
         header = self.stream.read(LOCAL_HEADER.size)
         if len(header) != LOCAL_HEADER.size:
@@ -194,7 +216,7 @@ class _Entry(Iterator[bytes]):
         ):
             # Another unzip tool would read the local header: it must say the same thing.
             raise _damaged(self.subject)
-        self.stream.seek(extra_length, 1)
+        return self.stream.seek(extra_length, 1)
 
     def __next__(self) -> bytes:
         if self.inflater is None:
@@ -231,6 +253,10 @@ class _Entry(Iterator[bytes]):
         past_the_end = len(self.inflater.unused_data) if self.inflater else 0
         return self.read_bytes - past_the_end
 
+    @property
+    def end(self) -> int:
+        return self.data_start + self.consumed
+
 
 def _decompressed(stream: BinaryIO, entry: zipfile.ZipInfo, subject: Subject) -> _Entry:
     return _Entry(stream, entry, subject)
@@ -262,6 +288,14 @@ def _nested(subject: Subject, entry: str) -> Refused:
         f"{subject} contient une autre archive (« {entry} ») : déposez les fichiers "
         "eux-mêmes, pas une archive dans une archive.",
         415,
+    )
+
+
+def _inconsistent(subject: Subject) -> Refused:
+    return Refused(
+        f"{subject} est incohérent{subject.agree('e', '')} (les tailles ou les sommes "
+        "de contrôle annoncées ne correspondent pas au contenu) : "
+        f"{subject.agree('elle', 'il')} est refusé{subject.agree('e', '')}."
     )
 
 
