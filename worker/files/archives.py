@@ -1,11 +1,12 @@
 """Inspecting an uploaded ZIP (or DOCX, which is one) without extracting it.
 
-Two passes. The central directory first, cheap and enough for honest archives: entry
-count, paths, links, encryption, compression method and the sizes it declares. Then every
-entry is decompressed as a stream, from its local header, and its real bytes counted as
-they come: a header can lie about sizes (``ZipFile.open`` itself stops at the declared
-size), a deflate stream cannot lie about where it ends. Reading stops as soon as a cap is
-crossed; nothing is written anywhere, nothing is held whole in memory.
+The central directory first, cheap and enough for honest archives: entry count, paths,
+links, encryption, compression method and the sizes it declares. Then every entry is
+decompressed as a stream, from its local header, and its real bytes counted as they come:
+a header can lie about sizes (``ZipFile.open`` itself stops at the declared size, so it
+cannot be used for this), a deflate stream cannot lie about where it ends. Reading stops
+as soon as a cap is crossed; nothing is written anywhere, nothing is held whole in memory.
+Last, the entries must lie end to end: no hidden entry, no two entries sharing bytes.
 """
 
 from __future__ import annotations
@@ -128,8 +129,8 @@ def _check_entry(entry: zipfile.ZipInfo, subject: Subject) -> None:
         )
     if entry.compress_type not in (STORED, DEFLATED):
         raise Refused(
-            f"{subject} utilise une méthode de compression non prise en charge (« {shown} ») :"
-            " recréez-la au format ZIP standard avec l'outil de compression de votre appareil.",
+            f"{subject} utilise une méthode de compression non prise en charge (« {shown} ») : "
+            f"recréez-{subject.agree('la', 'le')} au format standard avec votre appareil.",
             415,
         )
     extension = PurePosixPath(path).suffix.lower().lstrip(".")
@@ -157,7 +158,7 @@ def _check_contents(
         head = b""
         size = 0
         crc = 0
-        chunks = _decompressed(stream, entry, subject)
+        chunks = _Entry(stream, entry, subject)
         for chunk in chunks:
             size += len(chunk)
             total += len(chunk)
@@ -175,7 +176,9 @@ def _check_contents(
     return spans
 
 
-def _check_layout(spans: list[tuple[int, int, bool]], directory_start: int, subject) -> None:
+def _check_layout(
+    spans: list[tuple[int, int, bool]], directory_start: int, subject: Subject
+) -> None:
     """Entries end to end from the first byte to the directory: bytes that no entry of
     the directory accounts for could be entries of their own (hidden from the count, the
     caps and this check) for another unzip tool, or entries overlapping each other."""
@@ -256,10 +259,6 @@ class _Entry(Iterator[bytes]):
     @property
     def end(self) -> int:
         return self.data_start + self.consumed
-
-
-def _decompressed(stream: BinaryIO, entry: zipfile.ZipInfo, subject: Subject) -> _Entry:
-    return _Entry(stream, entry, subject)
 
 
 def _is_archive(head: bytes) -> bool:
