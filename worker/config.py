@@ -42,6 +42,12 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
     "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress
+    # ClamAV's clamd (files/antivirus.py): a Unix socket path, or a host and port; both
+    # empty (the default): no scanning.
+    "CLAMD_SOCKET": "",
+    "CLAMD_HOST": "",
+    "CLAMD_PORT": 3310,
+    "CLAMD_TIMEOUT": 30,  # seconds to connect and for each exchange with clamd
 }
 
 
@@ -59,7 +65,10 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     app.config["SECRET_KEY_FALLBACKS"] = list(app.config["SECRET_KEYS_OLD"])
     https = str(app.config["BASE_URL"]).startswith("https://")
     app.config.update(
-        SESSION_COOKIE_NAME="portail_session",
+        # Over https the __Host- prefix makes browsers refuse the cookie unless it is
+        # Secure, has Path=/ and no Domain: a sibling subdomain cannot plant or override it.
+        SESSION_COOKIE_NAME=f"{'__Host-' if https else ''}portail_session",
+        SESSION_COOKIE_PATH="/",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,

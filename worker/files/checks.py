@@ -2,7 +2,8 @@
 
 The type is decided by the file's first bytes (the filetype library), never by what the
 browser says, and must match the extension. Archives (ZIP, and DOCX which is one) are
-inspected without extracting anything. Each refusal carries a message for the candidate.
+inspected without extracting anything (archives.py). Each refusal carries a message for
+the candidate.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 import filetype
+
+from worker.files import archives
+from worker.files.archives import MAX_ENTRIES, MAX_RATIO, MAX_UNPACKED
+from worker.files.refusals import Refused, megabytes
+
+__all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNPACKED", "Checked", "Refused", "check"]
 
 # extension → (detected type, what the candidate is told)
 ALLOWED = {
@@ -36,18 +43,6 @@ CONTENT_TYPES = {
 ACCEPTED = "PDF, PNG, JPG, DOC, DOCX ou ZIP"
 OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_NAME = 200
-MAX_ENTRIES = 100  # in an archive
-MAX_UNPACKED = 50 * 1024 * 1024  # total uncompressed size of an archive
-MAX_RATIO = 100  # uncompressed / compressed, per entry: above, a "zip bomb"
-
-
-class Refused(ValueError):
-    """The file cannot be accepted; the message says why, in French, and ``status`` is the
-    HTTP answer (415 for a type that is not accepted, 413 for a size, 400 otherwise)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -103,7 +98,7 @@ def check(stream: BinaryIO, name: str | None, max_bytes: int) -> Checked:
             415,
         )
     if detected in ("zip", "docx"):
-        _inspect_archive(stream, clean)
+        archives.inspect(stream, clean, docx=detected == "docx")
     return Checked(clean, detected, CONTENT_TYPES[detected], size)
 
 
@@ -131,40 +126,5 @@ def _is_docx(stream: BinaryIO) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
 
 
-def _inspect_archive(stream: BinaryIO, name: str) -> None:
-    """Entry count, unpacked size, compression ratio and paths, read from the directory."""
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        raise Refused(f"L'archive « {name} » est endommagée ou illisible.") from None
-    finally:
-        stream.seek(0)
-    if len(entries) > MAX_ENTRIES:
-        raise Refused(f"L'archive « {name} » contient trop de fichiers ({MAX_ENTRIES} au plus).")
-    total = 0
-    for entry in entries:
-        path = entry.filename.replace("\\", "/")
-        if path.startswith("/") or ".." in PurePosixPath(path).parts or ":" in path.split("/")[0]:
-            raise Refused(
-                f"L'archive « {name} » contient un chemin de fichier dangereux "
-                f"(« {entry.filename[:60]} ») : elle est refusée."
-            )
-        total += entry.file_size
-        if (
-            entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
-            and entry.file_size > 1024 * 1024
-        ):
-            raise Refused(
-                f"L'archive « {name} » se décompresse en un volume anormal : elle est refusée."
-            )
-    if total > MAX_UNPACKED:
-        raise Refused(
-            f"L'archive « {name} » est trop volumineuse une fois décompressée "
-            f"({_megabytes(MAX_UNPACKED)} au plus)."
-        )
-
-
 def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:g} Mo".replace(".", ",")
+    return megabytes(size)

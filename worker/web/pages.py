@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, render_template
 
 from worker.files import storage
 from worker.forms.base import PortailForm
+from worker.web.downloads import content_disposition
 
 
 def form_page(template: str, form: PortailForm, title: str, **context):
@@ -33,5 +34,6 @@ def send_stored(area: str, stored_name: str, download_name: str, content_type: s
         abort(404)
     response = current_app.response_class(storage.chunks_of(path), mimetype=content_type)
     response.headers["Content-Length"] = str(path.stat().st_size)
-    response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    # RFC 6266 by hand: Werkzeug's filename= puts a raw non-Latin-1 name in the header.
+    response.headers["Content-Disposition"] = content_disposition(download_name)
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from sitebuild.urls import CANDIDATE_HOME
 
@@ -10,17 +10,39 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# A downloaded file opened in the browser runs nothing and reaches nothing of the portal.
+DOWNLOAD_CSP = "sandbox"
+HSTS = "max-age=63072000; includeSubDomains"  # two years, as the HSTS preload list asks
+BACK_OFFICE = "/gestion/"
+PERSONAL = (CANDIDATE_HOME, BACK_OFFICE)  # every page under these carries personal data
+
+
+def is_download(response: Response) -> bool:
+    """A file handed over as an attachment (supporting documents, PDFs, CSV exports)."""
+    disposition = response.headers.get("Content-Disposition", "")
+    return disposition.split(";", 1)[0].strip().lower() == "attachment"
 
 
 def headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    download = is_download(response)
+    if download:
+        response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    else:
+        response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     # same-origin keeps the Referer for our own CSRF-sensitive posts, gives none elsewhere.
     response.headers["Referrer-Policy"] = "same-origin"
-    if request.path.startswith(CANDIDATE_HOME):
+    if download or request.path.startswith(PERSONAL):
         response.headers["Cache-Control"] = "no-store"
+    if is_https(current_app):
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
+
+
+def is_https(app: Flask) -> bool:
+    """Served over https: decided by the configured public address, never by the request."""
+    return str(app.config["BASE_URL"]).startswith("https://")
 
 
 def init_app(app: Flask) -> None:
