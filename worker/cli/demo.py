@@ -1,0 +1,263 @@
+"""`flask --app worker demo seed --candidates N`: a realistic data set for demos and for
+the benchmarks at scale.
+
+Accounts (active, with candidate numbers and a shared password), applications spread
+over every exam session and académie that content/ opens, in several states, their
+supporting documents with the statuses an exam office gives, and the confirmation
+documents (one real PDF file, shared by every demo document). Deterministic for a given
+``--seed``. Never run it on a production database: it refuses when accounts exist unless
+``--add`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from catalog import Catalog
+from catalog.model import Exam
+from worker import clock, refdata
+from worker.content import current_catalog
+from worker.files import storage
+from worker.rules import passwords
+from worker.rules.pieces import applies
+from worker.store import db, demo
+
+demo_cli = AppGroup("demo", help="Données de démonstration.")
+PASSWORD = "Demo!2027x"
+CHUNK = 1000  # candidates per transaction: the write lock is never held for long
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+# Common French family and given names: a plausible crowd, nobody in particular.
+LAST_NAMES = words(
+    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel "
+    "Lefebvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine "
+    "Rousseau Vincent Muller Lefevre Faure Andre Mercier Blanc Guerin Boyer Garnier Chevalier "
+    "Francois Legrand Gauthier Garcia Perrin Robin Clement Morin Nicolas Henry Roussel Mathieu "
+    "Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noel Meyer Dufour Meunier Brun "
+    "Nguyen Diallo Benali Da-Silva Le-Goff N'Diaye"
+)
+FIRST_NAMES = {
+    "MME": words(
+        "Camille Léa Manon Chloé Emma Inès Sarah Jade Louise Lina Zoé Anaïs Maëlle Yasmine "
+        "Clémence Océane Mélissa Aïcha Nadia Hélène"
+    ),
+    "M": words(
+        "Lucas Hugo Nathan Louis Gabriel Théo Jules Adam Ethan Noah Mathis Enzo Rayan Tom "
+        "Maxime Antoine Quentin Mehdi Karim Stéphane"
+    ),
+}
+STATES = (("registered", 92), ("withdrawn", 5), ("rejected", 3))
+PIECE_STATES = (("", 35), ("recue", 15), ("conforme", 35), ("non_conforme", 8), ("en_attente", 7))
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Something a candidate can register to: an exam session in an académie."""
+
+    academy: str
+    exam: Exam
+    session: str
+    speciality: str  # "" when the period covers every speciality
+
+
+def offers(catalog: Catalog) -> list[Offer]:
+    found = {
+        (p.academy, p.exam, p.session, p.speciality)
+        for p in catalog.periods
+        if p.exam in catalog.exams and catalog.exams[p.exam].steps
+    }
+    return [Offer(a, catalog.exams[e], s, sp) for a, e, s, sp in sorted(found)]
+
+
+def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
+
+
+def person(rng: random.Random, departements: list[str]) -> dict:
+    civility = rng.choice(("MME", "M"))
+    departement = rng.choice(departements)
+    insee, commune = rng.choice(refdata.communes_of(departement))
+    born = date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 44))
+    return {
+        "civility": civility,
+        "last_name": rng.choice(LAST_NAMES).replace("-", " "),
+        "first_names": rng.choice(FIRST_NAMES[civility]),
+        "birth_date": born.isoformat(),
+        "birth_country": "FR",
+        "birth_departement": departement,
+        "birth_commune": insee,
+        "birth_commune_name": commune,
+    }
+
+
+def speciality_field(catalog: Catalog, exam: Exam) -> str | None:
+    steps = catalog.exam_steps(exam)
+    return next((f.name for s in steps for f in s.fields if f.choices_from == "specialites"), None)
+
+
+def answers_for(rng: random.Random, catalog: Catalog, offer: Offer) -> tuple[dict, str]:
+    schools = [e.uai for e in catalog.establishments_of(offer.academy)]
+    answers: dict = {"etablissement": rng.choice(schools) if schools else "0000000A"}
+    speciality = offer.speciality
+    if not speciality and offer.exam.specialities:
+        speciality = rng.choice(offer.exam.specialities).code
+    field = speciality_field(catalog, offer.exam)
+    if speciality and field:
+        answers[field] = speciality
+    return answers, speciality
+
+
+@dataclass
+class Batch:
+    """The rows of one chunk of candidates, ids assigned from ``ids``."""
+
+    ids: dict[str, int]
+    rows: dict[str, list[dict]]
+
+    def add(self, table: str, row: dict) -> int:
+        if table != "application_versions":
+            row["id"] = self.ids[table]
+            self.ids[table] += 1
+        self.rows.setdefault(table, []).append(row)
+        return row.get("id", 0)
+
+
+@dataclass(frozen=True)
+class Setting:
+    catalog: Catalog
+    offers: list[Offer]
+    departements: list[str]
+    password_hash: str
+    document: str  # the stored name of the shared demo PDF
+    now: datetime
+
+
+def add_candidate(batch: Batch, rng: random.Random, setting: Setting, index: int, number: str):
+    stamp = clock.stamp(setting.now - timedelta(minutes=rng.randrange(60 * 24 * 60)))
+    email = f"demo.{index:07d}@exemple.invalid"
+    account = batch.add(
+        "accounts",
+        {"email": email, "email_key": email, "password_hash": setting.password_hash,
+         "status": "active", "candidate_number": number, "created_at": stamp,
+         "activated_at": stamp, "updated_at": stamp, **person(rng, setting.departements)},
+    )  # fmt: skip
+    chosen = {}  # one application per exam session, as the portal allows
+    for offer in rng.sample(setting.offers, k=min(len(setting.offers), 1 + (rng.random() < 0.15))):
+        chosen.setdefault((offer.exam.code, offer.session), offer)
+    for number_of, offer in enumerate(chosen.values(), 1):
+        add_application(batch, rng, setting, account, f"{number_of:03d}", offer, stamp)
+
+
+def add_application(batch, rng, setting: Setting, account: int, number: str, offer, stamp):
+    answers, speciality = answers_for(rng, setting.catalog, offer)
+    state = pick(rng, STATES)
+    application = batch.add(
+        "applications",
+        {"account_id": account, "academy": offer.academy, "exam": offer.exam.code,
+         "session": offer.session, "number": number, "status": state, "created_at": stamp,
+         "speciality": speciality, "answers": json.dumps(answers), "version": 1,
+         "updated_at": stamp, "withdrawn_at": stamp if state == "withdrawn" else None,
+         "closed_at": stamp if state != "registered" else None},
+    )  # fmt: skip
+    batch.add(
+        "application_versions",
+        {"application_id": application, "version": 1, "answers": json.dumps(answers),
+         "saved_at": stamp},
+    )  # fmt: skip
+    batch.add(
+        "documents",
+        {"application_id": application, "kind": offer.exam.document, "version": 1,
+         "title": "Confirmation d'inscription", "stored_name": setting.document,
+         "created_at": stamp, "viewed_at": stamp if rng.random() < 0.7 else None},
+    )  # fmt: skip
+    for piece in offer.exam.pieces:
+        if applies(piece, answers):
+            add_piece(batch, rng, application, piece, stamp)
+
+
+def add_piece(batch: Batch, rng: random.Random, application: int, piece, stamp: str) -> None:
+    status = pick(rng, PIECE_STATES)
+    reopened = status in ("non_conforme", "en_attente")
+    row = batch.add(
+        "pieces",
+        {"application_id": application, "code": piece.code, "status": status,
+         "status_at": stamp if status else None,
+         "received_on": stamp[:10] if status == "recue" else None,
+         "comment": "Document illisible : merci de déposer un scan net." if reopened else "",
+         "round": 2 if reopened else 1, "validated_at": stamp if status else None},
+    )  # fmt: skip
+    if piece.mode == "en_ligne" and (status or rng.random() < 0.5):
+        batch.add(
+            "piece_files",
+            {"piece_id": row, "round": 1, "stored_name": secrets.token_hex(16),
+             "original_name": f"{piece.code}.pdf", "size": 180_000 + rng.randrange(90_000),
+             "content_type": "application/pdf", "uploaded_at": stamp, "removed_at": None},
+        )  # fmt: skip
+
+
+def demo_pdf(data_dir: Path) -> str:
+    """One small real PDF shared by every demo document, so that downloads work."""
+    from fpdf import FPDF
+
+    page = FPDF()
+    page.add_page()
+    page.set_font("helvetica", size=14)
+    page.cell(text="Document de démonstration du portail candidat")
+    name = storage.new_name()
+    storage.write_bytes(storage.path_of(data_dir, "documents", name), bytes(page.output()))
+    return name
+
+
+@demo_cli.command("seed")
+@click.option("--candidates", type=click.IntRange(1, 2_000_000), required=True,
+              help="Nombre de comptes candidats à créer.")  # fmt: skip
+@click.option("--seed", "seed_value", default=2027, show_default=True,
+              help="Graine du tirage : la même graine donne les mêmes données.")  # fmt: skip
+@click.option("--add", is_flag=True, help="Ajouter à une base qui contient déjà des comptes.")
+def seed(candidates: int, seed_value: int, add: bool) -> None:
+    """Crée un jeu de données réaliste (démonstrations, mesures à grande échelle)."""
+    database = db.get()
+    if demo.count(database, "accounts") and not add:
+        raise click.ClickException(
+            "la base contient déjà des comptes : ajoutez --add pour y ajouter la démonstration"
+        )
+    catalog = current_catalog()
+    setting = Setting(
+        catalog=catalog,
+        offers=offers(catalog),
+        departements=["33", "35", "38", "59", "69", "75", "93", "974", "13", "67"],
+        password_hash=passwords.hash_password(PASSWORD),
+        document=demo_pdf(Path(current_app.config["DATA_DIR"])),
+        now=datetime.now(UTC),
+    )
+    if not setting.offers:
+        raise click.ClickException("content/ n'ouvre aucune période : rien à quoi s'inscrire")
+    rng = random.Random(seed_value)
+    first = demo.count(database, "accounts")  # demo addresses never repeat with --add
+    with click.progressbar(length=candidates, label="Candidats créés") as progress:
+        for start in range(0, candidates, CHUNK):
+            size = min(CHUNK, candidates - start)
+            with db.transaction(database):
+                numbers = demo.candidate_numbers(database, setting.now.year, size)
+                batch = Batch(demo.next_ids(database), {})
+                for offset, number in enumerate(numbers):
+                    add_candidate(batch, rng, setting, first + start + offset, number)
+                demo.insert(database, batch.rows)
+            progress.update(size)
+    click.echo(
+        f"{candidates} compte(s), {demo.count(database, 'applications')} candidature(s) en tout."
+        f" Mot de passe de chaque compte de démonstration : {PASSWORD}"
+    )
