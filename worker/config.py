@@ -38,6 +38,11 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
     "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress
+    "FRANCECONNECT_ISSUER": "",  # empty (with the two below): no FranceConnect button
+    "FRANCECONNECT_CLIENT_ID": "",
+    "FRANCECONNECT_CLIENT_SECRET": "",
+    "FRANCECONNECT_ACR": "eidas1",  # eIDAS level asked for and required of the ID token
+    "FRANCECONNECT_TIMEOUT": 10,  # seconds for each call to the provider
 }
 
 
