@@ -125,6 +125,12 @@ def test_the_authorization_request_follows_the_franceconnect_rules(fc_client, pr
     assert len(query["state"]) >= 32 and len(query["nonce"]) >= 32
 
 
+def test_pages_let_their_forms_redirect_to_the_provider_only(fc_client, provider, client):
+    csp = fc_client.get(LOGIN).headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.issuer};" in csp
+    assert "form-action 'self';" in client.get(LOGIN).headers["Content-Security-Policy"]
+
+
 # -- accounts --------------------------------------------------------------------------------
 
 

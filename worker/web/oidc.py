@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
@@ -56,6 +57,22 @@ def enabled() -> bool:
 
 def issuer() -> str:
     return str(current_app.config["FRANCECONNECT_ISSUER"]).rstrip("/")
+
+
+def provider_origins() -> list[str]:
+    """Where the browser is sent by our forms' redirects: the issuer and, once discovered,
+    the authorization and end-session endpoints (for the pages' CSP ``form-action``)."""
+    app = current_app._get_current_object()
+    oauth = app.extensions.get("authlib.integrations.flask_client")
+    metadata = oauth.create_client(NAME).server_metadata if oauth else {}
+    urls = [issuer(), metadata.get("authorization_endpoint"), metadata.get("end_session_endpoint")]
+    origins = []
+    for url in filter(None, urls):
+        parts = urlsplit(str(url))
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("http", "https") and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def _client():

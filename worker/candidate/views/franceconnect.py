@@ -21,7 +21,7 @@ from worker.forms.base import ConfirmForm
 from worker.forms.franceconnect import UsualNameForm
 from worker.rules.franceconnect import PivotError, pivot_of
 from worker.store import accounts, db
-from worker.web import auth, oidc
+from worker.web import auth, oidc, security
 from worker.web.pages import form_page, notice
 
 blueprint = Blueprint("franceconnect", __name__, url_prefix="/espace-candidat/franceconnect")
@@ -70,7 +70,23 @@ FAILURES = {  # reason → (status, title, explanation)
 
 @blueprint.app_context_processor
 def button_context() -> dict:
-    return {"franceconnect_enabled": oidc.enabled()}
+    """Whether to offer the button; whether « Se déconnecter » goes through the provider."""
+    return {
+        "franceconnect_enabled": oidc.enabled(),
+        "franceconnect_signed_in": ID_TOKEN in session,
+    }
+
+
+@blueprint.after_app_request
+def allow_the_provider_in_form_action(response):
+    """The FranceConnect button and the logout button post here, and we redirect to the
+    provider: browsers check that redirect against the page's CSP ``form-action``."""
+    if oidc.enabled() and request.path.startswith("/espace-candidat/"):
+        origins = " ".join(oidc.provider_origins())
+        response.headers["Content-Security-Policy"] = security.CSP.replace(
+            "form-action 'self'", f"form-action 'self' {origins}"
+        )
+    return response
 
 
 @blueprint.before_app_request
