@@ -154,6 +154,30 @@ def test_first_sign_in_creates_the_account_from_the_pivot_identity(fc_app, fc_cl
     assert "/espace-candidat/activer/" in link_in(mail)
 
 
+def test_a_signed_userinfo_is_verified_and_read(tmp_path, site_dir, mailbox, monkeypatch):
+    """FranceConnect's current platform answers userinfo with a signed JWT."""
+    from worker.web import oidc
+
+    verified = []
+    original = oidc._signed_userinfo
+    monkeypatch.setattr(
+        oidc, "_signed_userinfo", lambda *args: verified.append(1) or original(*args)
+    )
+    signing = Provider([PORTAL], signed_userinfo=True).start()
+    application = make_app(
+        tmp_path / "data", site_dir, mailbox, BASE_URL=PORTAL, **signing.settings()
+    )
+    try:
+        response = visit(FormClient(application.test_client())).sign_in("karl")
+        assert response.status_code == 201, text(response)
+        [account] = account_rows(application)
+        assert (account.first_names, account.birth_country) == ("Karl Heinz", "DE")
+        assert verified == [1]
+    finally:
+        stop_mail(application)
+        signing.stop()
+
+
 def test_a_country_of_birth_abroad_comes_from_its_insee_code(fc_app, fc_client):
     assert visit(fc_client).sign_in("karl").status_code == 201
     [account] = account_rows(fc_app)

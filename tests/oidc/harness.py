@@ -32,9 +32,12 @@ CALLBACK = "/espace-candidat/franceconnect/callback"
 
 
 class Provider:
-    def __init__(self, portals: list[str], *, rogue_keys: bool = False):
+    def __init__(
+        self, portals: list[str], *, rogue_keys: bool = False, signed_userinfo: bool = False
+    ):
         self.portals = portals
         self.rogue_keys = rogue_keys
+        self.signed_userinfo = signed_userinfo
         self.port = 0
         self.process: subprocess.Popen | None = None
 
@@ -64,6 +67,8 @@ class Provider:
             command += ["--portal", portal]
         if self.rogue_keys:
             command.append("--rogue-keys")
+        if self.signed_userinfo:
+            command.append("--signed-userinfo")
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )

@@ -2,6 +2,7 @@
 // A real OpenID Connect provider (the certified npm package `oidc-provider`) on loopback,
 // configured like FranceConnect for the portal's tests:
 //   node tests/oidc/provider.js --port N [--portal http://127.0.0.1:P]... [--rogue-keys]
+//                               [--signed-userinfo]
 // - issuer http://127.0.0.1:N, discovery at /.well-known/openid-configuration;
 // - FranceConnect's claims, each behind the scope of the same name (identity pivot, email,
 //   preferred_username), and the eIDAS levels as acr values;
@@ -13,7 +14,9 @@
 //   (no password: a test identity provider, like FranceConnect's own test one). A POST
 //   may name the acr to report (`acr`), by default the first level asked for;
 // - --rogue-keys: ID tokens are signed with a key other than the one published in
-//   jwks_uri (same kid), the way a compromised or misconfigured provider would.
+//   jwks_uri (same kid), the way a compromised or misconfigured provider would;
+// - --signed-userinfo: the userinfo endpoint answers with a signed JWT (RS256), as
+//   FranceConnect's current platform does, instead of JSON.
 "use strict";
 
 const crypto = require("node:crypto");
@@ -31,11 +34,12 @@ const ACR_LEVELS = ["eidas1", "eidas2", "eidas3"];
 const KID = "cle-de-test";
 
 function options(argv) {
-  const found = { port: 0, portals: [], rogue: false };
+  const found = { port: 0, portals: [], rogue: false, signedUserinfo: false };
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === "--port") found.port = Number(argv[++i]);
     else if (argv[i] === "--portal") found.portals.push(argv[++i].replace(/\/$/, ""));
     else if (argv[i] === "--rogue-keys") found.rogue = true;
+    else if (argv[i] === "--signed-userinfo") found.signedUserinfo = true;
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (!found.port) throw new Error("--port N is required");
@@ -117,7 +121,7 @@ function interactions(provider) {
   };
 }
 
-function configuration(portals, signingKey) {
+function configuration(portals, signingKey, signedUserinfo) {
   const claims = { openid: ["sub"] };
   for (const claim of CLAIMS) claims[claim] = [claim];
   return {
@@ -130,6 +134,7 @@ function configuration(portals, signingKey) {
       post_logout_redirect_uris: portals.map((p) => `${p}/espace-candidat/franceconnect/deconnecte`),
       token_endpoint_auth_method: "client_secret_post",
       id_token_signed_response_alg: "RS256",
+      ...(signedUserinfo ? { userinfo_signed_response_alg: "RS256" } : {}),
     }],
     claims,
     scopes: ["openid", ...CLAIMS],
@@ -139,6 +144,7 @@ function configuration(portals, signingKey) {
     pkce: { required: () => false },
     features: {
       devInteractions: { enabled: false },
+      jwtUserinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
@@ -161,12 +167,12 @@ function configuration(portals, signingKey) {
 }
 
 async function main() {
-  const { port, portals, rogue } = options(process.argv.slice(2));
+  const { port, portals, rogue, signedUserinfo } = options(process.argv.slice(2));
   const { default: Provider } = await import("oidc-provider");
   const signingKey = rsaJwk();
   const published = publicPart(rogue ? rsaJwk() : signingKey);
   const issuer = `http://127.0.0.1:${port}`;
-  const provider = new Provider(issuer, configuration(portals, signingKey));
+  const provider = new Provider(issuer, configuration(portals, signingKey, signedUserinfo));
   if (rogue) {
     provider.use(async (ctx, next) => {
       if (ctx.path !== "/jwks") return next();

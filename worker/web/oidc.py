@@ -22,7 +22,10 @@ import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import current_app, request
+from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from joserfc.jwt import JWTClaimsRegistry
 
 from worker.rules.franceconnect import SCOPES, acr_accepted
 
@@ -156,14 +159,37 @@ def _exchange(client) -> dict:
 
 
 def _userinfo(client, token: dict) -> dict:
+    """The userinfo endpoint's claims: JSON, or a JWT signed by the provider (as
+    FranceConnect's current platform answers), then verified like the ID token."""
+    endpoint = _metadata(client)["userinfo_endpoint"]
     try:
-        return dict(client.userinfo(token=token))
+        response = client.get(endpoint, token=token)
+        response.raise_for_status()
+        if response.headers.get("Content-Type", "").startswith("application/jwt"):
+            return _signed_userinfo(client, response.text)
+        return dict(response.json())
     except requests.HTTPError as error:
         if error.response is not None and error.response.status_code < 500:
             raise Refused("token", "userinfo refused") from error
         raise Unavailable(str(error)) from error
     except (requests.RequestException, ValueError) as error:
         raise Unavailable(str(error)) from error
+
+
+def _signed_userinfo(client, text: str) -> dict:
+    metadata = _metadata(client)
+    try:
+        keys = KeySet.import_key_set(client.fetch_jwk_set())
+        decoded = jwt.decode(
+            text, keys, algorithms=metadata.get("userinfo_signing_alg_values_supported")
+        )
+        JWTClaimsRegistry(
+            iss={"essential": True, "value": metadata["issuer"]},
+            aud={"essential": True, "value": client.client_id},
+        ).validate(decoded.claims)
+    except JoseError as error:
+        raise Refused("token", f"userinfo: {error!r}") from error
+    return dict(decoded.claims)
 
 
 def logout_redirect(id_token: str, post_logout_redirect_uri: str):
