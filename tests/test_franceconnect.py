@@ -308,6 +308,35 @@ def test_a_replayed_callback_is_refused(fc_app, fc_client):
     assert len(account_rows(fc_app)) == 1
 
 
+def test_a_new_attempt_replaces_the_pending_one(fc_app, fc_client):
+    browser = visit(fc_client)
+    abandoned = browser.at_provider(browser.start())
+    current = browser.at_provider(browser.start())  # the provider remembers the person
+    assert query_of(abandoned)["code"] != query_of(current)["code"]
+    assert browser.callback(abandoned).status_code == 400
+    assert browser.callback(current).status_code == 201
+    assert [a.email for a in account_rows(fc_app)] == [MARIE]
+
+
+def test_a_provider_gone_before_the_callback(tmp_path, site_dir, mailbox):
+    """Discovered, then down when the code is to be exchanged: 503, nothing created."""
+    short_lived = Provider([PORTAL]).start()
+    application = make_app(
+        tmp_path / "data", site_dir, mailbox, BASE_URL=PORTAL, **short_lived.settings()
+    )
+    try:
+        browser = visit(FormClient(application.test_client()))
+        callback = browser.at_provider(browser.start())
+        short_lived.stop()
+        response = browser.callback(callback)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "120"
+        assert "FranceConnect est indisponible" in text(response)
+        assert account_rows(application) == []
+    finally:
+        stop_mail(application)
+        short_lived.stop()
+
+
 def test_a_replayed_code_is_refused_by_the_provider(fc_app, fc_client):
     """The used code sent again with a fresh, valid state: the token endpoint says no."""
     browser = visit(fc_client)

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
+
 from worker import refdata
 from worker.refdata.insee_countries import FRANCE_INSEE, country_by_insee
 
@@ -65,9 +67,7 @@ def acr_accepted(returned: object, required: str) -> bool:
 def pivot_of(claims: dict) -> Pivot:
     """The pivot identity of the claims (ID token and userinfo together); PivotError."""
     sub = _text(claims, "sub", 255)
-    email = _text(claims, "email", 254)
-    if "@" not in email:
-        raise PivotError("L'adresse électronique transmise par FranceConnect n'est pas valable.")
+    email = _email(_text(claims, "email", 254))
     identity = {
         "civility": _civility(claims.get("gender")),
         "last_name": _text(claims, "family_name", NAME_LIMITS["family_name"]),
@@ -84,6 +84,17 @@ def _text(claims: dict, name: str, limit: int) -> str:
     text = unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else ""
     if not text or len(text) > limit or not text.isprintable():
         raise PivotError(f"FranceConnect n'a pas transmis d'information « {name} » utilisable.")
+    return text
+
+
+def _email(text: str) -> str:
+    """Checked like the form's addresses (syntax only: the activation link proves it)."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise PivotError(
+            "L'adresse électronique transmise par FranceConnect n'est pas valable."
+        ) from None
     return text
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import current_app, request
+from flask import current_app, request, session
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -115,12 +115,20 @@ def authorize_redirect(redirect_uri: str):
     """The redirect to the provider's authorization endpoint, state and nonce remembered."""
     client = _client()
     _metadata(client)
+    _forget_pending_attempts()
     return client.authorize_redirect(
         redirect_uri,
         state=secrets.token_urlsafe(32),
         nonce=secrets.token_urlsafe(32),
         acr_values=current_app.config["FRANCECONNECT_ACR"],
     )
+
+
+def _forget_pending_attempts() -> None:
+    """One attempt at a time: each keeps its state in the session cookie, and abandoned
+    ones would otherwise pile up there for an hour, towards the 4 KB a cookie may hold."""
+    for key in [k for k in session if k.startswith(f"_state_{NAME}_")]:
+        session.pop(key)
 
 
 def finish_sign_in() -> Identity:
