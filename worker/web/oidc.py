@@ -135,6 +135,7 @@ def finish_sign_in() -> Identity:
     """The callback: the code exchanged, the ID token verified, the userinfo fetched."""
     error = request.args.get("error")
     if error:
+        _forget_pending_attempts()  # that attempt is over
         raise Refused("cancelled" if error == "access_denied" else "provider_error", error)
     client = _client()
     _metadata(client)

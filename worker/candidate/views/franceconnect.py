@@ -5,10 +5,11 @@ Routes under ``/espace-candidat/franceconnect/``: ``connexion`` (POST, starts th
 the session here and at the provider) and ``deconnecte`` (the post-logout redirect URI),
 ``identite`` (the identity of such an account, read-only but for the nom d'usage).
 
-Two hooks keep the rest of the candidate space unaware of FranceConnect: the context of
-every page says whether the button is offered, and « Modifier mes informations
-personnelles » (``account.identity``) is replaced, for an account made from FranceConnect,
-by ``identite``: a POST to the general identity form is refused there.
+Three hooks keep the rest of the candidate space unaware of FranceConnect: the context of
+every page says whether the button is offered (and whether « Se déconnecter » goes through
+the provider); the pages' CSP lets their forms redirect to the provider; and « Modifier
+mes informations personnelles » (``account.identity``) is replaced, for an account made
+from FranceConnect, by ``identite``: a POST to the general identity form is refused there.
 """
 
 from __future__ import annotations
