@@ -14,6 +14,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -217,6 +218,25 @@ def test_a_pending_account_gets_its_activation_link_again(fc_app, fc_client, mai
     assert mailbox.last_to(MARIE, "Activer mon compte", after=before)
     assert len(account_rows(fc_app)) == 1
     assert browser.get("/espace-candidat/").status_code == 302  # not signed in
+
+
+def test_an_account_never_activated_is_purged_with_its_identity(fc_app, fc_client):
+    assert visit(fc_client).sign_in("marie").status_code == 201
+    [account] = account_rows(fc_app)
+    fc_app.config["NOW"] = lambda: datetime.now(UTC) + timedelta(hours=49)
+    with fc_app.app_context():
+        database = db.get()
+        with db.transaction(database):
+            assert accounts.purge_unactivated(database, timedelta(hours=48)) == 1
+        assert accounts.by_franceconnect(database, provider_issuer(fc_app), "marie") is None
+    fc_app.config.pop("NOW")
+    assert not linked(fc_app, account.id)
+    again = visit(FormClient(fc_app.test_client())).sign_in("marie")
+    assert again.status_code == 201  # a fresh start, as after the form's 48 hours
+
+
+def provider_issuer(app) -> str:
+    return app.config["FRANCECONNECT_ISSUER"]
 
 
 def test_an_address_of_a_form_made_account_is_never_linked(fc_app, fc_client, mailbox):
