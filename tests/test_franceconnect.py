@@ -438,6 +438,25 @@ def test_a_provider_that_is_down(tmp_path, site_dir, mailbox, provider):
         stop_mail(application)
 
 
+def test_a_discovery_document_of_another_issuer_is_not_trusted(
+    tmp_path, site_dir, mailbox, provider, caplog
+):
+    """The document at the configured address names another issuer: never used."""
+    other_name = provider.issuer.replace("127.0.0.1", "localhost")
+    application = make_app(
+        tmp_path / "data", site_dir, mailbox, BASE_URL=PORTAL,
+        **provider.settings(FRANCECONNECT_ISSUER=other_name),
+    )  # fmt: skip
+    try:
+        client = FormClient(application.test_client())
+        response = client.http.post(START, data={"csrf_token": button_token(client)})
+        assert response.status_code == 503
+        assert "FranceConnect est indisponible" in text(response)
+        assert f"discovery names issuer '{provider.issuer}'" in caplog.text
+    finally:
+        stop_mail(application)
+
+
 def test_a_provider_that_does_not_answer_times_out(tmp_path, site_dir, mailbox, provider):
     with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
         port = silent.getsockname()[1]

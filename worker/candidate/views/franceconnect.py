@@ -14,7 +14,7 @@ from FranceConnect, by ``identite``: a POST to the general identity form is refu
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 
 from worker import mail, refdata
 from worker.candidate.actions import franceconnect as actions
@@ -122,7 +122,8 @@ def _ways_back() -> list[tuple[str, str]]:
     ]
 
 
-def _unavailable():
+def _unavailable(error: Exception):
+    current_app.logger.warning("FranceConnect unavailable: %s", error)
     html, status = notice(
         "FranceConnect est indisponible",
         "Le service FranceConnect ne répond pas pour le moment : aucun compte n'a été créé "
@@ -134,8 +135,10 @@ def _unavailable():
     return html, status, {"Retry-After": RETRY_AFTER}
 
 
-def _refused(reason: str):
-    status, title, text = FAILURES[reason]
+def _refused(refused: oidc.Refused):
+    """The page of a refused answer; logged, since a bad signature or nonce is an alert."""
+    current_app.logger.warning("FranceConnect answer refused: %s", refused)
+    status, title, text = FAILURES[refused.reason]
     return notice(title, text, status=status, links=_ways_back())
 
 
@@ -143,11 +146,11 @@ def _refused(reason: str):
 def start():
     _enabled_or_404()
     if not ConfirmForm.from_request().validate():
-        return _refused("state")
+        return _refused(oidc.Refused("state", "no valid CSRF token on the button's form"))
     try:
         return oidc.authorize_redirect(mail.base_url() + url_for("franceconnect.callback"))
-    except oidc.Unavailable:
-        return _unavailable()
+    except oidc.Unavailable as error:
+        return _unavailable(error)
 
 
 @blueprint.get("/callback")
@@ -156,10 +159,10 @@ def callback():
     try:
         identity = oidc.finish_sign_in()
         pivot = pivot_of(identity.claims)
-    except oidc.Unavailable:
-        return _unavailable()
+    except oidc.Unavailable as error:
+        return _unavailable(error)
     except oidc.Refused as refused:
-        return _refused(refused.reason)
+        return _refused(refused)
     except PivotError as error:
         return notice(
             "Votre identité FranceConnect ne permet pas de créer un compte",
