@@ -370,13 +370,14 @@ def test_a_replayed_code_is_refused_by_the_provider(fc_app, fc_client):
     assert [a.email for a in account_rows(fc_app)] == ["karl.muller@exemple.fr"]
 
 
-def test_a_wrong_nonce_is_refused(fc_app, fc_client):
+def test_a_wrong_nonce_is_refused(fc_app, fc_client, caplog):
     """The nonce altered in transit: the provider signs it, the portal does not know it."""
     browser = visit(fc_client)
     url = replace_query(browser.start(), nonce="n" * 43)
     response = browser.callback(browser.at_provider(url))
     assert response.status_code == 403
     assert "La réponse de FranceConnect a été refusée" in text(response)
+    assert "InvalidClaimError" in caplog.text and "nonce" in caplog.text
     assert account_rows(fc_app) == []
 
 
@@ -405,7 +406,7 @@ def test_a_level_below_the_configured_one_is_refused(tmp_path, site_dir, mailbox
         stop_mail(application)
 
 
-def test_an_id_token_signed_with_an_unpublished_key_is_refused(tmp_path, site_dir, mailbox):
+def test_an_id_token_signed_with_an_unpublished_key_is_refused(tmp_path, site_dir, mailbox, caplog):
     rogue = Provider([PORTAL], rogue_keys=True).start()
     application = make_app(
         tmp_path / "data", site_dir, mailbox, BASE_URL=PORTAL, **rogue.settings()
@@ -415,6 +416,7 @@ def test_an_id_token_signed_with_an_unpublished_key_is_refused(tmp_path, site_di
         response = browser.callback(browser.at_provider(browser.start()))
         assert response.status_code == 403
         assert "Sa signature ou son contenu ne sont pas valables" in text(response)
+        assert "BadSignatureError" in caplog.text
         assert account_rows(application) == []
     finally:
         stop_mail(application)
