@@ -13,6 +13,7 @@ from flask import Flask, get_flashed_messages
 from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 
+import worker.candidate.views.franceconnect as franceconnect
 from sitebuild import render
 from worker import clock, config
 from worker.candidate.views import account, documents, home, login, registration, results, signup
@@ -57,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         registration,
         documents,
         results,
+        franceconnect,
         office,
         office_actions,
         office_pupils,

@@ -48,6 +48,11 @@ DEFAULTS: dict[str, object] = {
     "CLAMD_HOST": "",
     "CLAMD_PORT": 3310,
     "CLAMD_TIMEOUT": 30,  # seconds to connect and for each exchange with clamd
+    "FRANCECONNECT_ISSUER": "",  # empty (with the two below): no FranceConnect button
+    "FRANCECONNECT_CLIENT_ID": "",
+    "FRANCECONNECT_CLIENT_SECRET": "",
+    "FRANCECONNECT_ACR": "eidas1",  # eIDAS level asked for and required of the ID token
+    "FRANCECONNECT_TIMEOUT": 10,  # seconds for each call to the provider
 }
 
 

@@ -217,3 +217,33 @@ def purge_unactivated(db: Database, max_age: timedelta) -> int:
     limit = clock.stamp(clock.now() - max_age)
     cursor = db.execute("DELETE FROM accounts WHERE status = 'pending' AND created_at < ?", [limit])
     return cursor.rowcount
+
+
+# -- FranceConnect identities (migration 0008) ---------------------------------------------
+
+
+def by_franceconnect(db: Database, issuer: str, sub: str) -> Account | None:
+    """The account created from this FranceConnect identity, if any."""
+    return _one(
+        db,
+        "id = (SELECT account_id FROM franceconnect_identities WHERE issuer = ? AND sub = ?)",
+        issuer,
+        sub,
+    )
+
+
+def link_franceconnect(db: Database, account_id: int, issuer: str, sub: str) -> None:
+    """Attach a FranceConnect identity to the account just created from it."""
+    db.execute(
+        "INSERT INTO franceconnect_identities (account_id, issuer, sub, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        [account_id, issuer, sub, clock.stamp()],
+    )
+
+
+def is_franceconnect(db: Database, account_id: int) -> bool:
+    """True for an account whose identity came from FranceConnect (and stays locked)."""
+    row = db.execute(
+        "SELECT 1 FROM franceconnect_identities WHERE account_id = ?", [account_id]
+    ).fetchone()
+    return row is not None

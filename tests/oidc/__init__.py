@@ -1,0 +1,1 @@
+"""A real OpenID Connect provider for the FranceConnect tests (see provider.js)."""
