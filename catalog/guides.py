@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import Guide, Page
-from .problems import Problem
+from .problems import Problem, read_text
 from .slugs import slugify
 
 VARIABLE = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -142,8 +142,11 @@ def read_page(path: Path, label: str, problems: list[Problem]) -> Page | None:
 
 def _front_matter(path: Path, label: str, problems: list[Problem]) -> tuple[dict | None, str, int]:
     """(front matter, body, line of the body); a problem at the faulty line otherwise."""
+    text = read_text(path, label, problems)
+    if text is None:
+        return None, "", 0
     try:
-        front, body, body_line = split_front_matter(path.read_text(encoding="utf-8"))
+        front, body, body_line = split_front_matter(text)
     except ValueError as exc:
         problems.append(Problem(label, 1, f"en-tête invalide : {exc}"))
         return None, "", 0

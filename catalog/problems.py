@@ -44,3 +44,23 @@ class TomlLines:
     def tables(self, name: str) -> list[int]:
         header = f"[[{name}]]"
         return [n for n, line in enumerate(self.lines, 1) if line.strip() == header]
+
+
+def read_text(path, label: str, problems: list[Problem], *, bom: bool = False) -> str | None:
+    """A content file decoded strictly as UTF-8 (``bom``: a leading BOM is allowed, as
+    spreadsheets write one); an undecodable byte is a problem at its line, never an
+    exception, so that ``--check`` lists it and the worker keeps its last good catalogue."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem(
+                label,
+                line,
+                f"octet 0x{data[exc.start]:02X} illisible : ce fichier n'est pas en UTF-8 ; "
+                "enregistrez-le en UTF-8 (dans un tableur : « CSV UTF-8 »)",
+            )
+        )
+        return None

@@ -191,7 +191,7 @@ def cross_check(c: Catalog, label, override_files: list[Path]) -> list[Problem]:
 
     def at(relative: str, key: str) -> tuple[str, int]:
         path = root / relative
-        return label(path), TomlLines(path.read_text(encoding="utf-8")).key(key)
+        return label(path), TomlLines(path.read_text("utf-8", errors="replace")).key(key)
 
     problems += _unknown_codes(c, at, label(root / "messages.toml"))
     for path in override_files:
@@ -352,13 +352,14 @@ def _check_wizard(c: Catalog, label) -> list[Problem]:
         for code in exam.steps:
             if code not in c.steps:
                 path, line = label(c.root / f"exams/{exam.code}.toml"), 1
-                text = (c.root / f"exams/{exam.code}.toml").read_text(encoding="utf-8")
+                text = (c.root / f"exams/{exam.code}.toml").read_text("utf-8", errors="replace")
                 line = TomlLines(text).key("steps")
                 problems.append(
                     Problem(path, line, f"étape « {code} » inconnue (voir wizard.toml)")
                 )
     wizard = label(c.root / "wizard.toml")
-    lines = TomlLines((c.root / "wizard.toml").read_text(encoding="utf-8") if c.steps else "")
+    wizard = c.root / "wizard.toml"
+    lines = TomlLines(wizard.read_text("utf-8", errors="replace") if c.steps else "")
     for step in c.steps.values():
         names = {f.name for f in step.fields}
         for item in step.fields:

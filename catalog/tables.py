@@ -13,7 +13,7 @@ from typing import Any
 
 from .dates import DateFormatError, parse_paris
 from .model import Establishment, Period
-from .problems import Problem
+from .problems import Problem, read_text
 
 PERIOD_COLUMNS = (
     "academie",
@@ -31,7 +31,9 @@ REQUIRED_PERIOD_COLUMNS = ("academie", "examen", "session", "ouverture", "fermet
 
 def read_periods(path: Path, label: str, problems: list[Problem]) -> list[Period]:
     """Registration periods from a spreadsheet-friendly CSV (";" or "," separated)."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path, label, problems, bom=True)
+    if text is None:
+        return []
     header = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if ";" in header else ",")
     columns = [c.strip() for c in reader.fieldnames or []]
@@ -104,7 +106,10 @@ def _period(row: dict[str, str], line: int, report: Callable[[str], None]) -> Pe
 
 
 def read_establishments(path: Path, label: str, problems: list[Problem]) -> list[Establishment]:
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";")
+    text = read_text(path, label, problems, bom=True)
+    if text is None:
+        return []
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
     if not {"academie", "uai", "nom"} <= set(reader.fieldnames or []):
         problems.append(Problem(label, 1, "en-tête attendu : academie;uai;nom;commune"))
         return []

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem, TomlLines
+from .problems import Problem, TomlLines, read_text
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -23,14 +23,16 @@ class TomlFile:
     def __init__(self, path: Path, label: str, problems: list[Problem]):
         self.label = label
         self.problems = problems
-        text = path.read_text(encoding="utf-8")
-        self.lines = TomlLines(text)
+        text = read_text(path, label, problems)
+        self.lines = TomlLines(text or "")
+        self.data: dict[str, Any] | None = None
+        if text is None:
+            return
         try:
-            self.data: dict[str, Any] | None = tomllib.loads(text)
+            self.data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
             self.problem(line, f"TOML invalide : {exc}")
-            self.data = None
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.label, line, message))
