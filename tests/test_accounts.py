@@ -521,3 +521,21 @@ def test_email_and_candidate_number_share_one_failure_budget(client, mailbox, ap
         assert log_in(client, login, "Mauvais!2027").status_code == 400
     assert log_in(client, number).status_code == 429
     assert log_in(client, data["email"]).status_code == 429
+
+
+def test_one_account_per_mailbox_whatever_the_domain_spelling(client, mailbox, app):
+    """SECURITY.md, input: emails compared case-insensitively, domains folded with IDNA."""
+    unicode_form = f"claire.{uuid.uuid4().hex[:8]}@Exämple.fr"
+    punycode_form = unicode_form.split("@")[0] + "@xn--exmple-cua.FR"
+    sign_up(client, mailbox, email=unicode_form, email_confirm=unicode_form)
+    before = mailbox.count()
+    client.submit(SIGNUP, identity(email=punycode_form, email_confirm=punycode_form))
+    warned = mailbox.last_to(unicode_form, "Portail candidat", after=before)
+    assert "Activer mon compte" not in warned["Subject"]  # the owner is told, no new account
+    with app.app_context():
+        from worker.store import db
+
+        keys = db.get().execute(
+            "SELECT email_key FROM accounts WHERE email_key LIKE ?", [unicode_form[:14] + "%"]
+        )
+        assert [k for (k,) in keys] == [punycode_form.casefold()]

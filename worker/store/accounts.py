@@ -6,10 +6,12 @@ action is one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
+import idna
 from sqlite_utils import Database
 
 from worker import clock
@@ -88,9 +90,17 @@ COLUMNS = ", ".join(f.name for f in fields(Account))
 
 
 def normalize_email(text: str) -> tuple[str, str]:
-    """(address as stored, comparison key): trimmed, NFC; the key is lower-cased."""
+    """(address as stored, comparison key): trimmed, NFC; the key is lower-cased and its
+    domain folded with IDNA, so that « exämple.fr » and « xn--exmple-cua.fr » are one
+    mailbox (one account)."""
     email = unicodedata.normalize("NFC", text.strip())
-    return email, email.casefold()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email, email.casefold()
+    # Not a valid domain: the form refuses it; compare it as typed.
+    with contextlib.suppress(idna.IDNAError):
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    return email, f"{local.casefold()}@{domain.casefold()}"
 
 
 def _one(db: Database, where: str, *params) -> Account | None:
