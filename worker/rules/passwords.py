@@ -2,6 +2,12 @@
 
 Policy (kept here only): 8 to 20 characters, at least one lowercase letter, one uppercase
 letter and one special character.
+
+Hashing follows OWASP's Password Storage Cheat Sheet for argon2id: 19 MiB of memory, 2
+iterations, 1 lane (argon2-cffi's defaults, 64 MiB and 3 iterations over 4 lanes, cost
+about four times as much CPU for no gain in that model). ``bench/login_bench.py``
+measures what one core absorbs. A hash made with other parameters is upgraded at the
+next successful login (``needs_rehash``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ RULE = (
     "et un caractère spécial (par exemple . / ! * -)"
 )
 
-_hasher = PasswordHasher()
+ARGON2 = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}  # memory in KiB
+_hasher = PasswordHasher(**ARGON2)
 # Verified when the account does not exist, so that an unknown login costs the same time.
 _DUMMY = _hasher.hash("un mot de passe qui ne sert à rien")
 
@@ -36,6 +43,14 @@ def problems(password: str) -> list[str]:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with other parameters than today's (upgrade it)."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
 
 
 def verify(password_hash: str | None, password: str) -> bool:
