@@ -156,14 +156,24 @@ def _session_pages(
     """A session's choice of académie, then the page of each académie for that session."""
     domain, exam, session = levels
     codes = (domain.code, exam.code, session.code)
-    choices = [
-        (urls.services(*codes, a.code), f"{a.name} - ({session.label})", "") for a in academies
-    ]
+    offered, others = [], []
+    for academy in sorted(academies, key=lambda a: a.short_name):
+        periods = site.catalog.periods_for(
+            exam=exam.code, session=session.code, academy=academy.code
+        )
+        link = urls.services(*codes, academy.code)
+        if periods:
+            opens, closes = min(p.opens for p in periods), max(p.closes for p in periods)
+            offered.append((link, f"{academy.name} - ({session.label})", opens, closes))
+        else:
+            others.append((link, academy.short_name))
     yield _drill(
         site,
         levels,
-        (tuple(choices),),
-        choices=choices,
+        (tuple(offered), tuple(others)),
+        choices=(),
+        offered=offered,
+        others=others,
         choice_heading="Sélectionner une académie ou un pays d'inscription",
     )
     slug = guide_of.get(exam.code)

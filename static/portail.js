@@ -7,6 +7,16 @@ document.addEventListener("DOMContentLoaded", () => {
     if (Date.parse(notice.dataset.until) <= now) notice.hidden = true;
   }
 
+  // Opening periods: the built page gives dates; the status of today is the browser's.
+  for (const item of document.querySelectorAll("[data-opens][data-closes]")) {
+    const opens = Date.parse(item.dataset.opens);
+    const closes = Date.parse(item.dataset.closes);
+    const status = document.createElement("span");
+    status.className = "period-status";
+    status.textContent = now < opens ? "à venir" : now < closes ? "ouvert maintenant" : "clos";
+    item.querySelector("a").after(" ", status);
+  }
+
   // After a failed submission, take the keyboard and screen reader to the error summary.
   const summary = document.getElementById("resume-erreurs");
   if (summary) summary.focus();

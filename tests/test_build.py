@@ -124,6 +124,7 @@ def test_changing_a_period_rewrites_the_pages_that_show_it(content, out):
     )
     make(content, out)
     assert rewritten(before, snapshot(out)) == {
+        "ouverture-des-services/examen/bts/2027/index.html",  # the académies with their dates
         "ouverture-des-services/examen/bts/2027/rennes/index.html",
         "academies/rennes/index.html",
         "calendriers/academies/rennes.ics",
