@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 
 from worker.content import current_catalog
-from worker.forms.base import ChangeEmailForm, ChangePasswordForm, ConfirmForm, IdentityForm
+from worker.forms.account import ChangeEmailForm, ChangePasswordForm, IdentityForm, identity_values
+from worker.forms.base import ConfirmForm
 from worker.mail import delivery as mail
 from worker.rules import passwords, tokens
 from worker.store import accounts, db, sessions
@@ -49,7 +50,7 @@ def identity():
     if accounts.has_application(database, account.id):
         flash("Vos informations personnelles ne sont plus modifiables : une candidature existe.")
         return redirect(url_for("account.overview"), code=303)
-    form = IdentityForm.from_request(data=_form_values(account))
+    form = IdentityForm.from_request(data=identity_values(account))
     if not form.submitted():
         return form_page("candidate/identity.html", form, "Modifier mes informations personnelles")
     with db.transaction(database):
@@ -61,22 +62,6 @@ def identity():
         accounts.update_identity(database, account.id, form.identity())
     flash("Vos informations personnelles ont été enregistrées.")
     return redirect(url_for("account.overview"), code=303)
-
-
-def _form_values(account: accounts.Account) -> dict:
-    day = account.birth_day.strftime("%d/%m/%Y")
-    return {
-        "civility": account.civility,
-        "last_name": account.last_name,
-        "last_name_confirm": account.last_name,
-        "usual_name": account.usual_name,
-        "first_names": account.first_names,
-        "birth_date": day,
-        "birth_date_confirm": day,
-        "birth_country": account.birth_country,
-        "birth_departement": account.birth_departement,
-        "birth_commune": account.birth_commune_name,
-    }
 
 
 @blueprint.route("/adresse", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, flash, redirect, request, session, url_for
 
-from worker.forms.base import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
+from worker.forms.account import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
 from worker.mail import delivery as mail
 from worker.office import pupil_import as pupils
 from worker.rules import passwords, tokens

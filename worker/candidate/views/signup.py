@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, request, session, url_for
 
 from worker import refdata
-from worker.forms.base import ConfirmForm, SignupForm
+from worker.forms.account import SignupForm
+from worker.forms.base import ConfirmForm
 from worker.mail import delivery as mail
 from worker.rules import passwords, tokens
 from worker.store import accounts, db
