@@ -9,7 +9,7 @@ from worker.forms.account import ChangeEmailForm, ChangePasswordForm, IdentityFo
 from worker.forms.base import ConfirmForm
 from worker.mail import delivery as mail
 from worker.rules import passwords, tokens
-from worker.store import accounts, db, sessions
+from worker.store import accounts, applications, db, sessions
 from worker.web import auth
 from worker.web.pages import form_page, notice
 
@@ -19,12 +19,7 @@ blueprint = Blueprint("account", __name__, url_prefix="/espace-candidat/compte")
 def _exam_offices(account_id: int) -> list:
     """The académies of the candidate's applications: whom to ask to correct their data."""
     catalog = current_catalog()
-    codes = [
-        r["academy"]
-        for r in db.get().query(
-            "SELECT DISTINCT academy FROM applications WHERE account_id = ?", [account_id]
-        )
-    ]
+    codes = applications.academies_of(db.get(), account_id)
     return [catalog.academies[c] for c in codes if c in catalog.academies]
 
 
@@ -80,7 +75,9 @@ def email():
                 except accounts.EmailTaken:
                     updated = None
                 if updated is not None:
-                    token = tokens.make(tokens.Purpose.EMAIL, account.id, updated.email_state())
+                    token = tokens.make(
+                        tokens.Purpose.EMAIL, account.id, tokens.email_state(updated)
+                    )
                     link = mail.base_url() + url_for("account.confirm_email", token=token)
                     mail.queue(
                         database,
@@ -111,7 +108,7 @@ def confirm_email(token: str):
     except tokens.TokenError as error:
         return _dead_link(400 if error.reason == "invalid" else 410)
     account = accounts.by_id(database, account_id)
-    if account is None or not account.pending_email or state != account.email_state():
+    if account is None or not account.pending_email or state != tokens.email_state(account):
         return _dead_link(410)
     form = ConfirmForm.from_request()
     if not form.submitted():

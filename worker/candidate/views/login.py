@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, request, session, url_for
 
 from worker.forms.account import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
 from worker.mail import delivery as mail
-from worker.office import pupil_import as pupils
 from worker.rules import passwords, tokens
 from worker.store import accounts, db, sessions, throttle
 from worker.web import auth
@@ -79,7 +78,7 @@ def forgotten():
     with db.transaction(database):
         account = accounts.by_login(database, form.login.data)
         if account is not None and account.active and account.email:  # pupils may have none
-            token = tokens.make(tokens.Purpose.RESET, account.id, account.reset_state())
+            token = tokens.make(tokens.Purpose.RESET, account.id, tokens.reset_state(account))
             link = mail.base_url() + url_for("login.new_password", token=token)
             mail.queue(
                 database, "reinitialisation", account.email, account.id, account=account, link=link
@@ -126,7 +125,7 @@ def new_password(token: str):
     except tokens.TokenError as error:
         return _dead_link(400 if error.reason == "invalid" else 410)
     account = accounts.by_id(database, account_id)
-    if account is None or state != account.reset_state():
+    if account is None or state != tokens.reset_state(account):
         return _dead_link(410)
     form = NewPasswordForm.from_request()
     if not form.submitted():
@@ -139,7 +138,7 @@ def new_password(token: str):
     password_hash = passwords.hash_password(form.password.data)
     with db.transaction(database):
         account = accounts.by_id(database, account_id)
-        if account is None or state != account.reset_state():  # used meanwhile in another tab
+        if account is None or state != tokens.reset_state(account):  # used meanwhile in another tab
             return _dead_link(410)
         accounts.set_password(database, account.id, password_hash)
         sessions.close_others(database, account.id)
@@ -188,7 +187,7 @@ def first_login():
             database = db.get()
             try:
                 with db.transaction(database):
-                    pupils.set_first_email(database, account.id, form.email.data)
+                    accounts.set_first_email(database, account.id, form.email.data)
             except accounts.EmailTaken:
                 form.email.errors.append(
                     "Cette adresse électronique est déjà utilisée par un autre compte : "
@@ -223,7 +222,7 @@ def first_login_password():
             password_hash = passwords.hash_password(form.password.data)
             database = db.get()
             with db.transaction(database):
-                pupils.finish_first_login(database, account.id, password_hash)
+                accounts.finish_first_login(database, account.id, password_hash)
                 sessions.close_others(database, account.id, keep=session.get("sid"))
             session.pop("first_login", None)
             flash(

@@ -40,7 +40,7 @@ def create():
 
 
 def send_activation(database, account: accounts.Account) -> None:
-    token = tokens.make(tokens.Purpose.ACTIVATE, account.id, account.activation_state())
+    token = tokens.make(tokens.Purpose.ACTIVATE, account.id, tokens.activation_state(account))
     link = mail.base_url() + url_for("signup.activate", token=token)
     mail.queue(database, "activation", account.email, account.id, account=account, link=link)
 
@@ -68,7 +68,7 @@ def activate(token: str):
     except tokens.TokenError as error:
         return _link_problem(database, error)
     account = accounts.by_id(database, account_id)
-    if account is None or account.active or state != account.activation_state():
+    if account is None or account.active or state != tokens.activation_state(account):
         return _already_done(account)
     form = ConfirmForm.from_request()
     if not form.submitted():
