@@ -35,3 +35,8 @@ def send_stored(area: str, stored_name: str, download_name: str, content_type: s
     response.headers["Content-Length"] = str(path.stat().st_size)
     response.headers.set("Content-Disposition", "attachment", filename=download_name)
     return response
+
+
+def dead_link(status: int, explanation: str, link: tuple[str, str]):
+    """« Ce lien n'est plus valable »: a mailed link that expired, served or was overtaken."""
+    return notice("Ce lien n'est plus valable", explanation, status=status, links=[link])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from worker.candidate.actions import cards
+from worker.candidate.views.urls import with_resume_urls
+from worker.content import current_catalog
 from worker.mail import delivery as mail
 from worker.store import db
 from worker.web import auth
@@ -14,15 +17,14 @@ blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
 @blueprint.get("/")
 @auth.login_required
 def home():
-    from worker.candidate.views.registration import current_applications, draft_cards
-
     account = auth.current_account()
+    database, catalog = db.get(), current_catalog()
     return render_template(
         "candidate/home.html",
         title="Mon espace candidat",
         account=account,
-        cards=current_applications(account.id),
-        drafts=draft_cards(account.id),
+        cards=cards.current_applications(database, catalog, account),
+        drafts=with_resume_urls(cards.draft_cards(database, catalog, account.id)),
     )
 
 
