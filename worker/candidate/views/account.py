@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from worker.candidate.actions import accounts as account_actions
 from worker.candidate.actions.cards import exam_offices
 from worker.candidate.actions.outcomes import DeadLink, WrongPassword
-from worker.candidate.views.urls import mailed
+from worker.candidate.views.common import mailed
 from worker.content import current_catalog
 from worker.forms.account import ChangeEmailForm, ChangePasswordForm, IdentityForm, identity_values
 from worker.forms.base import ConfirmForm

@@ -11,10 +11,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from worker import clock
 from worker.candidate.access import own_application
-from worker.candidate.actions import cards
 from worker.candidate.actions import documents as opening
 from worker.candidate.actions import pieces as piece_actions
 from worker.candidate.actions.outcomes import Refused
+from worker.candidate.views import common
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
 from worker.files import checks as uploads
@@ -28,10 +28,6 @@ from worker.web.pages import send_stored
 blueprint = Blueprint("documents", __name__, url_prefix="/espace-candidat/inscriptions")
 
 
-def _card(application: Application) -> dict:
-    return cards.describe(db.get(), catalog(), auth.current_account(), application)
-
-
 # -- Mes documents -------------------------------------------------------------------------
 
 
@@ -39,7 +35,7 @@ def _card(application: Application) -> dict:
 @auth.login_required
 def documents(number: str):
     found = own_application(number)
-    return render_template("candidate/documents.html", title="Mes documents", **_card(found))
+    return render_template("candidate/documents.html", title="Mes documents", **common.card(found))
 
 
 @blueprint.get("/<number>/documents/<int:document_id>")
@@ -61,7 +57,7 @@ def _page(found: Application, status: int = 200, errors=()):
     html = render_template(
         "candidate/pieces.html",
         title="Mes justificatifs",
-        **_card(found),
+        **common.card(found),
         **piece_actions.overview(db.get(), catalog(), found),
         now=clock.now(),
         can_upload=supporting.can_upload,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from worker.candidate.actions import cards
-from worker.candidate.views.urls import with_resume_urls
-from worker.content import current_catalog
+from worker.candidate.views.common import applications_and_drafts
 from worker.mail import delivery as mail
 from worker.store import db
 from worker.web import auth
@@ -17,14 +15,11 @@ blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
 @blueprint.get("/")
 @auth.login_required
 def home():
-    account = auth.current_account()
-    database, catalog = db.get(), current_catalog()
     return render_template(
         "candidate/home.html",
         title="Mon espace candidat",
-        account=account,
-        cards=cards.current_applications(database, catalog, account),
-        drafts=with_resume_urls(cards.draft_cards(database, catalog, account.id)),
+        account=auth.current_account(),
+        **applications_and_drafts(),
     )
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, request, session, url_for
 
 from worker.candidate.actions import login as signing
 from worker.candidate.actions.outcomes import DeadLink, WrongPassword
-from worker.candidate.views.urls import mailed
+from worker.candidate.views.common import mailed
 from worker.forms.account import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
 from worker.forms.base import ConfirmForm
 from worker.rules import passwords

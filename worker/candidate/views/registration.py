@@ -15,13 +15,14 @@ from worker.candidate.access import own_application, own_draft
 from worker.candidate.actions import cards
 from worker.candidate.actions import registration as register
 from worker.candidate.actions.outcomes import PeriodClosed
-from worker.candidate.views.urls import step_url, with_resume_urls
+from worker.candidate.views import common
+from worker.candidate.views.common import step_url
 from worker.content import current_catalog as catalog
 from worker.forms import wizard
 from worker.forms.base import ConfirmForm
 from worker.rules import recap
 from worker.store import applications, db
-from worker.store.applications import Application, Draft
+from worker.store.applications import Draft
 from worker.web import auth
 from worker.web.pages import form_page, notice
 
@@ -262,27 +263,18 @@ def _save(c: Catalog, draft: Draft, answers: dict):
 # -- after saving: the number page, « Mes inscriptions », « Mon inscription » --------------
 
 
-def _card(application: Application) -> dict:
-    return cards.describe(db.get(), catalog(), auth.current_account(), application)
-
-
 @blueprint.get("/inscriptions")
 @auth.login_required
 def applications_list():
-    account = auth.current_account()
-    database, c = db.get(), catalog()
     return render_template(
-        "candidate/applications.html",
-        title="Mes inscriptions",
-        cards=cards.current_applications(database, c, account),
-        drafts=with_resume_urls(cards.draft_cards(database, c, account.id)),
+        "candidate/applications.html", title="Mes inscriptions", **common.applications_and_drafts()
     )
 
 
 @blueprint.get("/inscriptions/<number>/enregistree")
 @auth.login_required
 def saved(number: str):
-    card = _card(own_application(number))
+    card = common.card(own_application(number))
     return render_template(
         "candidate/saved.html", title="Numéro d'inscription", **card, account=auth.current_account()
     )
@@ -292,7 +284,7 @@ def saved(number: str):
 @auth.login_required
 def application(number: str):
     found = own_application(number)
-    card = _card(found)
+    card = common.card(found)
     c = catalog()
     exam = card["exam"]
     ctx = recap.Context(
@@ -321,7 +313,7 @@ def application(number: str):
 @auth.login_required
 def modify(number: str):
     found = own_application(number)
-    card = _card(found)
+    card = common.card(found)
     if not ConfirmForm.from_request().validate():
         abort(400)
     return _answer(register.start_modification(db.get(), catalog(), found, card))
@@ -331,7 +323,7 @@ def modify(number: str):
 @auth.login_required
 def withdraw(number: str):
     found = own_application(number)
-    card = _card(found)
+    card = common.card(found)
     account = auth.current_account()
     if reason := register.withdrawal_refusal(card, account):
         return notice(

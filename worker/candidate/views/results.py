@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from worker.candidate.access import own_application
-from worker.candidate.actions import cards
+from worker.candidate.views import common
 from worker.content import current_catalog
 from worker.office import publishing
 from worker.store import db
@@ -24,6 +24,6 @@ def notes(number: str):
     return render_template(
         "candidate/results.html",
         title="Mes notes",
-        **cards.describe(database, catalog, auth.current_account(), found),
+        **common.card(found),
         lines=publishing.result_lines(catalog, found, marks) if marks else [],
     )

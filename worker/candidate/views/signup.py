@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, redirect, request, session, url_for
 from worker import refdata
 from worker.candidate.actions import accounts as account_actions
 from worker.candidate.actions.outcomes import DeadLink
-from worker.candidate.views.urls import mailed
+from worker.candidate.views.common import mailed
 from worker.forms.account import SignupForm
 from worker.forms.base import ConfirmForm
 from worker.rules import passwords
