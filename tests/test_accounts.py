@@ -235,7 +235,7 @@ def test_tampered_and_cross_purpose_links_are_refused(client, mailbox, app):
     assert client.get(f"/espace-candidat/activer/{tampered}").status_code == 400
     with app.test_request_context():
         account = accounts.by_email(db.get(), data["email"])
-        as_reset = tokens.make(tokens.Purpose.RESET, account.id, account.activation_state())
+        as_reset = tokens.make(tokens.Purpose.RESET, account.id, tokens.activation_state(account))
     assert client.get(f"/espace-candidat/activer/{as_reset}").status_code == 400
     assert client.get(f"/espace-candidat/nouveau-mot-de-passe/{token}").status_code == 400
 

@@ -243,12 +243,16 @@ class Harness:
             return tokens.make(tokens.Purpose[purpose], account_id, state)
 
     def reset_link_token(self) -> str:
+        from worker.rules import tokens
+
         account = self.account(LOGIN)
-        return self.token("RESET", account.id, account.reset_state())
+        return self.token("RESET", account.id, tokens.reset_state(account))
 
     def activation_token(self) -> str:
+        from worker.rules import tokens
+
         account = self.account(f"activation{next(self.serial)}@example.fr", active=False)
-        return self.token("ACTIVATE", account.id, account.activation_state())
+        return self.token("ACTIVATE", account.id, tokens.activation_state(account))
 
     def forget_failures(self, identifier: str, address: str) -> None:
         def action(database):

@@ -440,7 +440,8 @@ def test_no_half_written_file_when_the_disk_fails(portal, monkeypatch):
     monkeypatch.setattr(diskio.os, "fsync", disk_full)
     response = portal.upload("attestation.pdf", pdf())
     monkeypatch.undo()
-    assert response.status_code == 500
+    assert response.status_code == 503  # a full disk: « réessayez dans un instant »
+    assert "Service momentanément indisponible" in text(response)
     assert portal.rows() == []
     assert portal.files() == []
 

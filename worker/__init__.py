@@ -13,10 +13,8 @@ from flask import Flask, get_flashed_messages
 from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
 
-import worker.candidate.views.franceconnect as franceconnect
 from sitebuild import render
-from worker import clock, config
-from worker.candidate.views import account, documents, home, login, registration, results, signup
+from worker import candidate, clock, config
 from worker.cli import commands as cli
 from worker.config import PROJECT
 from worker.content.live import LiveCatalog
@@ -50,21 +48,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     delivery.init_app(app)
     cli.init_app(app)
-    views = (
-        signup,
-        login,
-        account,
-        home,
-        registration,
-        documents,
-        results,
-        franceconnect,
-        office,
-        office_actions,
-        office_pupils,
-        office_content,
-        office_admin,
-    )
+    for blueprint in candidate.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    # The back office: its own registration lines until worker.office.BLUEPRINTS exists.
+    views = (office, office_actions, office_pupils, office_content, office_admin)
     for blueprint in (view.blueprint for view in views):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path

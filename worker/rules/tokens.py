@@ -14,6 +14,8 @@ from enum import Enum
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from worker.store.accounts import Account
+
 
 class Purpose(Enum):
     ACTIVATE = "activer-compte"
@@ -32,6 +34,21 @@ class TokenError(Exception):
 
 def fingerprint(*state: str | None) -> str:
     return hashlib.sha256("\0".join(s or "" for s in state).encode()).hexdigest()[:24]
+
+
+def activation_state(account: Account) -> str:
+    """Changes when the account is activated (or re-created): activation links die."""
+    return fingerprint("activation", account.status, account.created_at)
+
+
+def reset_state(account: Account) -> str:
+    """Changes with the password: every reset link dies once one is used."""
+    return fingerprint("reset", account.password_hash)
+
+
+def email_state(account: Account) -> str:
+    """Changes with the address or the pending one: confirmation links die."""
+    return fingerprint("email", account.email_key, account.pending_email)
 
 
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:

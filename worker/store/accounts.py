@@ -15,7 +15,6 @@ import idna
 from sqlite_utils import Database
 
 from worker import clock
-from worker.rules import tokens
 
 IDENTITY_FIELDS = (
     "civility",
@@ -75,15 +74,6 @@ class Account:
     @property
     def birth_day(self) -> date:
         return date.fromisoformat(self.birth_date)
-
-    def activation_state(self) -> str:
-        return tokens.fingerprint("activation", self.status, self.created_at)
-
-    def reset_state(self) -> str:
-        return tokens.fingerprint("reset", self.password_hash)
-
-    def email_state(self) -> str:
-        return tokens.fingerprint("email", self.email_key, self.pending_email)
 
 
 COLUMNS = ", ".join(f.name for f in fields(Account))
@@ -208,6 +198,29 @@ def confirm_email_change(db: Database, account: Account) -> Account:
         [email, key, clock.stamp(), account.id],
     )
     return by_id(db, account.id)
+
+
+def set_first_email(db: Database, account_id: int, email: str) -> Account:
+    """A pupil's own address becomes the account's (EmailTaken when used elsewhere)."""
+    email, key = normalize_email(email)
+    if _one(db, "(email_key = ? OR pending_email = ?) AND id != ?", key, key, account_id):
+        raise EmailTaken(email)
+    db.execute(
+        "UPDATE accounts SET email = ?, email_key = ?, pending_email = NULL, updated_at = ?"
+        " WHERE id = ?",
+        [email, key, clock.stamp(), account_id],
+    )
+    return by_id(db, account_id)
+
+
+def finish_first_login(db: Database, account_id: int, password_hash: str) -> Account:
+    """A pupil's own password replaces the login slip's one."""
+    db.execute(
+        "UPDATE accounts SET password_hash = ?, must_change_password = 0, updated_at = ?"
+        " WHERE id = ?",
+        [password_hash, clock.stamp(), account_id],
+    )
+    return by_id(db, account_id)
 
 
 def has_application(db: Database, account_id: int) -> bool:

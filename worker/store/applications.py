@@ -251,3 +251,11 @@ def registered_of(db: Database, account_id: int) -> list[Application]:
         [account_id, REGISTERED],
     )
     return [_application(row) for row in rows]
+
+
+def academies_of(db: Database, account_id: int) -> list[str]:
+    """The académies of all the account's applications (withdrawn ones included)."""
+    rows = db.execute(
+        "SELECT DISTINCT academy FROM applications WHERE account_id = ?", [account_id]
+    )
+    return [academy for (academy,) in rows]

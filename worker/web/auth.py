@@ -26,18 +26,22 @@ def current_account() -> Account | None:
     return g.account
 
 
-def sign_in(account: Account) -> None:
-    """A new session identifier at every login (the old cookie content is dropped)."""
+def remember(account: Account, session_id: str) -> None:
+    """The cookie now carries a new session (``actions.login.log_in`` opened it): the old
+    cookie content is dropped."""
     session.clear()
-    session["sid"] = sessions.open_session(db.get(), account.id)
+    session["sid"] = session_id
     session.permanent = True
     g.account = account
 
 
-def sign_out() -> None:
-    token = session.get("sid")
-    if token:
-        sessions.close(db.get(), token)
+def session_id() -> str | None:
+    """The server-side session this request belongs to."""
+    return session.get("sid")
+
+
+def forget() -> None:
+    """The cookie emptied (its server-side session closed by the caller)."""
     session.clear()
     g.account = None
 

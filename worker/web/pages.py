@@ -37,3 +37,8 @@ def send_stored(area: str, stored_name: str, download_name: str, content_type: s
     # RFC 6266 by hand: Werkzeug's filename= puts a raw non-Latin-1 name in the header.
     response.headers["Content-Disposition"] = content_disposition(download_name)
     return response
+
+
+def dead_link(status: int, explanation: str, link: tuple[str, str]):
+    """« Ce lien n'est plus valable »: a mailed link that expired, served or was overtaken."""
+    return notice("Ce lien n'est plus valable", explanation, status=status, links=[link])

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from worker import mail
 from worker.rules import passwords, tokens
 from worker.rules.franceconnect import Pivot
-from worker.store import accounts, db
+from worker.store import accounts, db, sessions
 
 
 class Outcome(Enum):
@@ -34,6 +34,7 @@ class Outcome(Enum):
 class SignIn:
     outcome: Outcome
     account: accounts.Account | None
+    session_id: str | None = None  # SIGNED_IN: the server-side session just opened
 
 
 def sign_in_or_create(database: Database, issuer: str, pivot: Pivot) -> SignIn:
@@ -44,7 +45,7 @@ def sign_in_or_create(database: Database, issuer: str, pivot: Pivot) -> SignIn:
     with db.transaction(database):
         account = accounts.by_franceconnect(database, issuer, pivot.sub)
         if account is not None and account.active:
-            return SignIn(Outcome.SIGNED_IN, account)
+            return SignIn(Outcome.SIGNED_IN, account, sessions.open_session(database, account.id))
         if account is not None:
             send_activation(database, account)
             return SignIn(Outcome.PENDING, account)
@@ -59,7 +60,7 @@ def sign_in_or_create(database: Database, issuer: str, pivot: Pivot) -> SignIn:
 
 def send_activation(database: Database, account: accounts.Account) -> None:
     """The activation mail of the sign-up form, for an account made from FranceConnect."""
-    token = tokens.make(tokens.Purpose.ACTIVATE, account.id, account.activation_state())
+    token = tokens.make(tokens.Purpose.ACTIVATE, account.id, tokens.activation_state(account))
     link = mail.base_url() + url_for("signup.activate", token=token)
     mail.queue(database, "activation", account.email, account.id, account=account, link=link)
 

@@ -1,43 +1,38 @@
-"""« Modifier mon compte » and « Supprimer mon compte »."""
+"""« Modifier mon compte » and « Supprimer mon compte »; use cases in ``actions.accounts``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 
-from worker import mail
+from worker.candidate.actions import accounts as account_actions
+from worker.candidate.actions.cards import exam_offices
+from worker.candidate.actions.outcomes import DeadLink, WrongPassword
+from worker.candidate.views.common import mailed
 from worker.content import current_catalog
-from worker.forms.base import ChangeEmailForm, ChangePasswordForm, ConfirmForm, IdentityForm
-from worker.rules import passwords, tokens
-from worker.store import accounts, db, sessions
+from worker.forms.account import ChangeEmailForm, ChangePasswordForm, IdentityForm, identity_values
+from worker.forms.base import ConfirmForm
+from worker.rules import passwords
+from worker.store import db
 from worker.web import auth
-from worker.web.pages import form_page, notice
+from worker.web.pages import dead_link, form_page, notice
 
 blueprint = Blueprint("account", __name__, url_prefix="/espace-candidat/compte")
-
-
-def _exam_offices(account_id: int) -> list:
-    """The académies of the candidate's applications: whom to ask to correct their data."""
-    catalog = current_catalog()
-    codes = [
-        r["academy"]
-        for r in db.get().query(
-            "SELECT DISTINCT academy FROM applications WHERE account_id = ?", [account_id]
-        )
-    ]
-    return [catalog.academies[c] for c in codes if c in catalog.academies]
+LOCKED = "Vos informations personnelles ne sont plus modifiables : une candidature existe."
+WRONG_PASSWORD = "Mot de passe actuel incorrect."
 
 
 @blueprint.get("")
 @auth.login_required
 def overview():
     account = auth.current_account()
-    locked = accounts.has_application(db.get(), account.id)
+    database = db.get()
+    locked = account_actions.identity_locked(database, account)
     return render_template(
         "candidate/account.html",
         title="Modifier mon compte",
         account=account,
         locked=locked,
-        offices=_exam_offices(account.id) if locked else [],
+        offices=exam_offices(database, current_catalog(), account.id) if locked else [],
     )
 
 
@@ -46,37 +41,18 @@ def overview():
 def identity():
     account = auth.current_account()
     database = db.get()
-    if accounts.has_application(database, account.id):
-        flash("Vos informations personnelles ne sont plus modifiables : une candidature existe.")
+    if account_actions.identity_locked(database, account):
+        flash(LOCKED)
         return redirect(url_for("account.overview"), code=303)
-    form = IdentityForm.from_request(data=_form_values(account))
+    form = IdentityForm.from_request(data=identity_values(account))
     if not form.submitted():
         return form_page("candidate/identity.html", form, "Modifier mes informations personnelles")
-    with db.transaction(database):
-        if accounts.has_application(database, account.id):  # registered meanwhile in a tab
-            flash(
-                "Vos informations personnelles ne sont plus modifiables : une candidature existe."
-            )
-            return redirect(url_for("account.overview"), code=303)
-        accounts.update_identity(database, account.id, form.identity())
-    flash("Vos informations personnelles ont été enregistrées.")
+    outcome = account_actions.change_identity(database, account, form.identity())
+    if isinstance(outcome, account_actions.IdentityLocked):
+        flash(LOCKED)
+    else:
+        flash("Vos informations personnelles ont été enregistrées.")
     return redirect(url_for("account.overview"), code=303)
-
-
-def _form_values(account: accounts.Account) -> dict:
-    day = account.birth_day.strftime("%d/%m/%Y")
-    return {
-        "civility": account.civility,
-        "last_name": account.last_name,
-        "last_name_confirm": account.last_name,
-        "usual_name": account.usual_name,
-        "first_names": account.first_names,
-        "birth_date": day,
-        "birth_date_confirm": day,
-        "birth_country": account.birth_country,
-        "birth_departement": account.birth_departement,
-        "birth_commune": account.birth_commune_name,
-    }
 
 
 @blueprint.route("/adresse", methods=["GET", "POST"])
@@ -85,27 +61,16 @@ def email():
     account = auth.current_account()
     form = ChangeEmailForm.from_request()
     if form.submitted():
-        if not passwords.verify(account.password_hash, form.current_password.data):
-            form.current_password.errors.append("Mot de passe actuel incorrect.")
+        outcome = account_actions.request_email_change(
+            db.get(),
+            account,
+            form.current_password.data,
+            form.email.data,
+            mailed("account.confirm_email"),
+        )
+        if isinstance(outcome, WrongPassword):
+            form.current_password.errors.append(WRONG_PASSWORD)
         else:
-            database = db.get()
-            with db.transaction(database):
-                try:
-                    updated = accounts.request_email_change(database, account.id, form.email.data)
-                except accounts.EmailTaken:
-                    updated = None
-                if updated is not None:
-                    token = tokens.make(tokens.Purpose.EMAIL, account.id, updated.email_state())
-                    link = mail.base_url() + url_for("account.confirm_email", token=token)
-                    mail.queue(
-                        database,
-                        "verifier_adresse",
-                        updated.pending_email,
-                        account.id,
-                        account=updated,
-                        link=link,
-                    )
-            # The same answer when the address is taken: no way to test who has an account.
             return notice(
                 "Confirmez votre nouvelle adresse",
                 f"Un courriel vient d'être envoyé à {form.email.data}. Cliquez sur le lien qu'il "
@@ -121,59 +86,51 @@ def email():
 @blueprint.route("/adresse/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
     database = db.get()
-    try:
-        account_id, state = tokens.read(tokens.Purpose.EMAIL, token)
-    except tokens.TokenError as error:
-        return _dead_link(400 if error.reason == "invalid" else 410)
-    account = accounts.by_id(database, account_id)
-    if account is None or not account.pending_email or state != account.email_state():
-        return _dead_link(410)
+    checked = account_actions.check_email_link(database, token)
+    if isinstance(checked, DeadLink):
+        return _dead_link(checked)
     form = ConfirmForm.from_request()
     if not form.submitted():
         return form_page(
-            "candidate/confirm_email.html", form, "Confirmer ma nouvelle adresse", account=account
+            "candidate/confirm_email.html",
+            form,
+            "Confirmer ma nouvelle adresse",
+            account=checked.account,
         )
-    with db.transaction(database):
-        old_address = account.email
-        try:
-            account = accounts.confirm_email_change(database, account)
-        except accounts.EmailTaken:
-            return _dead_link(409)
-        mail.queue(database, "adresse_modifiee", old_address, account.id, account=account)
+    outcome = account_actions.confirm_email(database, token)
+    if isinstance(outcome, DeadLink):
+        return _dead_link(outcome)
     return notice(
         "Votre adresse électronique est modifiée",
-        f"Votre identifiant est désormais {account.email}.",
+        f"Votre identifiant est désormais {outcome.account.email}.",
         links=[(url_for("home.home"), "Mon espace candidat")],
     )
 
 
-def _dead_link(status: int):
-    return notice(
-        "Ce lien n'est plus valable",
+def _dead_link(outcome: DeadLink):
+    return dead_link(
+        outcome.status,
         "Le lien a expiré, a déjà servi, ou l'adresse a été prise entre-temps. Faites une "
         "nouvelle demande depuis « Modifier mon compte ».",
-        status=status,
-        links=[(url_for("account.overview"), "Modifier mon compte")],
+        (url_for("account.overview"), "Modifier mon compte"),
     )
 
 
 @blueprint.route("/mot-de-passe", methods=["GET", "POST"])
 @auth.login_required
 def password():
-    account = auth.current_account()
     form = ChangePasswordForm.from_request()
     if form.submitted():
-        if not passwords.verify(account.password_hash, form.current_password.data):
-            form.current_password.errors.append("Mot de passe actuel incorrect.")
+        outcome = account_actions.change_password(
+            db.get(),
+            auth.current_account(),
+            form.current_password.data,
+            form.password.data,
+            keep_session=auth.session_id(),
+        )
+        if isinstance(outcome, WrongPassword):
+            form.current_password.errors.append(WRONG_PASSWORD)
         else:
-            database = db.get()
-            password_hash = passwords.hash_password(form.password.data)
-            with db.transaction(database):
-                accounts.set_password(database, account.id, password_hash)
-                sessions.close_others(database, account.id, keep=session.get("sid"))
-                mail.queue(
-                    database, "mot_de_passe_modifie", account.email, account.id, account=account
-                )
             flash("Votre mot de passe a été modifié. Vos autres connexions ont été fermées.")
             return redirect(url_for("account.overview"), code=303)
     return form_page(
@@ -185,18 +142,16 @@ def password():
 @auth.login_required
 def delete():
     account = auth.current_account()
-    database = db.get()
-    if accounts.has_application(database, account.id):
-        return _cannot_delete(account)
+    database, catalog = db.get(), current_catalog()
+    if refusal := account_actions.deletion_refusal(database, catalog, account):
+        return _cannot_delete(refusal)
     form = ConfirmForm.from_request()
     if not form.submitted():
         return form_page("candidate/delete.html", form, "Supprimer mon compte", account=account)
-    with db.transaction(database):
-        try:
-            accounts.delete(database, account.id)
-        except accounts.HasApplications:
-            return _cannot_delete(account)
-        auth.sign_out()
+    outcome = account_actions.delete(database, catalog, account, auth.session_id())
+    if isinstance(outcome, account_actions.HasApplications):
+        return _cannot_delete(outcome)
+    auth.forget()
     return notice(
         "Votre compte est supprimé",
         "Votre compte candidat et vos messages ont été effacés. Vous pourrez créer un nouveau "
@@ -205,8 +160,8 @@ def delete():
     )
 
 
-def _cannot_delete(account):
-    offices = _exam_offices(account.id)
+def _cannot_delete(refusal: account_actions.HasApplications):
+    offices = refusal.offices
     contact = (
         f" Contactez le service des examens : {offices[0].exam_office.email}." if offices else ""
     )

@@ -18,6 +18,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, sessi
 
 from worker import mail, refdata
 from worker.candidate.actions import franceconnect as actions
+from worker.candidate.actions import login as signing
 from worker.forms.base import ConfirmForm
 from worker.forms.franceconnect import UsualNameForm
 from worker.rules.franceconnect import PivotError, pivot_of
@@ -176,8 +177,7 @@ def callback():
 
 def _answer(result: actions.SignIn, identity: oidc.Identity, email: str):
     if result.outcome is actions.Outcome.SIGNED_IN:
-        with db.transaction(db.get()):
-            auth.sign_in(result.account)
+        auth.remember(result.account, result.session_id)
         session[ID_TOKEN] = identity.id_token
         return redirect(url_for("home.home"), code=303)
     if result.outcome is actions.Outcome.EMAIL_TAKEN:
@@ -214,8 +214,8 @@ def logout():
     if not ConfirmForm.from_request().validate():
         return redirect(url_for("login.login"), code=303)
     id_token = session.get(ID_TOKEN)
-    with db.transaction(db.get()):
-        auth.sign_out()
+    signing.log_out(db.get(), auth.session_id())
+    auth.forget()
     if not id_token or not oidc.enabled():
         flash("Vous êtes déconnecté.")
         return redirect(url_for("login.login"), code=303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from worker.candidate.views.common import applications_and_drafts
 from worker.store import db, mails
 from worker.web import auth
 
@@ -13,15 +14,11 @@ blueprint = Blueprint("home", __name__, url_prefix="/espace-candidat")
 @blueprint.get("/")
 @auth.login_required
 def home():
-    from worker.candidate.views.registration import current_applications, draft_cards
-
-    account = auth.current_account()
     return render_template(
         "candidate/home.html",
         title="Mon espace candidat",
-        account=account,
-        cards=current_applications(account.id),
-        drafts=draft_cards(account.id),
+        account=auth.current_account(),
+        **applications_and_drafts(),
     )
 
 

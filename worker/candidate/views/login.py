@@ -1,4 +1,7 @@
-"""« J'ai un compte, je me connecte », logout and « Mot de passe oublié »."""
+"""« J'ai un compte, je me connecte », logout and « Mot de passe oublié »; pupils' first login.
+
+The use cases are in ``actions.login``.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,22 @@ import math
 
 from flask import Blueprint, flash, redirect, request, session, url_for
 
-from worker import mail
-from worker.forms.base import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
-from worker.office import pupil_import as pupils
-from worker.rules import passwords, tokens
-from worker.store import accounts, db, sessions, throttle
+from worker.candidate.actions import login as signing
+from worker.candidate.actions.outcomes import DeadLink, WrongPassword
+from worker.candidate.views.common import mailed
+from worker.forms.account import FirstLoginForm, LoginForm, NewPasswordForm, ResetRequestForm
+from worker.forms.base import ConfirmForm
+from worker.rules import passwords
+from worker.store import db
 from worker.web import auth
-from worker.web.pages import form_page, notice
+from worker.web.pages import dead_link, form_page, notice
 
 blueprint = Blueprint("login", __name__, url_prefix="/espace-candidat")
 WRONG = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie (majuscules comprises)."
+NOT_ACTIVATED = (
+    "Votre compte n'est pas encore activé : cliquez sur le lien « Activer mon compte » "
+    "du courriel reçu après sa création (valable 48 heures)."
+)
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
@@ -24,48 +33,33 @@ def login():
     target = auth.safe_next(request.args.get("next"))
     if not form.submitted():
         return form_page("candidate/login.html", form, "Me connecter")
-    database = db.get()
-    account = accounts.by_login(database, form.login.data)
-    failure_keys = throttle.keys(
-        form.login.data, auth.client_address(), account.id if account else None
-    )
-    wait = throttle.wait_seconds(database, failure_keys)
-    if wait:
-        minutes = math.ceil(wait / 60)
-        form.login.errors.append(
-            f"Trop de tentatives de connexion. Réessayez dans {minutes} minute"
-            f"{'s' if minutes > 1 else ''}, ou utilisez « Mot de passe oublié »."
-        )
-        html, _ = form_page("candidate/login.html", form, "Me connecter")
-        return html, 429, {"Retry-After": str(wait)}
-    # Verified even without an account, so that the answer takes the same time.
-    if not passwords.verify(account.password_hash if account else None, form.password.data):
-        with db.transaction(database):
-            throttle.record_failure(database, *failure_keys)
-        form.login.errors.append(WRONG)
-        return form_page("candidate/login.html", form, "Me connecter")
-    if not account.active:
-        form.login.errors.append(
-            "Votre compte n'est pas encore activé : cliquez sur le lien « Activer mon compte » "
-            "du courriel reçu après sa création (valable 48 heures)."
-        )
-        return form_page("candidate/login.html", form, "Me connecter")
-    with db.transaction(database):
-        throttle.forget(database, failure_keys)
-        auth.sign_in(account)
-    if account.must_change_password:  # a pupil's login slip: the first-login flow first
-        return redirect(url_for("login.first_login"), code=303)
-    return redirect(target or url_for("home.home"), code=303)
+    outcome = signing.log_in(db.get(), form.login.data, form.password.data, auth.client_address())
+    match outcome:
+        case signing.Throttled(wait):
+            minutes = math.ceil(wait / 60)
+            form.login.errors.append(
+                f"Trop de tentatives de connexion. Réessayez dans {minutes} minute"
+                f"{'s' if minutes > 1 else ''}, ou utilisez « Mot de passe oublié »."
+            )
+            html, _ = form_page("candidate/login.html", form, "Me connecter")
+            return html, 429, {"Retry-After": str(wait)}
+        case signing.WrongCredentials():
+            form.login.errors.append(WRONG)
+        case signing.NotActivated():
+            form.login.errors.append(NOT_ACTIVATED)
+        case signing.LoggedIn(account, session_id):
+            auth.remember(account, session_id)
+            if account.must_change_password:  # a pupil's login slip: the first-login flow first
+                return redirect(url_for("login.first_login"), code=303)
+            return redirect(target or url_for("home.home"), code=303)
+    return form_page("candidate/login.html", form, "Me connecter")
 
 
 @blueprint.post("/deconnexion")
 def logout():
-    from worker.forms.base import ConfirmForm
-
-    form = ConfirmForm.from_request()
-    if form.validate():
-        with db.transaction(db.get()):
-            auth.sign_out()
+    if ConfirmForm.from_request().validate():
+        signing.log_out(db.get(), auth.session_id())
+        auth.forget()
         flash("Vous êtes déconnecté.")
     return redirect(url_for("login.login"), code=303)
 
@@ -75,19 +69,9 @@ def forgotten():
     form = ResetRequestForm.from_request()
     if not form.submitted():
         return form_page("candidate/forgotten.html", form, "Mot de passe oublié")
-    database = db.get()
-    with db.transaction(database):
-        account = accounts.by_login(database, form.login.data)
-        if account is not None and account.active and account.email:  # pupils may have none
-            token = tokens.make(tokens.Purpose.RESET, account.id, account.reset_state())
-            link = mail.base_url() + url_for("login.new_password", token=token)
-            mail.queue(
-                database, "reinitialisation", account.email, account.id, account=account, link=link
-            )
-        elif account is not None:
-            from worker.candidate.views.signup import send_activation
-
-            send_activation(database, account)
+    signing.request_reset(
+        db.get(), form.login.data, mailed("login.new_password"), mailed("signup.activate")
+    )
     session["reset_for"] = form.login.data
     return redirect(url_for("login.forgotten_sent"), code=303)
 
@@ -121,13 +105,9 @@ def forgotten_sent():
 @blueprint.route("/nouveau-mot-de-passe/<token>", methods=["GET", "POST"])
 def new_password(token: str):
     database = db.get()
-    try:
-        account_id, state = tokens.read(tokens.Purpose.RESET, token)
-    except tokens.TokenError as error:
-        return _dead_link(400 if error.reason == "invalid" else 410)
-    account = accounts.by_id(database, account_id)
-    if account is None or state != account.reset_state():
-        return _dead_link(410)
+    checked = signing.check_reset_link(database, token)
+    if isinstance(checked, DeadLink):
+        return _dead_link(checked)
     form = NewPasswordForm.from_request()
     if not form.submitted():
         return form_page(
@@ -136,25 +116,19 @@ def new_password(token: str):
             "Choisir un nouveau mot de passe",
             password_rule=passwords.RULE,
         )
-    password_hash = passwords.hash_password(form.password.data)
-    with db.transaction(database):
-        account = accounts.by_id(database, account_id)
-        if account is None or state != account.reset_state():  # used meanwhile in another tab
-            return _dead_link(410)
-        accounts.set_password(database, account.id, password_hash)
-        sessions.close_others(database, account.id)
-        mail.queue(database, "mot_de_passe_modifie", account.email, account.id, account=account)
+    outcome = signing.reset_password(database, token, form.password.data)
+    if isinstance(outcome, DeadLink):
+        return _dead_link(outcome)
     flash("Votre mot de passe a été modifié. Connectez-vous avec le nouveau mot de passe.")
     return redirect(url_for("login.login"), code=303)
 
 
-def _dead_link(status: int):
-    return notice(
-        "Ce lien n'est plus valable",
+def _dead_link(outcome: DeadLink):
+    return dead_link(
+        outcome.status,
         "Le lien de réinitialisation a expiré, a déjà servi, ou un lien plus récent a été "
         "demandé. Faites une nouvelle demande.",
-        status=status,
-        links=[(url_for("login.forgotten"), "Mot de passe oublié")],
+        (url_for("login.forgotten"), "Mot de passe oublié"),
     )
 
 
@@ -180,21 +154,19 @@ def first_login():
     known = {"email": account.email, "email_confirm": account.email} if account.email else None
     form = FirstLoginForm.from_request(data=known)
     if form.submitted():
-        if not passwords.verify(account.password_hash, form.current_password.data):
-            form.current_password.errors.append(
-                "Mot de passe incorrect : saisissez celui de votre papillon de connexion."
-            )
-        else:
-            database = db.get()
-            try:
-                with db.transaction(database):
-                    pupils.set_first_email(database, account.id, form.email.data)
-            except accounts.EmailTaken:
+        match signing.set_first_email(
+            db.get(), account, form.current_password.data, form.email.data
+        ):
+            case WrongPassword():
+                form.current_password.errors.append(
+                    "Mot de passe incorrect : saisissez celui de votre papillon de connexion."
+                )
+            case signing.EmailTaken():
                 form.email.errors.append(
                     "Cette adresse électronique est déjà utilisée par un autre compte : "
                     "saisissez une autre adresse."
                 )
-            else:
+            case signing.EmailSet():
                 session["first_login"] = account.id
                 return redirect(url_for("login.first_login_password"), code=303)
     return form_page(
@@ -215,16 +187,14 @@ def first_login_password():
         return redirect(url_for("login.first_login"), code=303)
     form = NewPasswordForm.from_request()
     if form.submitted():
-        if passwords.verify(account.password_hash, form.password.data):
+        outcome = signing.set_own_password(
+            db.get(), account, form.password.data, keep_session=auth.session_id()
+        )
+        if isinstance(outcome, signing.SameAsSlip):
             form.password.errors.append(
                 "Choisissez un mot de passe différent de celui du papillon de connexion."
             )
         else:
-            password_hash = passwords.hash_password(form.password.data)
-            database = db.get()
-            with db.transaction(database):
-                pupils.finish_first_login(database, account.id, password_hash)
-                sessions.close_others(database, account.id, keep=session.get("sid"))
             session.pop("first_login", None)
             flash(
                 "Votre compte est prêt. Connectez-vous désormais avec ce mot de passe et votre "

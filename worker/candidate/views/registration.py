@@ -1,28 +1,39 @@
 """Registering: choosing the exam, the wizard, saving, « Mes inscriptions », withdrawal.
 
 Every exam goes through the same views; what differs (steps, fields, tests, settings)
-comes from content/ through the wizard module.
+comes from content/ through the wizard module. The use cases are in
+``actions.registration``.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from catalog import dates
-from worker import clock, mail
+from catalog import Catalog
+from worker import clock
+from worker.candidate.access import own_application, own_draft
+from worker.candidate.actions import cards
+from worker.candidate.actions import registration as register
+from worker.candidate.actions.outcomes import PeriodClosed
+from worker.candidate.views import common
+from worker.candidate.views.common import step_url
 from worker.content import current_catalog as catalog
-from worker.documents import issuing
 from worker.forms import wizard
 from worker.forms.base import ConfirmForm
-from worker.rules import pieces as supporting
 from worker.rules import recap
-from worker.store import applications, db, documents
-from worker.store.applications import Application, Draft
+from worker.store import applications, db
+from worker.store.applications import Draft
 from worker.web import auth
 from worker.web.pages import form_page, notice
 
 blueprint = Blueprint("registration", __name__, url_prefix="/espace-candidat")
 LEVELS = ("Domaine", "Examen", "Session", "Académie")
+HEADINGS = (
+    "Sélectionner un domaine",
+    "Sélectionner un examen",
+    "Sélectionner une session",
+    "Sélectionner une académie ou un pays d'inscription",
+)
 
 
 # -- choosing what to register for: domain → exam → session → académie ---------------------
@@ -50,32 +61,34 @@ def choose(path: str):
         return render_template(
             "candidate/choose.html",
             **context,
-            heading=_heading(len(levels)),
+            heading=HEADINGS[len(levels)],
             choices=_choices(c, codes, levels),
         )
-    domain, exam, session, academy = levels
-    now = clock.now()
-    periods = c.periods_for(exam=exam.code, session=session.code, academy=academy.code)
-    database = db.get()
-    account = auth.current_account()
     return render_template(
-        "candidate/choose.html",
-        **context,
-        periods=periods,
-        exam=exam,
-        session=session,
-        academy=academy,
-        domain=domain,
-        now=now,
-        open_now=[p for p in periods if p.is_open(now)],
-        existing=applications.live(database, account.id, exam.code, session.code),
-        form=ConfirmForm.blank(),
-        heading=None,
-        choices=None,
+        "candidate/choose.html", **context, **_periods(c, *levels), heading=None, choices=None
     )
 
 
-def _resolve(c, codes: list[str]):
+def _periods(c: Catalog, domain, exam, session, academy) -> dict:
+    """The last level: the periods of the chosen académie, and any live application."""
+    now = clock.now()
+    periods = c.periods_for(exam=exam.code, session=session.code, academy=academy.code)
+    account = auth.current_account()
+    return {
+        "periods": periods,
+        "exam": exam,
+        "session": session,
+        "academy": academy,
+        "domain": domain,
+        "now": now,
+        "open_now": [p for p in periods if p.is_open(now)],
+        "existing": applications.live(db.get(), account.id, exam.code, session.code),
+        "form": ConfirmForm.blank(),
+    }
+
+
+def _resolve(c: Catalog, codes: list[str]) -> list | None:
+    """The domain, exam, session and académie the path names, as far as it goes."""
     levels = []
     lookups = (
         lambda code: c.domain(code),
@@ -95,16 +108,7 @@ def _resolve(c, codes: list[str]):
     return levels
 
 
-def _heading(depth: int) -> str:
-    return (
-        "Sélectionner un domaine",
-        "Sélectionner un examen",
-        "Sélectionner une session",
-        "Sélectionner une académie ou un pays d'inscription",
-    )[depth]
-
-
-def _choices(c, codes: list[str], levels: list) -> list[tuple[str, str, str]]:
+def _choices(c: Catalog, codes: list[str], levels: list) -> list[tuple[str, str, str]]:
     def link(code: str) -> str:
         return url_for("registration.choose", path="/".join([*codes, code]))
 
@@ -140,15 +144,22 @@ def start(domain: str, exam: str, session: str, academy: str):
         abort(404)
     if not form.validate():
         abort(400)
-    account = auth.current_account()
-    database = db.get()
-    if not c.open_periods_for(exam, session, academy, clock.now()):
-        return _closed(levels[1], levels[2])
-    if live := applications.live(database, account.id, exam, session):
-        return redirect(url_for("registration.application", number=live.number), code=303)
-    with db.transaction(database):
-        draft = applications.start_draft(database, account.id, academy, exam, session)
-    return redirect(_resume_url(c, draft), code=303)
+    outcome = register.start(db.get(), c, auth.current_account(), levels[1], levels[2], academy)
+    return _answer(outcome)
+
+
+def _answer(outcome):
+    """The response to the outcomes several views share."""
+    match outcome:
+        case register.DraftStarted(draft, step):
+            return redirect(step_url(draft, step), code=303)
+        case register.Saved(application):
+            return redirect(url_for("registration.saved", number=application.number), code=303)
+        case register.AlreadyRegistered(application):
+            return redirect(url_for("registration.application", number=application.number), 303)
+        case PeriodClosed(exam, session):
+            return _closed(exam, session)
+    raise TypeError(outcome)
 
 
 def _closed(exam, session):
@@ -167,296 +178,103 @@ def _closed(exam, session):
 # -- the wizard ----------------------------------------------------------------------------
 
 
-def _steps(c, draft: Draft):
-    return c.exam_steps(c.exams[draft.exam])
-
-
-def _resume_url(c, draft: Draft) -> str:
-    """The furthest step the candidate may open: where to start again."""
-    steps = _steps(c, draft)
-    return _step_url(draft, steps[min(draft.reached, len(steps) - 1)])
-
-
-def _step_url(draft: Draft, step) -> str:
-    return url_for("registration.step", draft_id=draft.id, code=step.code)
-
-
-def _context(c, draft: Draft, answers: dict | None = None) -> recap.Context:
-    exam = c.exams[draft.exam]
-    return recap.Context(
-        catalog=c,
-        exam=exam,
-        session=exam.session(draft.session),
-        academy=c.academies[draft.academy],
-        account=auth.current_account(),
-        answers=draft.answers if answers is None else answers,
-        now=clock.now(),
-    )
-
-
-def _own_draft(draft_id: int) -> Draft:
-    draft = applications.draft(db.get(), draft_id, auth.current_account().id)
-    c = catalog()
-    if draft is None or draft.exam not in c.exams or draft.academy not in c.academies:
-        abort(404)
-    return draft
-
-
 @blueprint.route("/brouillon/<int:draft_id>/<code>", methods=["GET", "POST"])
 @auth.login_required
 def step(draft_id: int, code: str):
     c = catalog()
-    draft = _own_draft(draft_id)
-    if draft.saved_as:  # already saved (a second tab, the back button): show the result
-        done = applications.by_id(db.get(), draft.saved_as)
-        return redirect(url_for("registration.saved", number=done.number), code=303)
-    steps = _steps(c, draft)
-    index = next((i for i, s in enumerate(steps) if s.code == code), None)
-    if index is None:
-        abort(404)
-    if index > draft.reached:  # no skipping ahead: back to the furthest step allowed
-        flash("Complétez les étapes dans l'ordre : voici la prochaine étape à remplir.")
-        return redirect(_step_url(draft, steps[draft.reached]), code=303)
-    if not c.open_periods_for(draft.exam, draft.session, draft.academy, clock.now()):
-        return _closed(c.exams[draft.exam], c.exams[draft.exam].session(draft.session))
-    current = steps[index]
-    ctx = _context(c, draft)
+    draft = own_draft(draft_id)
+    located = register.open_step(db.get(), c, draft, code)
+    match located:
+        case register.UnknownStep():
+            abort(404)
+        case register.StepAhead(furthest):
+            flash("Complétez les étapes dans l'ordre : voici la prochaine étape à remplir.")
+            return redirect(step_url(draft, furthest), code=303)
+        case register.AtStep():
+            pass
+        case _:
+            return _answer(located)
+    ctx = register.context(c, auth.current_account(), draft)
     if request.method == "GET":
-        return _show(draft, steps, index, wizard.build_form(current, ctx))
-    form = wizard.build_form(current, ctx, "posted")
+        return _show(c, draft, located, wizard.build_form(located.step, ctx))
+    return _post_step(c, draft, located, wizard.build_form(located.step, ctx, "posted"))
+
+
+def _post_step(c: Catalog, draft: Draft, at: register.AtStep, form):
+    """« Précédent » keeps the input unchecked; « Suivant », « Enregistrer » validate it."""
     action = request.form.get("action", "suivant")
     database = db.get()
-    if action == "precedent" and index > 0:
+    if action == "precedent" and at.index > 0:
         if form.csrf_token.validate(form):  # never blocks on validation, never loses input
-            with db.transaction(database):
-                applications.save_draft(
-                    database,
-                    draft.id,
-                    {**draft.answers, **wizard.step_answers(form, current)},
-                    draft.reached,
-                )
-        return redirect(_step_url(draft, steps[index - 1]), code=303)
+            register.keep_answers(
+                database, draft, wizard.step_answers(form, at.step), draft.reached
+            )
+        return redirect(step_url(draft, at.steps[at.index - 1]), code=303)
     if not form.validate():
-        return _show(draft, steps, index, form)
-    answers = {**draft.answers, **wizard.step_answers(form, current)}
-    if action == "enregistrer" and index == len(steps) - 1:
-        return _save(c, draft, answers)
-    with db.transaction(database):
-        applications.save_draft(database, draft.id, answers, index + 1)
-    following = steps[min(index + 1, len(steps) - 1)]
-    return redirect(_step_url(draft, following), code=303)
+        return _show(c, draft, at, form)
+    answers = wizard.step_answers(form, at.step)
+    if action == "enregistrer" and at.last:
+        return _save(c, draft, {**draft.answers, **answers})
+    register.keep_answers(database, draft, answers, at.index + 1)
+    return redirect(step_url(draft, at.steps[min(at.index + 1, len(at.steps) - 1)]), code=303)
 
 
-def _show(draft: Draft, steps, index: int, form):
-    c = catalog()
-    ctx = _context(c, draft)
-    current = steps[index]
+def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
+    ctx = register.context(c, auth.current_account(), draft)
     existing = applications.by_id(db.get(), draft.application_id) if draft.application_id else None
     return form_page(
         "candidate/step.html",
         form,
-        f"{current.title} – {ctx.exam.short_name} {ctx.session.label}",
+        f"{at.step.title} – {ctx.exam.short_name} {ctx.session.label}",
         draft=draft,
-        steps=steps,
-        index=index,
-        step=current,
+        steps=at.steps,
+        index=at.index,
+        step=at.step,
         ctx=ctx,
         existing=existing,
-        last=index == len(steps) - 1,
+        last=at.last,
         wizard=wizard,
-        sections=recap.summary(ctx, steps) if current.kind == "recapitulatif" else [],
+        sections=recap.summary(ctx, at.steps) if at.step.kind == "recapitulatif" else [],
         rows=recap.test_rows(ctx.exam, ctx.answers, ctx.speciality),
-        step_url=lambda target: _step_url(draft, target),
-        period=_period(c, draft, ctx.speciality),
+        step_url=lambda target: step_url(draft, target),
+        period=cards.open_period(c, draft, clock.now(), ctx.speciality),
     )
 
 
-def _period(c, draft, speciality: str = ""):
-    periods = c.open_periods_for(draft.exam, draft.session, draft.academy, clock.now(), speciality)
-    return periods[0] if periods else None
-
-
-def _save(c, draft: Draft, answers: dict):
-    """« Enregistrer »: every step validated again, the period checked again, one transaction."""
-    steps = _steps(c, draft)
-    ctx = _context(c, draft, answers)
-    for index, current in enumerate(steps):
-        if not wizard.build_form(current, ctx, "check").validate():
-            flash(f"L'étape « {current.title} » est à compléter ou à corriger.")
-            return redirect(_step_url(draft, steps[index]), code=303)
-    exam = ctx.exam
-    if _period(c, draft, ctx.speciality) is None:
-        return _closed(exam, ctx.session)
-    database = db.get()
-    account = auth.current_account()
-    with db.transaction(database):
-        current = applications.draft(database, draft.id, account.id)
-        if current.saved_as:  # saved meanwhile from another tab: one application only
-            done = applications.by_id(database, current.saved_as)
-            return redirect(url_for("registration.saved", number=done.number), code=303)
-        if draft.application_id:
-            target = applications.by_id(database, draft.application_id)
-            if target.status != applications.REGISTERED:  # closed by the office meanwhile
-                return notice(
-                    "Cette candidature n'est plus active",
-                    f"La candidature n° {target.number} est « {target.status_label} » : "
-                    "elle ne peut plus être modifiée.",
-                    status=409,
-                    links=[(url_for("registration.applications_list"), "Mes inscriptions")],
-                )
-            saved = applications.modify(
-                database,
-                applications.by_id(database, draft.application_id),
-                answers,
-                ctx.speciality,
+def _save(c: Catalog, draft: Draft, answers: dict):
+    outcome = register.save(
+        db.get(), c, auth.current_account(), draft, answers, current_app.config["DATA_DIR"]
+    )
+    match outcome:
+        case register.StepIncomplete(_index, incomplete):
+            flash(f"L'étape « {incomplete.title} » est à compléter ou à corriger.")
+            return redirect(step_url(draft, incomplete), code=303)
+        case register.NoLongerActive(target):
+            return notice(
+                "Cette candidature n'est plus active",
+                f"La candidature n° {target.number} est « {target.status_label} » : "
+                "elle ne peut plus être modifiée.",
+                status=409,
+                links=[(url_for("registration.applications_list"), "Mes inscriptions")],
             )
-            if exam.modification_mail:
-                mail.queue(
-                    database,
-                    "modification",
-                    account.email,
-                    account.id,
-                    account=account,
-                    application=saved,
-                    exam=exam,
-                    session=ctx.session,
-                    academy=ctx.academy,
-                )
-        else:
-            try:
-                saved = applications.create(database, draft, answers, ctx.speciality)
-            except applications.AlreadyRegistered:
-                return _already(database, account, draft)
-            mail.queue(
-                database,
-                "inscription",
-                account.email,
-                account.id,
-                account=account,
-                application=saved,
-                exam=exam,
-                session=ctx.session,
-                academy=ctx.academy,
-            )
-        applications.consume_draft(database, draft.id, saved.id)
-        issuing.publish_registration(database, current_app.config["DATA_DIR"], c, account, saved)
-    return redirect(url_for("registration.saved", number=saved.number), code=303)
-
-
-def _already(database, account, draft: Draft):
-    live = applications.live(database, account.id, draft.exam, draft.session)
-    return redirect(url_for("registration.application", number=live.number), code=303)
+    return _answer(outcome)
 
 
 # -- after saving: the number page, « Mes inscriptions », « Mon inscription » --------------
 
 
-def _own_application(number: str) -> Application:
-    if not (len(number) == 3 and number.isdigit()):
-        abort(404)
-    found = applications.of_account(db.get(), auth.current_account().id, number)
-    if found is None or found.exam not in catalog().exams:
-        abort(404)
-    return found
-
-
-def describe(application: Application) -> dict:
-    """What the pages and cards show about an application."""
-    c = catalog()
-    exam = c.exams[application.exam]
-    academy = c.academies.get(application.academy)
-    session = exam.session(application.session)
-    now = clock.now()
-    periods = [
-        p
-        for p in c.periods_for(
-            exam=exam.code, session=application.session, academy=application.academy
-        )
-        if not p.speciality or p.speciality == application.speciality
-    ]
-    open_period = next((p for p in periods if p.is_open(now)), None)
-    establishment = next(
-        (
-            e
-            for e in c.establishments_of(application.academy)
-            if e.uai == application.answers.get("etablissement")
-        ),
-        None,
-    )
-    account = auth.current_account()
-    database = db.get()
-    pieces = supporting.states(database, c, application)
-    notices = []
-    if supporting.needs_action(pieces):
-        notices.append("Votre candidature possède au moins une demande de pièce justificative.")
-    if documents.unviewed(database, application.id):
-        notices.append("Votre candidature possède au moins un document à visualiser.")
-    return {
-        "notices": notices,
-        "documents": documents.latest(database, application.id),
-        "application": application,
-        "exam": exam,
-        "academy": academy,
-        "session": session,
-        "speciality": exam.speciality(application.speciality),
-        "establishment": establishment,
-        "open_period": open_period,
-        "closing": max((p.closes for p in periods), default=None),
-        "can_modify": open_period is not None and application.status == applications.REGISTERED,
-        "can_withdraw": open_period is not None
-        and exam.withdrawal
-        and account.kind == "individual"
-        and application.status == applications.REGISTERED,
-    }
-
-
-def current_applications(account_id: int) -> list[dict]:
-    """« Mes inscriptions »: live applications of sessions that are not over."""
-    now = clock.now()
-    cards = []
-    for application in applications.registered_of(db.get(), account_id):
-        if application.exam not in catalog().exams:
-            continue
-        card = describe(application)
-        if card["session"] and card["session"].end and card["session"].end < now:
-            continue
-        cards.append(card)
-    return cards
-
-
 @blueprint.get("/inscriptions")
 @auth.login_required
 def applications_list():
-    account = auth.current_account()
     return render_template(
-        "candidate/applications.html",
-        title="Mes inscriptions",
-        cards=current_applications(account.id),
-        drafts=draft_cards(account.id),
+        "candidate/applications.html", title="Mes inscriptions", **common.applications_and_drafts()
     )
-
-
-def draft_cards(account_id: int) -> list[dict]:
-    c = catalog()
-    cards = []
-    for draft in applications.drafts_of(db.get(), account_id):
-        if draft.exam in c.exams and draft.academy in c.academies:
-            cards.append(
-                {
-                    "draft": draft,
-                    "exam": c.exams[draft.exam],
-                    "session": c.exams[draft.exam].session(draft.session),
-                    "academy": c.academies[draft.academy],
-                    "url": _resume_url(c, draft),
-                }
-            )
-    return cards
 
 
 @blueprint.get("/inscriptions/<number>/enregistree")
 @auth.login_required
 def saved(number: str):
-    card = describe(_own_application(number))
+    card = common.card(own_application(number))
     return render_template(
         "candidate/saved.html", title="Numéro d'inscription", **card, account=auth.current_account()
     )
@@ -465,8 +283,8 @@ def saved(number: str):
 @blueprint.get("/inscriptions/<number>")
 @auth.login_required
 def application(number: str):
-    found = _own_application(number)
-    card = describe(found)
+    found = own_application(number)
+    card = common.card(found)
     c = catalog()
     exam = card["exam"]
     ctx = recap.Context(
@@ -494,40 +312,20 @@ def application(number: str):
 @blueprint.post("/inscriptions/<number>/modifier")
 @auth.login_required
 def modify(number: str):
-    found = _own_application(number)
-    card = describe(found)
-    form = ConfirmForm.from_request()
-    if not form.validate():
+    found = own_application(number)
+    card = common.card(found)
+    if not ConfirmForm.from_request().validate():
         abort(400)
-    if not card["can_modify"]:
-        return _closed(card["exam"], card["session"])
-    database = db.get()
-    steps = catalog().exam_steps(card["exam"])
-    with db.transaction(database):
-        draft = applications.start_draft(
-            database,
-            found.account_id,
-            found.academy,
-            found.exam,
-            found.session,
-            application=found,
-            reached=len(steps) - 1,
-        )
-    return redirect(_step_url(draft, steps[0]), code=303)
+    return _answer(register.start_modification(db.get(), catalog(), found, card))
 
 
 @blueprint.route("/inscriptions/<number>/desinscription", methods=["GET", "POST"])
 @auth.login_required
 def withdraw(number: str):
-    found = _own_application(number)
-    card = describe(found)
-    if not card["can_withdraw"]:
-        reason = (
-            "Pour cet examen, la désinscription se fait auprès du service des examens."
-            if not card["exam"].withdrawal or auth.current_account().kind != "individual"
-            else "Le service d'inscription est fermé : la désinscription n'est plus "
-            "possible en ligne. Contactez le service des examens."
-        )
+    found = own_application(number)
+    card = common.card(found)
+    account = auth.current_account()
+    if reason := register.withdrawal_refusal(card, account):
         return notice(
             "Désinscription impossible",
             reason,
@@ -539,27 +337,10 @@ def withdraw(number: str):
     form = ConfirmForm.from_request()
     if not form.submitted():
         return form_page("candidate/withdraw.html", form, "Se désinscrire", **card)
-    database = db.get()
-    account = auth.current_account()
-    with db.transaction(database):
-        current = applications.by_id(database, found.id)
-        if current.status != applications.REGISTERED:
-            return redirect(url_for("registration.applications_list"), code=303)
-        done = applications.withdraw(database, current)
-        mail.queue(
-            database,
-            "desinscription",
-            account.email,
-            account.id,
-            account=account,
-            application=done,
-            exam=card["exam"],
-            session=card["session"],
-            academy=card["academy"],
-            when=dates.format_long(clock.now()),
+    outcome = register.withdraw(db.get(), account, found, card)
+    if isinstance(outcome, register.Withdrawn):
+        flash(
+            f"Votre candidature n° {number} est annulée (désinscrit par le candidat). "
+            "Un courriel vous le confirme."
         )
-    flash(
-        f"Votre candidature n° {number} est annulée (désinscrit par le candidat). "
-        "Un courriel vous le confirme."
-    )
     return redirect(url_for("registration.applications_list"), code=303)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from worker.candidate.views.registration import _own_application, catalog, describe
+from worker.candidate.access import own_application
+from worker.candidate.views import common
+from worker.content import current_catalog
 from worker.office import publishing
 from worker.store import db
 from worker.web import auth
@@ -16,11 +18,12 @@ blueprint = Blueprint("results", __name__, url_prefix="/espace-candidat/inscript
 @auth.login_required
 def notes(number: str):
     """The application's tests and their marks, once published; to its owner only."""
-    found = _own_application(number)
-    marks = publishing.results_of(db.get(), found.id)
+    found = own_application(number)
+    database, catalog = db.get(), current_catalog()
+    marks = publishing.results_of(database, found.id)
     return render_template(
         "candidate/results.html",
         title="Mes notes",
-        **describe(found),
-        lines=publishing.result_lines(catalog(), found, marks) if marks else [],
+        **common.card(found),
+        lines=publishing.result_lines(catalog, found, marks) if marks else [],
     )

@@ -1,13 +1,18 @@
-"""« Je n'ai pas de compte, je le crée » and the activation link."""
+"""« Je n'ai pas de compte, je le crée » and the activation link; use cases in
+``actions.accounts``."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, session, url_for
 
-from worker import mail, refdata
-from worker.forms.base import ConfirmForm, SignupForm
-from worker.rules import passwords, tokens
-from worker.store import accounts, db
+from worker import refdata
+from worker.candidate.actions import accounts as account_actions
+from worker.candidate.actions.outcomes import DeadLink
+from worker.candidate.views.common import mailed
+from worker.forms.account import SignupForm
+from worker.forms.base import ConfirmForm
+from worker.rules import passwords
+from worker.store import db
 from worker.web.pages import form_page, notice
 
 blueprint = Blueprint("signup", __name__, url_prefix="/espace-candidat")
@@ -20,27 +25,11 @@ def create():
         return form_page(
             "candidate/signup.html", form, "Créer mon compte candidat", password_rule=passwords.RULE
         )
-    # Hash before looking the address up: both answers then take the same time.
-    password_hash = passwords.hash_password(form.password.data)
-    database = db.get()
-    with db.transaction(database):
-        try:
-            account = accounts.create(database, form.email.data, password_hash, form.identity())
-        except accounts.EmailTaken:
-            existing = accounts.by_email(database, form.email.data)
-            mail.queue(
-                database, "adresse_deja_utilisee", existing.email, existing.id, account=existing
-            )
-        else:
-            send_activation(database, account)
-    session["created_for"] = accounts.normalize_email(form.email.data)[0]
+    outcome = account_actions.sign_up(
+        db.get(), form.email.data, form.password.data, form.identity(), mailed("signup.activate")
+    )
+    session["created_for"] = outcome.address
     return redirect(url_for("signup.created"), code=303)
-
-
-def send_activation(database, account: accounts.Account) -> None:
-    token = tokens.make(tokens.Purpose.ACTIVATE, account.id, account.activation_state())
-    link = mail.base_url() + url_for("signup.activate", token=token)
-    mail.queue(database, "activation", account.email, account.id, account=account, link=link)
 
 
 @blueprint.get("/compte-en-creation")
@@ -61,60 +50,47 @@ def created():
 def activate(token: str):
     """GET shows a button; only its POST activates (mail scanners open links too)."""
     database = db.get()
-    try:
-        account_id, state = tokens.read(tokens.Purpose.ACTIVATE, token)
-    except tokens.TokenError as error:
-        return _link_problem(database, error)
-    account = accounts.by_id(database, account_id)
-    if account is None or account.active or state != account.activation_state():
-        return _already_done(account)
+    checked = account_actions.check_activation(database, token)
+    if not isinstance(checked, account_actions.ValidLink):
+        return _not_activated(checked)
     form = ConfirmForm.from_request()
     if not form.submitted():
-        return form_page("candidate/activate.html", form, "Activer mon compte", account=account)
-    with db.transaction(database):
-        account = accounts.by_id(database, account_id)
-        if account is None or account.active:
-            return _already_done(account)
-        account = accounts.activate(database, account)
-        mail.queue(database, "compte_active", account.email, account.id, account=account)
+        return form_page(
+            "candidate/activate.html", form, "Activer mon compte", account=checked.account
+        )
+    outcome = account_actions.activate(database, token)
+    if not isinstance(outcome, account_actions.Activated):
+        return _not_activated(outcome)
     return notice(
         "Votre compte est activé",
-        f"Votre numéro de candidat est le {account.candidate_number}. Notez-le : il vous "
-        "servira d'identifiant, comme votre adresse électronique.",
+        f"Votre numéro de candidat est le {outcome.account.candidate_number}. Notez-le : il "
+        "vous servira d'identifiant, comme votre adresse électronique.",
         links=[(url_for("login.login"), "J'ai un compte, je me connecte")],
     )
 
 
-def _already_done(account):
-    if account is not None and account.active:
+def _not_activated(outcome: account_actions.AlreadyActive | DeadLink):
+    signup_link = (url_for("signup.create"), "Je n'ai pas de compte, je le crée")
+    if isinstance(outcome, account_actions.AlreadyActive):
         return notice(
             "Ce lien a déjà servi",
             "Votre compte est déjà activé : connectez-vous.",
             links=[(url_for("login.login"), "J'ai un compte, je me connecte")],
         )
-    return _expired_or_unknown()
-
-
-def _expired_or_unknown():
+    if outcome.status == 400:
+        return notice(
+            "Ce lien n'est pas valable",
+            "Le lien utilisé est incomplet ou a été modifié. Copiez l'adresse entière du lien "
+            "reçu par courriel, ou créez de nouveau votre compte.",
+            status=400,
+            links=[signup_link],
+        )
     return notice(
         "Ce lien d'activation n'est plus valable",
         "Le compte n'a pas été activé dans les 48 heures qui ont suivi sa création : il a été "
         "ou va être supprimé. Créez de nouveau votre compte.",
         status=410,
-        links=[(url_for("signup.create"), "Je n'ai pas de compte, je le crée")],
-    )
-
-
-def _link_problem(database, error: tokens.TokenError):
-    if error.reason == "expired":
-        account = accounts.by_id(database, error.account_id) if error.account_id else None
-        return _already_done(account)
-    return notice(
-        "Ce lien n'est pas valable",
-        "Le lien utilisé est incomplet ou a été modifié. Copiez l'adresse entière du lien "
-        "reçu par courriel, ou créez de nouveau votre compte.",
-        status=400,
-        links=[(url_for("signup.create"), "Je n'ai pas de compte, je le crée")],
+        links=[signup_link],
     )
 
 

@@ -24,10 +24,11 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from worker import mail
-from worker.candidate.views.account import _form_values
 from worker.documents import issuing
 from worker.files import checks as uploads
-from worker.forms.base import ConfirmForm, IdentityForm, PortailForm, max_length, one_of, required
+from worker.forms.account import IdentityForm
+from worker.forms.account import identity_values as _form_values
+from worker.forms.base import ConfirmForm, PortailForm, max_length, one_of, required
 from worker.office import publishing
 from worker.office.views.applications import _application, catalog, office_context
 from worker.store import accounts, applications, db, staff

@@ -26,7 +26,8 @@ from flask import (
 from worker import clock
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
-from worker.forms.base import ConfirmForm, LoginForm
+from worker.forms.account import LoginForm
+from worker.forms.base import ConfirmForm
 from worker.rules import passwords, recap
 from worker.rules import pieces as supporting
 from worker.store import accounts, db, documents, staff, throttle

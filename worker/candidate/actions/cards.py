@@ -1,0 +1,121 @@
+"""Read models shared by several pages: an application's card, the lists of the home page.
+
+A card is the dict the templates spread into their context (``**card``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from catalog.model import Academy, Establishment, Period, Step
+from worker import clock
+from worker.rules import pieces as supporting
+from worker.store import applications, documents
+from worker.store.accounts import Account
+from worker.store.applications import Application, Draft
+
+
+def describe(db: Database, catalog: Catalog, account: Account, application: Application) -> dict:
+    """What the pages and cards show about an application."""
+    exam = catalog.exams[application.exam]
+    periods = _periods(catalog, application)
+    open_period = next((p for p in periods if p.is_open(clock.now())), None)
+    registered = application.status == applications.REGISTERED
+    return {
+        "notices": _notices(db, catalog, application),
+        "documents": documents.latest(db, application.id),
+        "application": application,
+        "exam": exam,
+        "academy": catalog.academies.get(application.academy),
+        "session": exam.session(application.session),
+        "speciality": exam.speciality(application.speciality),
+        "establishment": _establishment(catalog, application),
+        "open_period": open_period,
+        "closing": max((p.closes for p in periods), default=None),
+        "can_modify": open_period is not None and registered,
+        "can_withdraw": open_period is not None
+        and exam.withdrawal
+        and account.kind == "individual"
+        and registered,
+    }
+
+
+def _periods(catalog: Catalog, application: Application) -> list[Period]:
+    """The application's registration periods (its speciality's own, or those for all)."""
+    return [
+        p
+        for p in catalog.periods_for(
+            exam=application.exam, session=application.session, academy=application.academy
+        )
+        if not p.speciality or p.speciality == application.speciality
+    ]
+
+
+def _establishment(catalog: Catalog, application: Application) -> Establishment | None:
+    uai = application.answers.get("etablissement")
+    return next((e for e in catalog.establishments_of(application.academy) if e.uai == uai), None)
+
+
+def _notices(db: Database, catalog: Catalog, application: Application) -> list[str]:
+    notices = []
+    if supporting.needs_action(supporting.states(db, catalog, application)):
+        notices.append("Votre candidature possède au moins une demande de pièce justificative.")
+    if documents.unviewed(db, application.id):
+        notices.append("Votre candidature possède au moins un document à visualiser.")
+    return notices
+
+
+def current_applications(db: Database, catalog: Catalog, account: Account) -> list[dict]:
+    """« Mes inscriptions »: live applications of sessions that are not over."""
+    now = clock.now()
+    cards = []
+    for application in applications.registered_of(db, account.id):
+        if application.exam not in catalog.exams:
+            continue
+        card = describe(db, catalog, account, application)
+        if card["session"] and card["session"].end and card["session"].end < now:
+            continue
+        cards.append(card)
+    return cards
+
+
+def draft_cards(db: Database, catalog: Catalog, account_id: int) -> list[dict]:
+    """The drafts of new applications, with the step to resume them at (``step``)."""
+    return [
+        {
+            "draft": draft,
+            "exam": catalog.exams[draft.exam],
+            "session": catalog.exams[draft.exam].session(draft.session),
+            "academy": catalog.academies[draft.academy],
+            "step": resume_step(catalog, draft),
+        }
+        for draft in applications.drafts_of(db, account_id)
+        if draft.exam in catalog.exams and draft.academy in catalog.academies
+    ]
+
+
+def steps_of(catalog: Catalog, draft: Draft) -> list[Step]:
+    return catalog.exam_steps(catalog.exams[draft.exam])
+
+
+def resume_step(catalog: Catalog, draft: Draft) -> Step:
+    """The furthest step the candidate may open: where to start again."""
+    steps = steps_of(catalog, draft)
+    return steps[min(draft.reached, len(steps) - 1)]
+
+
+def exam_offices(db: Database, catalog: Catalog, account_id: int) -> list[Academy]:
+    """The académies of the candidate's applications: whom to ask to correct their data."""
+    codes = applications.academies_of(db, account_id)
+    return [catalog.academies[code] for code in codes if code in catalog.academies]
+
+
+def open_period(
+    catalog: Catalog, draft: Draft, now: datetime, speciality: str = ""
+) -> Period | None:
+    """The open period a draft would be saved in, if any."""
+    periods = catalog.open_periods_for(draft.exam, draft.session, draft.academy, now, speciality)
+    return periods[0] if periods else None

@@ -1,0 +1,149 @@
+"""« Mes justificatifs »: uploading a file, removing one, « J'ai fourni toutes mes pièces »."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from worker import clock
+from worker.candidate.actions.outcomes import Refused
+from worker.files import checks as uploads
+from worker.files import storage
+from worker.rules import pieces as supporting
+from worker.store import db
+from worker.store.applications import Application
+
+UPLOADS = "uploads"
+
+
+@dataclass(frozen=True)
+class NoSuchPiece:
+    """The application asks for no piece (or group) with this code (or key)."""
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    name: str  # the file's cleaned name
+    label: str  # the piece's
+
+
+@dataclass(frozen=True)
+class Removed:
+    pass
+
+
+@dataclass(frozen=True)
+class Locked:
+    pass
+
+
+@dataclass(frozen=True)
+class GroupRefused:
+    """« J'ai fourni toutes mes pièces » refused; ``first_code``: the group's first piece."""
+
+    message: str
+    first_code: str
+
+
+def overview(database: Database, catalog: Catalog, application: Application) -> dict:
+    """The pieces of the application by group, and how many are « Conforme »."""
+    groups = supporting.groups(database, catalog, application)
+    conformes, total = supporting.counter([p for g in groups for p in g.pieces])
+    return {"groups": groups, "conformes": conformes, "total": total}
+
+
+def _find(
+    database: Database, catalog: Catalog, application: Application, code: str
+) -> tuple[supporting.Group, supporting.PieceState] | None:
+    for group in supporting.groups(database, catalog, application):
+        for state in group.pieces:
+            if state.piece.code == code:
+                return group, state
+    return None
+
+
+def upload(
+    database: Database,
+    catalog: Catalog,
+    application: Application,
+    code: str,
+    sent: tuple[BinaryIO, str] | None,
+    max_bytes: int,
+    data_dir: str,
+) -> Uploaded | Refused | NoSuchPiece:
+    """« Ajouter »: ``sent`` (stream, name) checked by content, stored under a new name."""
+    found = _find(database, catalog, application, code)
+    if found is None:
+        return NoSuchPiece()
+    group, state = found
+    if not supporting.can_upload(state, group, clock.now()):
+        return Refused(
+            409,
+            "Le dépôt de cette pièce n'est pas possible "
+            "en ce moment (pièce validée ou hors période de dépôt).",
+        )
+    if sent is None:
+        return Refused(400, "Choisissez un fichier à déposer.")
+    stream, filename = sent
+    try:
+        checked = uploads.check(stream, filename, max_bytes)
+    except uploads.Refused as refusal:
+        return Refused(refusal.status, str(refusal))
+    _store(database, application, state, stream, checked, data_dir)
+    return Uploaded(checked.name, state.piece.label)
+
+
+def _store(
+    database: Database,
+    application: Application,
+    state: supporting.PieceState,
+    stream: BinaryIO,
+    checked: uploads.Checked,
+    data_dir: str,
+) -> None:
+    """The file durable first, then its row; no orphan file when the row fails."""
+    name = storage.new_name()
+    path = storage.path_of(data_dir, UPLOADS, name)
+    storage.copy_stream(stream, path)
+    try:
+        with db.transaction(database):
+            supporting.add_file(
+                database, application, state, name, checked.name, checked.size, checked.content_type
+            )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def remove(
+    database: Database, catalog: Catalog, application: Application, code: str, file_id: int
+) -> Removed | Refused | NoSuchPiece:
+    """A file removed before validation: hidden, but kept for the exam office."""
+    found = _find(database, catalog, application, code)
+    if found is None:
+        return NoSuchPiece()
+    try:
+        with db.transaction(database):
+            supporting.remove_file(database, found[1], file_id)
+    except supporting.NotAllowed as refusal:
+        return Refused(409, str(refusal))
+    return Removed()
+
+
+def lock(
+    database: Database, catalog: Catalog, application: Application, key: str
+) -> Locked | GroupRefused | NoSuchPiece:
+    """« J'ai fourni toutes mes pièces » for one group of pieces to upload."""
+    groups = supporting.groups(database, catalog, application)
+    group = next((g for g in groups if g.key == key), None)
+    if group is None or not group.online:
+        return NoSuchPiece()
+    try:
+        with db.transaction(database):
+            supporting.lock(database, application, group, clock.now())
+    except supporting.NotAllowed as refusal:
+        return GroupRefused(str(refusal), group.pieces[0].piece.code)
+    return Locked()

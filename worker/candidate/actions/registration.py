@@ -1,0 +1,285 @@
+"""Registering: a draft, the wizard's steps, saving the application, modifying, withdrawing.
+
+Saving validates every step again and checks the period again, in one transaction with
+the mail and the official documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from catalog import Catalog, dates
+from catalog.model import Academy, Exam, Session, Step
+from worker import clock, mail
+from worker.candidate.actions import cards
+from worker.candidate.actions.outcomes import PeriodClosed
+from worker.documents import issuing
+from worker.forms import wizard
+from worker.rules import recap
+from worker.store import applications, db
+from worker.store.accounts import Account
+from worker.store.applications import Application, Draft
+
+
+@dataclass(frozen=True)
+class DraftStarted:
+    draft: Draft
+    step: Step  # where to open it
+
+
+@dataclass(frozen=True)
+class AlreadyRegistered:
+    """A live application for this exam session exists: show it instead."""
+
+    application: Application
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The application is saved (now, or meanwhile from another tab)."""
+
+    application: Application
+
+
+@dataclass(frozen=True)
+class NoLongerActive:
+    """Closed by the exam office (or withdrawn) meanwhile: it cannot change any more."""
+
+    application: Application
+
+
+@dataclass(frozen=True)
+class StepIncomplete:
+    """A step does not validate any more: back to it."""
+
+    step_index: int
+    step: Step
+
+
+@dataclass(frozen=True)
+class UnknownStep:
+    """The draft's exam has no step with this code."""
+
+
+@dataclass(frozen=True)
+class StepAhead:
+    """A step beyond the furthest one reached: the candidate goes back to that one."""
+
+    step: Step
+
+
+@dataclass(frozen=True)
+class AtStep:
+    """The step may be shown and filled in."""
+
+    steps: list[Step]
+    index: int
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.index]
+
+    @property
+    def last(self) -> bool:
+        return self.index == len(self.steps) - 1
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    application: Application
+
+
+def context(
+    catalog: Catalog, account: Account, draft: Draft, answers: dict | None = None
+) -> recap.Context:
+    """The answers of a draft as the wizard's forms and the récapitulatif read them."""
+    exam = catalog.exams[draft.exam]
+    return recap.Context(
+        catalog=catalog,
+        exam=exam,
+        session=exam.session(draft.session),
+        academy=catalog.academies[draft.academy],
+        account=account,
+        answers=draft.answers if answers is None else answers,
+        now=clock.now(),
+    )
+
+
+# -- starting ------------------------------------------------------------------------------
+
+
+def start(
+    database: Database,
+    catalog: Catalog,
+    account: Account,
+    exam: Exam,
+    session: Session,
+    academy: str,
+) -> DraftStarted | PeriodClosed | AlreadyRegistered:
+    """« Démarrer mon inscription »: a draft, only while a period is open."""
+    if not catalog.open_periods_for(exam.code, session.code, academy, clock.now()):
+        return PeriodClosed(exam, session)
+    if live := applications.live(database, account.id, exam.code, session.code):
+        return AlreadyRegistered(live)
+    with db.transaction(database):
+        draft = applications.start_draft(database, account.id, academy, exam.code, session.code)
+    return DraftStarted(draft, cards.resume_step(catalog, draft))
+
+
+def start_modification(
+    database: Database, catalog: Catalog, application: Application, card: dict
+) -> DraftStarted | PeriodClosed:
+    """« Modifier »: a draft holding the application's answers, every step open."""
+    if not card["can_modify"]:
+        return PeriodClosed(card["exam"], card["session"])
+    steps = catalog.exam_steps(card["exam"])
+    with db.transaction(database):
+        draft = applications.start_draft(
+            database,
+            application.account_id,
+            application.academy,
+            application.exam,
+            application.session,
+            application=application,
+            reached=len(steps) - 1,
+        )
+    return DraftStarted(draft, steps[0])
+
+
+# -- the wizard ----------------------------------------------------------------------------
+
+
+def open_step(
+    database: Database, catalog: Catalog, draft: Draft, code: str
+) -> Saved | UnknownStep | StepAhead | PeriodClosed | AtStep:
+    """Whether the step ``code`` of the draft may be shown now, and where it is."""
+    if draft.saved_as:  # already saved (a second tab, the back button): show the result
+        return Saved(applications.by_id(database, draft.saved_as))
+    steps = cards.steps_of(catalog, draft)
+    index = next((i for i, s in enumerate(steps) if s.code == code), None)
+    if index is None:
+        return UnknownStep()
+    if index > draft.reached:  # no skipping ahead
+        return StepAhead(steps[draft.reached])
+    if not catalog.open_periods_for(draft.exam, draft.session, draft.academy, clock.now()):
+        exam = catalog.exams[draft.exam]
+        return PeriodClosed(exam, exam.session(draft.session))
+    return AtStep(steps, index)
+
+
+def keep_answers(database: Database, draft: Draft, answers: dict, reached: int) -> None:
+    """A step's answers kept in the draft (« Précédent », « Suivant »)."""
+    with db.transaction(database):
+        applications.save_draft(database, draft.id, {**draft.answers, **answers}, reached)
+
+
+def save(
+    database: Database,
+    catalog: Catalog,
+    account: Account,
+    draft: Draft,
+    answers: dict,
+    data_dir: str,
+) -> Saved | StepIncomplete | PeriodClosed | NoLongerActive | AlreadyRegistered:
+    """« Enregistrer »: every step validated again, the period checked again, one transaction."""
+    ctx = context(catalog, account, draft, answers)
+    for index, step in enumerate(cards.steps_of(catalog, draft)):
+        if not wizard.build_form(step, ctx, "check").validate():
+            return StepIncomplete(index, step)
+    if cards.open_period(catalog, draft, clock.now(), ctx.speciality) is None:
+        return PeriodClosed(ctx.exam, ctx.session)
+    with db.transaction(database):
+        recorded = _record(database, account, draft, ctx)
+        if not isinstance(recorded, Application):
+            return recorded
+        applications.consume_draft(database, draft.id, recorded.id)
+        issuing.publish_registration(database, data_dir, catalog, account, recorded)
+    return Saved(recorded)
+
+
+def _record(
+    database: Database, account: Account, draft: Draft, ctx: recap.Context
+) -> Application | Saved | NoLongerActive | AlreadyRegistered:
+    """The application created or modified (and its mail) in the caller's transaction;
+    an outcome instead when there is nothing to record."""
+    current = applications.draft(database, draft.id, account.id)
+    if current.saved_as:  # saved meanwhile from another tab: one application only
+        return Saved(applications.by_id(database, current.saved_as))
+    if draft.application_id:
+        target = applications.by_id(database, draft.application_id)
+        if target.status != applications.REGISTERED:  # closed by the office meanwhile
+            return NoLongerActive(target)
+        saved = applications.modify(database, target, ctx.answers, ctx.speciality)
+        if ctx.exam.modification_mail:
+            _mail(database, "modification", account, saved, ctx.exam, ctx.session, ctx.academy)
+        return saved
+    try:
+        saved = applications.create(database, draft, ctx.answers, ctx.speciality)
+    except applications.AlreadyRegistered:
+        return AlreadyRegistered(applications.live(database, account.id, draft.exam, draft.session))
+    _mail(database, "inscription", account, saved, ctx.exam, ctx.session, ctx.academy)
+    return saved
+
+
+def _mail(
+    database: Database,
+    template: str,
+    account: Account,
+    application: Application,
+    exam: Exam,
+    session: Session | None,
+    academy: Academy | None,
+    **extra,
+) -> None:
+    """A mail about one application, to its candidate."""
+    mail.queue(
+        database,
+        template,
+        account.email,
+        account.id,
+        account=account,
+        application=application,
+        exam=exam,
+        session=session,
+        academy=academy,
+        **extra,
+    )
+
+
+# -- withdrawing ---------------------------------------------------------------------------
+
+
+def withdrawal_refusal(card: dict, account: Account) -> str | None:
+    """Why the candidate cannot withdraw online (in French), or None when they can."""
+    if card["can_withdraw"]:
+        return None
+    if not card["exam"].withdrawal or account.kind != "individual":
+        return "Pour cet examen, la désinscription se fait auprès du service des examens."
+    return (
+        "Le service d'inscription est fermé : la désinscription n'est plus "
+        "possible en ligne. Contactez le service des examens."
+    )
+
+
+def withdraw(
+    database: Database, account: Account, application: Application, card: dict
+) -> Withdrawn | NoLongerActive:
+    """« Se désinscrire »: the application withdrawn and a mail, unless it closed meanwhile."""
+    with db.transaction(database):
+        current = applications.by_id(database, application.id)
+        if current.status != applications.REGISTERED:
+            return NoLongerActive(current)
+        done = applications.withdraw(database, current)
+        _mail(
+            database,
+            "desinscription",
+            account,
+            done,
+            card["exam"],
+            card["session"],
+            card["academy"],
+            when=dates.format_long(clock.now()),
+        )
+    return Withdrawn(done)
