@@ -1,4 +1,4 @@
-"""Exam office staff (gestionnaires), their scope and the audit log: the data layer.
+"""Exam office staff (gestionnaires), their scope, and the applications within it.
 
 A staff member sees and changes only what belongs to their académies; every query here
 takes that scope as an argument, so no view can forget it.
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from worker import clock
+from worker.store import applications
 from worker.store.accounts import normalize_email
+from worker.store.applications import Application
 
 ROLES = ("staff", "admin")
 
@@ -94,44 +96,6 @@ def listing(db: Database) -> list[Staff]:
 
 def set_password(db: Database, staff_id: int, password_hash: str) -> None:
     db.execute("UPDATE staff SET password_hash = ? WHERE id = ?", [password_hash, staff_id])
-
-
-def audit(
-    db: Database,
-    member: Staff | None,
-    action: str,
-    *,
-    academy: str = "",
-    application_id: int | None = None,
-    account_id: int | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
-) -> None:
-    """Who did what, when, to which record, with the values before and after."""
-    db.execute(
-        "INSERT INTO audit (staff_id, at, action, academy, application_id, account_id, before,"
-        " after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            member.id if member else None,
-            clock.stamp(),
-            action,
-            academy,
-            application_id,
-            account_id,
-            json.dumps(before or {}, ensure_ascii=False, default=str),
-            json.dumps(after or {}, ensure_ascii=False, default=str),
-        ],
-    )
-
-
-def audit_of(db: Database, application_id: int) -> list[dict]:
-    return list(
-        db.query(
-            "SELECT a.at, a.action, a.before, a.after, s.name AS staff FROM audit a"
-            " LEFT JOIN staff s ON s.id = a.staff_id WHERE a.application_id = ? ORDER BY a.id DESC",
-            [application_id],
-        )
-    )
 
 
 # -- applications within a scope -----------------------------------------------------------
@@ -223,9 +187,9 @@ def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
         yield dict(zip(SEARCH_NAMES, row, strict=True))
 
 
-def application_in_scope(db: Database, scope: tuple[str, ...], application_id: int):
+def application_in_scope(
+    db: Database, scope: tuple[str, ...], application_id: int
+) -> Application | None:
     """The application, only if its académie is in scope (else None: the view says 404)."""
-    from worker.store.applications import by_id
-
-    found = by_id(db, application_id)
+    found = applications.by_id(db, application_id)
     return found if found is not None and found.academy in scope else None
