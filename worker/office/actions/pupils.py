@@ -97,7 +97,7 @@ class _ImportedMeanwhile(Exception):
 # -- the import ----------------------------------------------------------------------------
 
 
-def already_imported(
+def _already_imported(
     database: Database, lines: list[Line], exam: str, session: str, uai: str
 ) -> list[LineError]:
     """Lines whose pupil already has a live application of this establishment's import."""
@@ -180,14 +180,14 @@ def import_pupils(
         lines, problems = pupil_rules.parse(data, exam, clock.now().date())
     except pupil_rules.FileError as error:
         return Refused(str(error))
-    problems += already_imported(database, lines, exam.code, session.code, establishment.uai)
+    problems += _already_imported(database, lines, exam.code, session.code, establishment.uai)
     if problems:
         return LinesRefused(tuple(problems))
     work = _hashed(lines)
     slip_file = None
     try:
         with db.transaction(database):
-            late = already_imported(database, lines, exam.code, session.code, establishment.uai)
+            late = _already_imported(database, lines, exam.code, session.code, establishment.uai)
             if late:  # the same file, imported meanwhile by another request
                 raise _ImportedMeanwhile(late)
             batch = stored.start_import(

@@ -138,14 +138,15 @@ def _chosen_session(form, c, establishment):
     session = exam.session(session_code) if exam else None
     if session is None:
         form.exam_session.errors.append("Choisissez un examen et une session dans la liste.")
-    elif establishment is not None and not c.periods_for(
+        return None, None
+    if establishment is not None and not c.periods_for(
         exam=exam.code, session=session.code, academy=establishment.academy
     ):
         form.exam_session.errors.append(
             "Cet examen n'est pas organisé pour cette session dans l'académie de "
             "l'établissement choisi."
         )
-        return exam, None
+        return None, None
     return exam, session
 
 
