@@ -11,6 +11,8 @@ wait for it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,9 +186,8 @@ def import_pupils(
     if problems:
         return LinesRefused(tuple(problems))
     work = _hashed(lines)
-    slip_file = None
     try:
-        with db.transaction(database):
+        with _slips_transaction(database, data_dir) as written:
             late = _already_imported(database, lines, exam.code, session.code, establishment.uai)
             if late:  # the same file, imported meanwhile by another request
                 raise _ImportedMeanwhile(late)
@@ -206,16 +207,10 @@ def import_pupils(
             content = slips.slips_pdf(
                 [slip_of(catalog, batch, one, portal_url) for one in created], clock.now()
             )
-            slip_file = _add_slips(
-                database, data_dir, batch, "import", len(created), content, member.id
-            )
+            _add_slips(database, data_dir, written, batch, "import", len(created), content, member)
             _audit_import(database, member, batch, created)
     except _ImportedMeanwhile as meanwhile:
         return LinesRefused(tuple(meanwhile.problems))
-    except BaseException:
-        if slip_file is not None:  # the row never committed: its file must not stay
-            remove_slips_file(data_dir, slip_file)
-        raise
     return Imported(batch, tuple(created))
 
 
@@ -256,26 +251,22 @@ def renew_password(
     one stops working and the pupil's other sessions end."""
     password = pupil_rules.generate_password()
     password_hash = passwords.hash_password(password)
-    slip_file = None
-    try:
-        with db.transaction(database):
-            account = stored.renew_password(database, pupil.account.id, password_hash)
-            one = Created(account, pupil.application, password)
-            content = slips.slips_pdf([slip_of(catalog, batch, one, portal_url)], clock.now())
-            slip_file = _add_slips(database, data_dir, batch, "regeneration", 1, content, member.id)
-            audit(
-                database,
-                member,
-                "pupil.password_renewed",
-                academy=batch.academy,
-                application_id=pupil.application.id,
-                account_id=account.id,
-                after={"import": batch.id, "login": account.login, "slips": slip_file.id},
-            )
-    except BaseException:
-        if slip_file is not None:
-            remove_slips_file(data_dir, slip_file)
-        raise
+    with _slips_transaction(database, data_dir) as written:
+        account = stored.renew_password(database, pupil.account.id, password_hash)
+        one = Created(account, pupil.application, password)
+        content = slips.slips_pdf([slip_of(catalog, batch, one, portal_url)], clock.now())
+        slip_file = _add_slips(
+            database, data_dir, written, batch, "regeneration", 1, content, member
+        )
+        audit(
+            database,
+            member,
+            "pupil.password_renewed",
+            academy=batch.academy,
+            application_id=pupil.application.id,
+            account_id=account.id,
+            after={"import": batch.id, "login": account.login, "slips": slip_file.id},
+        )
     return Renewed(account, slip_file)
 
 
@@ -315,24 +306,41 @@ def slip_of(catalog: Catalog, batch: Import, one: Created, portal_url: str) -> s
     )
 
 
+@contextmanager
+def _slips_transaction(database: Database, data_dir: str | Path) -> Iterator[list[SlipFile]]:
+    """``db.transaction()`` for writes that add slips files (listed by ``_add_slips`` in
+    what it yields): a file whose row does not commit is removed."""
+    written: list[SlipFile] = []
+    try:
+        with db.transaction(database):
+            yield written
+    except BaseException:
+        for slip in written:
+            remove_slips_file(data_dir, slip)
+        raise
+
+
 def _add_slips(
     database: Database,
     data_dir: str | Path,
+    written: list[SlipFile],
     batch: Import,
     reason: str,
     count: int,
     content: bytes,
-    staff_id: int | None,
+    member: Staff,
 ) -> SlipFile:
     """The PDF written durably, then its row (the caller's transaction commits both)."""
     name = storage.new_name()
     path = storage.path_of(data_dir, AREA, name)
     storage.write_bytes(path, content)
     try:
-        return stored.add_slips(database, batch, reason, count, name, staff_id)
+        slip = stored.add_slips(database, batch, reason, count, name, member.id)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    written.append(slip)
+    return slip
 
 
 def remove_slips_file(data_dir: str | Path, slip: SlipFile) -> None:
