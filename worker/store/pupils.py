@@ -171,7 +171,8 @@ def create_account(
     return accounts.activate(db, accounts.by_id(db, cursor.lastrowid))
 
 
-def add_pupil(db: Database, batch: Import, account_id: int, application_id: int, line: int):
+def add_pupil(db: Database, batch: Import, account_id: int, application_id: int, line: int) -> None:
+    """The account and application of a pupil of this import (its line in the file)."""
     db.execute(
         "INSERT INTO pupils (account_id, import_id, application_id, line) VALUES (?, ?, ?, ?)",
         [account_id, batch.id, application_id, line],

@@ -90,7 +90,9 @@ def upload_document(
 # -- results -------------------------------------------------------------------------------
 
 
-def _parsed_marks(lines, typed: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+def _parsed_marks(
+    lines: list[marking.ResultLine], typed: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
     """(test code → mark to store, problems) of the marks typed for these lines; a test
     with no value sent stays as it is."""
     marks, problems = {}, []
