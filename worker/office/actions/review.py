@@ -11,9 +11,10 @@ from catalog import Catalog
 from worker.office.actions.outcomes import Done, NotFound, Refused
 from worker.rules import pieces as supporting
 from worker.rules.spreadsheet import csv_text
-from worker.store import audit, db, staff
+from worker.store import audit, db, search
 from worker.store.applications import STATUS_LABELS, Application
-from worker.store.staff import Filters, Staff
+from worker.store.search import Filters
+from worker.store.staff import Staff
 
 EXPORT_HEADER = (
     "academie",
@@ -100,7 +101,7 @@ def export_applications(
 
 
 def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, catalog: Catalog):
-    for row in staff.all_rows(database, scope, filters):
+    for row in search.all_rows(database, scope, filters):
         exam = catalog.exams.get(row["exam"])
         yield (
             row["academy"],

@@ -22,7 +22,7 @@ from worker.office.actions.outcomes import NotFound, Refused
 from worker.office.views.common import application_in_scope, back_to, checked_form, office_context
 from worker.rules import pieces as supporting
 from worker.rules import recap
-from worker.store import accounts, audit, db, documents, staff
+from worker.store import accounts, audit, db, documents, search
 from worker.store import pieces as stored_pieces
 from worker.store.applications import STATUS_LABELS
 from worker.web import auth
@@ -66,13 +66,13 @@ def logout():
 # -- applications --------------------------------------------------------------------------
 
 
-def _filters() -> staff.Filters:
+def _filters() -> search.Filters:
     args = request.args
     values = {
         k: (args.get(k) or "").strip()[:100]
         for k in ("query", "exam", "session", "status", "academy")
     }
-    return staff.Filters(**values)
+    return search.Filters(**values)
 
 
 @blueprint.get("/")
@@ -89,7 +89,7 @@ def applications():
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400)
-    rows, total = staff.search(db.get(), office_auth.scope(), filters, page, PER_PAGE)
+    rows, total = search.search(db.get(), office_auth.scope(), filters, page, PER_PAGE)
     c = catalog()
     return render_template(
         "office/applications.html",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, url_for
 
 from worker.forms.base import ConfirmForm
-from worker.store import staff
+from worker.store import search
 from worker.store.applications import Application
 from worker.web import staff_auth as office_auth
 
@@ -39,7 +39,7 @@ def office_context() -> dict:
 
 def application_in_scope(application_id: int) -> Application:
     """The application, within the member's académies (404 otherwise)."""
-    return office_auth.in_scope(staff.application_in_scope, application_id)
+    return office_auth.in_scope(search.application_in_scope, application_id)
 
 
 def checked_form(form_class=ConfirmForm):
