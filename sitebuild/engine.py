@@ -81,6 +81,14 @@ def next_change(catalog: Catalog, now: datetime) -> str:
     return min(moments).isoformat() if moments else FAR_FUTURE
 
 
+def _guarded_catalog(content_dir: Path, out_dir: Path, force: bool) -> Catalog:
+    """The catalogue, unless its periods.csv looks cut short next to the site (guard.py)."""
+    catalog = load_catalog(content_dir)
+    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir)):
+        raise ContentError([shrunk])
+    return catalog
+
+
 def build(
     content_dir: Path,
     out_dir: Path,
@@ -97,9 +105,7 @@ def build(
     if old.up_to_date(stamp, now):
         return Report(up_to_date=True, seconds=time.perf_counter() - started)
 
-    catalog = load_catalog(content_dir)
-    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir)):
-        raise ContentError([shrunk])
+    catalog = _guarded_catalog(content_dir, out_dir, force)
     code = manifest_mod.code_hash().encode()
     new = Manifest(stamp=stamp, valid_until=next_change(catalog, now))
     report = Report()

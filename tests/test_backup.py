@@ -139,7 +139,7 @@ def test_backup_under_writes_restores_a_working_portal(portal, tmp_path, site_di
     restored = tmp_path / "restauration"
     answer = cli(app, "backup", "restore", str(archive), "--data-dir", str(restored))
     assert answer.exit_code == 0, answer.output
-    assert f"restauré(s) dans {restored}" in answer.output and "(schéma 6)" in answer.output
+    assert f"restauré(s) dans {restored}" in answer.output and f"(schéma {latest})" in answer.output
     copied = count_accounts(restored / "portail.db")
     # One consistent snapshot: the candidate plus the sign-ups committed at that moment.
     assert 1 + before <= copied <= 1 + ended

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from tests.forms import TOKEN, FormClient, errors, text, title
 from tests.test_registration import signed_in
-from worker.office import pupil_import as pupils
 from worker.rules import passwords
+from worker.rules import pupil_list as pupils
 from worker.store import accounts, db, staff
 
 STAFF_PASSWORD = "Gestion!2027-Eleves"

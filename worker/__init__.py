@@ -20,11 +20,7 @@ from worker.config import PROJECT
 from worker.content.live import LiveCatalog
 from worker.forms.base import ConfirmForm
 from worker.mail import delivery
-from worker.office.views import actions as office_actions
-from worker.office.views import applications as office
-from worker.office.views import content as office_content
-from worker.office.views import pupils as office_pupils
-from worker.office.views import staff as office_admin
+from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
 from worker.store import db
 from worker.web import auth, errors, public_site, security
 
@@ -48,11 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     delivery.init_app(app)
     cli.init_app(app)
-    for blueprint in candidate.BLUEPRINTS:
-        app.register_blueprint(blueprint)
-    # The back office: its own registration lines until worker.office.BLUEPRINTS exists.
-    views = (office, office_actions, office_pupils, office_content, office_admin)
-    for blueprint in (view.blueprint for view in views):
+    for blueprint in (*candidate.BLUEPRINTS, *OFFICE_BLUEPRINTS):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
     return app

@@ -15,10 +15,12 @@ from worker.cli.refdata import refresh_command
 from worker.content import current_catalog
 from worker.documents import issuing
 from worker.files import storage
-from worker.office import pupil_import as pupils
+from worker.office.actions import pupils as pupil_actions
 from worker.rules import passwords
 from worker.store import accounts, backup, db, documents, staff
 from worker.store import pieces as stored_pieces
+from worker.store import pupils as stored_pupils
+from worker.store.audit import audit
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
 refdata_cli = AppGroup("refdata", help="Données de référence (pays, départements, communes).")
@@ -68,7 +70,7 @@ def create_staff(
             )
         except staff.StaffExists:
             raise click.ClickException(f"un compte gestionnaire existe déjà pour {email}") from None
-        staff.audit(
+        audit(
             database,
             None,
             "staff.create",
@@ -115,7 +117,7 @@ def sweep_orphans(app: Flask, older_than: float) -> int:
         areas = (
             ("uploads", stored_pieces.known_files(database)),
             (issuing.AREA, documents.known_files(database)),
-            (pupils.AREA, pupils.known_files(database)),
+            (pupil_actions.AREA, stored_pupils.known_files(database)),
         )
         return sum(storage.sweep(data_dir, area, known, older_than) for area, known in areas)
     finally:

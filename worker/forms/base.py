@@ -8,7 +8,7 @@ account forms are in ``forms.account``, the wizard's step forms in ``forms.wizar
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, request, session
@@ -16,6 +16,7 @@ from wtforms import Form, PasswordField, RadioField, ValidationError
 from wtforms.csrf.session import SessionCSRF
 
 from worker.rules import passwords
+from worker.rules.dates import parse_birth_date
 
 CIVILITIES = [("MME", "Madame"), ("M", "Monsieur")]
 CSRF_EXPIRED = (
@@ -126,15 +127,6 @@ def strong_password(form, field):
     lacking = passwords.problems(field.data or "")
     if lacking:
         raise ValidationError("Le mot de passe doit contenir " + ", ".join(lacking) + ".")
-
-
-def parse_birth_date(text: str) -> date | None:
-    """JJ/MM/AAAA, strictly: two-digit day and month, four-digit year, a real date."""
-    try:
-        parsed = datetime.strptime(text, "%d/%m/%Y").date()
-    except (ValueError, TypeError):
-        return None
-    return parsed if len(text) == 10 else None
 
 
 def birth_date(form, field):

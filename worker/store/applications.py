@@ -259,3 +259,64 @@ def academies_of(db: Database, account_id: int) -> list[str]:
         "SELECT DISTINCT academy FROM applications WHERE account_id = ?", [account_id]
     )
     return [academy for (academy,) in rows]
+
+
+# -- the back office: exam sessions within a scope, closing -------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """The registered applications of one exam session in one académie."""
+
+    academy: str
+    exam: str
+    session: str
+    count: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.academy}|{self.exam}|{self.session}"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registered application of a group, and its candidate's account."""
+
+    application_id: int
+    account_id: int
+
+
+def session_groups(db: Database, scope: tuple[str, ...]) -> list[Group]:
+    if not scope:
+        return []
+    rows = db.execute(
+        "SELECT academy, exam, session, count(*) FROM applications"
+        f" WHERE status = ? AND academy IN ({', '.join('?' * len(scope))})"
+        " GROUP BY academy, exam, session ORDER BY academy, exam, session",
+        [REGISTERED, *scope],
+    )
+    return [Group(*row) for row in rows]
+
+
+def registered_in(db: Database, group: Group) -> list[Registered]:
+    """The group's registered applications, in the order they were created."""
+    rows = db.execute(
+        "SELECT id, account_id FROM applications WHERE status = ? AND academy = ?"
+        " AND exam = ? AND session = ? ORDER BY id",
+        [REGISTERED, group.academy, group.exam, group.session],
+    )
+    return [Registered(*row) for row in rows]
+
+
+def close(db: Database, application: Application, status: str) -> Application:
+    """Withdrawn or rejected by the office: it leaves the candidate's « Mes inscriptions »."""
+    if status not in (OFFICE_WITHDRAWN, REJECTED):
+        raise ValueError(status)
+    now = clock.stamp()
+    withdrawn = now if status == OFFICE_WITHDRAWN else None
+    db.execute(
+        "UPDATE applications SET status = ?, closed_at = ?, withdrawn_at = coalesce(?,"
+        " withdrawn_at), updated_at = ? WHERE id = ? AND status = ?",
+        [status, now, withdrawn, now, application.id, REGISTERED],
+    )
+    return by_id(db, application.id)

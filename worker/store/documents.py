@@ -76,3 +76,25 @@ def insert(
         [application_id, kind, title, version, stored_name, clock.stamp()],
     )
     return latest_of(db, application_id, kind)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a document as the back office lists them."""
+
+    id: int
+    kind: str
+    title: str
+    version: int
+    created_at: str
+    viewed_at: str | None
+
+
+def all_versions(db: Database, application_id: int) -> list[Version]:
+    """Every version of every document of the application, by kind, newest first."""
+    rows = db.execute(
+        "SELECT id, kind, title, version, created_at, viewed_at FROM documents"
+        " WHERE application_id = ? ORDER BY kind, version DESC",
+        [application_id],
+    )
+    return [Version(*row) for row in rows]

@@ -7,8 +7,8 @@ from flask import Blueprint, render_template
 from worker.candidate.access import own_application
 from worker.candidate.views import common
 from worker.content import current_catalog
-from worker.office import publishing
-from worker.store import db
+from worker.rules import marks
+from worker.store import db, results
 from worker.web import auth
 
 blueprint = Blueprint("results", __name__, url_prefix="/espace-candidat/inscriptions")
@@ -20,10 +20,10 @@ def notes(number: str):
     """The application's tests and their marks, once published; to its owner only."""
     found = own_application(number)
     database, catalog = db.get(), current_catalog()
-    marks = publishing.results_of(database, found.id)
+    published = results.results_of(database, found.id)
     return render_template(
         "candidate/results.html",
         title="Mes notes",
         **common.card(found),
-        lines=publishing.result_lines(catalog, found, marks) if marks else [],
+        lines=marks.result_lines(catalog, found, published) if published else [],
     )

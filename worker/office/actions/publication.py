@@ -1,0 +1,181 @@
+"""A whole exam session: a document generated for every registered application (a bulk
+publication), or a message to every candidate.
+
+A bulk publication runs one transaction per application, so that an interrupted one loses
+nothing and resumes where it stopped; it runs for a limited time per request.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from worker import clock
+from worker.documents import issuing, notice
+from worker.office.actions.interventions import send
+from worker.office.actions.outcomes import Done
+from worker.store import accounts, applications, db, publications
+from worker.store.applications import Group
+from worker.store.audit import audit
+from worker.store.publications import Publication
+from worker.store.staff import Staff
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where the publication stands after this run (its counts)."""
+
+    publication: Publication
+
+
+def start_publication(
+    database: Database,
+    data_dir: str,
+    catalog: Catalog,
+    member: Staff,
+    group: Group,
+    kind: str,
+    title: str,
+    body: str,
+    seconds: float,
+) -> Published:
+    """A document for every application of the group registered now, published for up to
+    ``seconds`` (the rest on resume)."""
+    with db.transaction(database):
+        started = publications.start(database, member.id, group, kind, title, body)
+        audit(
+            database,
+            member,
+            "documents.publish_session",
+            academy=group.academy,
+            after={
+                "publication": started.id,
+                "exam": group.exam,
+                "session": group.session,
+                "kind": started.kind,
+                "title": started.title,
+                "text": started.body,
+                "applications": started.total,
+            },
+        )
+    return resume_publication(database, data_dir, catalog, member, started, seconds)
+
+
+def resume_publication(
+    database: Database,
+    data_dir: str,
+    catalog: Catalog,
+    member: Staff,
+    publication: Publication,
+    seconds: float,
+) -> Published:
+    """Publish the pending documents, one transaction per application, until done or
+    ``seconds`` have passed (idempotent: done items are kept)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        application_id = publications.next_pending(database, publication.id)
+        if application_id is None:
+            break
+        _publish_item(database, data_dir, catalog, member, publication, application_id)
+    with db.transaction(database):
+        publications.finish(database, publication.id)
+    return Published(publications.in_scope(database, (publication.academy,), publication.id))
+
+
+def _notice(database: Database, catalog: Catalog, publication: Publication, application_id: int):
+    """The PDF for this application, or None when it is no longer to publish."""
+    application = applications.by_id(database, application_id)
+    if (
+        application.status != applications.REGISTERED
+        or application.academy != publication.academy
+        or application.exam not in catalog.exams
+    ):
+        return None
+    account = accounts.by_id(database, application.account_id)
+    return notice.render(
+        notice.build(
+            catalog,
+            account,
+            application,
+            publication.kind,
+            publication.title,
+            publication.body,
+            clock.now(),
+        )
+    )
+
+
+def _publish_item(
+    database: Database,
+    data_dir: str,
+    catalog: Catalog,
+    member: Staff,
+    publication: Publication,
+    application_id: int,
+) -> None:
+    content = _notice(database, catalog, publication, application_id)  # before the lock
+    with db.transaction(database):
+        if publications.outcome_of(database, publication.id, application_id):
+            return  # done meanwhile by another request (a double click)
+        current = applications.by_id(database, application_id)
+        if content is None or current.status != applications.REGISTERED:
+            publications.mark_skipped(database, publication.id, application_id)
+            return
+        document = issuing.publish_document(
+            database, data_dir, application_id, publication.kind, content, publication.title
+        )
+        publications.mark_published(database, publication.id, application_id, document.id)
+        audit(
+            database,
+            member,
+            "document.publish",
+            academy=current.academy,
+            application_id=application_id,
+            account_id=current.account_id,
+            before={"kind": publication.kind, "version": document.version - 1 or None},
+            after={
+                "kind": publication.kind,
+                "title": publication.title,
+                "version": document.version,
+                "publication": publication.id,
+            },
+        )
+
+
+def message_session(
+    database: Database, member: Staff, catalog: Catalog, group: Group, subject: str, text: str
+) -> Done:
+    """The message to every candidate registered in the group, each audited, and the whole."""
+    with db.transaction(database):
+        targets = applications.registered_in(database, group)
+        for target in targets:
+            send(
+                database,
+                member,
+                catalog,
+                applications.by_id(database, target.application_id),
+                accounts.by_id(database, target.account_id),
+                subject,
+                text,
+            )
+        audit(
+            database,
+            member,
+            "message.session",
+            academy=group.academy,
+            after={
+                "exam": group.exam,
+                "session": group.session,
+                "subject": subject,
+                "message": text,
+                "recipients": len(targets),
+            },
+        )
+    count = len(targets)
+    return Done(
+        f"Message envoyé à {count} candidat{'s' if count > 1 else ''} : "
+        "chacun le lit dans « Consulter mes messages »."
+    )

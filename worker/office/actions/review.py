@@ -1,0 +1,119 @@
+"""Reviewing applications: the status of a supporting piece, the export of the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from worker.office.actions.outcomes import Done, NotFound, Refused
+from worker.rules import pieces as supporting
+from worker.rules.spreadsheet import csv_text
+from worker.store import audit, db, search
+from worker.store.applications import STATUS_LABELS, Application
+from worker.store.search import Filters
+from worker.store.staff import Staff
+
+EXPORT_HEADER = (
+    "academie",
+    "examen",
+    "session",
+    "specialite",
+    "numero_candidat",
+    "numero_inscription",
+    "nom",
+    "prenoms",
+    "courriel",
+    "etat",
+    "version",
+    "enregistree_le",
+)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The CSV text of the list, as a spreadsheet opens it."""
+
+    text: str
+
+
+def _status_problem(status: str, comment: str, received_on: str) -> tuple[str | None, date | None]:
+    """(problem, date received) of a status as typed on the application page."""
+    if status not in supporting.STATUSES or not status:
+        return "Choisissez un statut.", None
+    if status in supporting.REOPENING and not comment:
+        return (
+            "Un commentaire est nécessaire pour expliquer au candidat ce qu'il doit fournir.",
+            None,
+        )
+    if status == "recue":
+        try:
+            return None, date.fromisoformat(received_on)
+        except ValueError:
+            return "Indiquez la date de réception (AAAA-MM-JJ).", None
+    return None, None
+
+
+def set_piece_status(
+    database: Database,
+    member: Staff,
+    catalog: Catalog,
+    application: Application,
+    code: str,
+    status: str,
+    comment: str,
+    received_on: str,
+) -> Done | Refused | NotFound:
+    """Reçue (with a date), Non conforme or En attente d'une nouvelle PJ (with a comment),
+    Conforme: the candidate sees it at once."""
+    states = supporting.states(database, catalog, application)
+    state = next((s for s in states if s.piece.code == code), None)
+    if state is None:
+        return NotFound()
+    problem, received = _status_problem(status, comment, received_on)
+    if problem:
+        return Refused(f"{state.piece.label} : {problem}")
+    with db.transaction(database):
+        supporting.set_status(database, application.id, code, status, comment, received)
+        audit.audit(
+            database,
+            member,
+            "piece.status",
+            academy=application.academy,
+            application_id=application.id,
+            account_id=application.account_id,
+            before={"piece": code, "status": state.status, "comment": state.comment},
+            after={"piece": code, "status": status, "comment": comment, "received_on": received},
+        )
+    return Done(f"{state.piece.label} : statut « {supporting.STATUSES[status]} » enregistré.")
+
+
+def export_applications(
+    database: Database, member: Staff, scope: tuple[str, ...], filters: Filters, catalog: Catalog
+) -> Exported:
+    """The filtered list of the applications in scope, audited with its filters."""
+    text = csv_text(EXPORT_HEADER, _export_rows(database, scope, filters, catalog))
+    with db.transaction(database):
+        audit.audit(database, member, "applications.export", after={"filters": filters.__dict__})
+    return Exported(text)
+
+
+def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, catalog: Catalog):
+    for row in search.all_rows(database, scope, filters):
+        exam = catalog.exams.get(row["exam"])
+        yield (
+            row["academy"],
+            exam.short_name if exam else row["exam"],
+            row["session"],
+            row["speciality"],
+            row["candidate_number"],
+            row["number"],
+            row["last_name"],
+            row["first_names"],
+            row["email"],
+            STATUS_LABELS.get(row["status"], row["status"]),
+            row["version"],
+            row["created_at"],
+        )

@@ -1,0 +1,40 @@
+"""Results (« Mes notes »): the published mark of each test of an application.
+
+Writes expect to run inside ``db.transaction()``.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from worker import clock
+
+
+def results_of(db: Database, application_id: int) -> dict[str, str]:
+    """Test code → published mark."""
+    return {
+        code: mark
+        for code, mark in db.execute(
+            "SELECT test_code, mark FROM results WHERE application_id = ?", [application_id]
+        )
+    }
+
+
+def save_results(db: Database, application_id: int, marks: dict[str, str]) -> dict[str, str]:
+    """Publish these marks (test code → mark, "" removes it); returns the marks before."""
+    before = results_of(db, application_id)
+    now = clock.stamp()
+    for code, mark in marks.items():
+        if not mark:
+            db.execute(
+                "DELETE FROM results WHERE application_id = ? AND test_code = ?",
+                [application_id, code],
+            )
+        elif before.get(code) != mark:
+            db.execute(
+                "INSERT INTO results (application_id, test_code, mark, published_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (application_id, test_code)"
+                " DO UPDATE SET mark = excluded.mark, published_at = excluded.published_at",
+                [application_id, code, mark, now],
+            )
+    return before
