@@ -21,7 +21,6 @@ from worker.documents import pieces_request as pieces
 EDITED = datetime(2026, 11, 14, 8, 6, tzinfo=UTC)
 
 
-
 def walk(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     """The structure elements (depth, role) in document order."""
     out: list[tuple[int, str]] = []

@@ -26,6 +26,7 @@ from worker.office.views import applications as office
 from worker.office.views import content as office_content
 from worker.office.views import pupils as office_pupils
 from worker.office.views import staff as office_admin
+from worker.public.views import verify as public_verify
 from worker.store import db
 from worker.web import auth, errors, public_site, security
 
@@ -65,6 +66,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     for blueprint in (view.blueprint for view in views):
         app.register_blueprint(blueprint)
+    app.register_blueprint(public_verify.blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
     return app
 

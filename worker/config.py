@@ -41,7 +41,11 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_BUSY_SECONDS": 10,  # a write waits this long for the lock, then 503 + Retry-After
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
-    "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress
+    "PUBLISH_SECONDS": 20,
+    "VERIFY_KEY": "",  # signs documents' verification codes; empty: DATA_DIR/verify_key
+    "VERIFY_KEYS_OLD": [],  # previous verification keys: the codes they signed stay valid
+    "VERIFY_MAX_PER_CLIENT": 30,  # /verifier/ requests per client in the window, then waits
+    "VERIFY_WINDOW_MINUTES": 15,  # bulk publication: work per request before showing progress
 }
 
 
@@ -57,6 +61,8 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _local_secret(data_dir / "secret_key")
     app.config["SECRET_KEY_FALLBACKS"] = list(app.config["SECRET_KEYS_OLD"])
+    if not app.config["VERIFY_KEY"]:  # its own key: rotating one never voids the other
+        app.config["VERIFY_KEY"] = _local_secret(data_dir / "verify_key")
     https = str(app.config["BASE_URL"]).startswith("https://")
     app.config.update(
         SESSION_COOKIE_NAME="portail_session",

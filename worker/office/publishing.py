@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from sqlite_utils import Database
 
@@ -309,7 +310,8 @@ def _publish_item(db, data_dir, catalog, member, publication, application_id) ->
         and application.exam in catalog.exams
     ):
         account = accounts.by_id(db, application.account_id)
-        content = notice.render(
+        content = partial(  # rendered with its verification code, once it has an id
+            notice.render,
             notice.build(
                 catalog,
                 account,
@@ -318,7 +320,7 @@ def _publish_item(db, data_dir, catalog, member, publication, application_id) ->
                 publication.title,
                 publication.body,
                 clock.now(),
-            )
+            ),
         )
     with transaction(db):
         (outcome,) = db.execute(
