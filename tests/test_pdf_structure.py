@@ -185,3 +185,30 @@ def test_login_slips_are_tagged_one_heading_per_pupil():
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "Élève : LŒVENBRÜCK0 Zoë" in text
     assert "Votre identifiant de connexion : loevenbruck.zoe3" in text
+
+
+def test_the_verification_block_keeps_the_document_pdf_ua():
+    """The QR code is a figure with its text alternative; the code is real text."""
+    from worker.documents import verification
+
+    block = verification.block(42, "clé", "https://portail.example")
+    data = confirmation.render(bts_registration(), block)
+    pdf = check_tagged(
+        data, "CONFIRMATION D'INSCRIPTION - MADAME LŒVENBRÜCK-ŻÓŁKIEWSKA Anaïs Éloïse"
+    )
+    figures = []
+
+    def visit(element):
+        if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            if element.S == "/Figure":
+                figures.append(str(element.get("/Alt", "")))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                visit(kid)
+
+    top = pdf.Root.StructTreeRoot.K
+    for kid in top if isinstance(top, pikepdf.Array) else [top]:
+        visit(kid)
+    assert figures == [f"QR code de vérification du document : adresse {block['url']}"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert block["code"] in text and block["url"] in text
