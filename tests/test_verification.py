@@ -152,3 +152,23 @@ def test_the_page_is_rate_limited_per_client(app, registered):
     assert statuses[3:] == [429, 429]
     refused = registered.get(f"/verifier/{code}")
     assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_codes_outlive_a_rotation_of_the_verification_key(app, registered):
+    _data, code = issued(registered, app)
+    first_key = app.config["VERIFY_KEY"]
+    app.config["VERIFY_KEY"] = "nouvelle clé de vérification"
+    assert registered.get(f"/verifier/{code}").status_code == 404  # the old key forgotten
+    app.config["VERIFY_KEYS_OLD"] = [first_key]
+    assert registered.get(f"/verifier/{code}").status_code == 200
+
+
+def test_the_default_key_is_its_own_random_file(app):
+    from pathlib import Path
+
+    data_dir = Path(app.config["DATA_DIR"])
+    key_file = data_dir / "verify_key"
+    assert key_file.read_text(encoding="utf-8").strip() == app.config["VERIFY_KEY"]
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert app.config["VERIFY_KEY"] != app.config["SECRET_KEY"]
+    assert len(app.config["VERIFY_KEY"]) >= 40
