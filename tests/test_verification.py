@@ -172,3 +172,19 @@ def test_the_default_key_is_its_own_random_file(app):
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert app.config["VERIFY_KEY"] != app.config["SECRET_KEY"]
     assert len(app.config["VERIFY_KEY"]) >= 40
+
+
+def test_comparing_without_a_file_or_with_an_expired_form(app, registered):
+    _data, code = issued(registered, app)
+    token = registered.token(f"/verifier/{code}")
+    empty = registered.http.post(f"/verifier/{code}", data={"csrf_token": token})
+    assert empty.status_code == 400 and "Aucun fichier reçu" in text(empty)
+    expired = registered.http.post(
+        f"/verifier/{code}",
+        data={"csrf_token": "périmé", "fichier": (io.BytesIO(b"%PDF-"), "c.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert expired.status_code == 400 and "Le formulaire a expiré" in text(expired)
+    forged = code[:-1] + ("1" if code[-1] != "1" else "2")
+    unknown = registered.http.post(f"/verifier/{forged}", data={"csrf_token": token})
+    assert unknown.status_code == 404

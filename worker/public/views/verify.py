@@ -17,6 +17,9 @@ from worker.web import auth
 blueprint = Blueprint("verify", __name__, url_prefix="/verifier")
 TITLE = "Vérifier un document"
 UNKNOWN = "Document inconnu"
+NO_FILE = "Aucun fichier reçu : choisissez le fichier PDF à comparer, puis « Comparer le fichier »."
+EXPIRED = "Le formulaire a expiré : choisissez de nouveau le fichier à comparer."
+TOO_LARGE = "Ce fichier est trop volumineux pour être un document délivré par le portail."
 
 
 def _keys() -> list[str]:
@@ -52,32 +55,33 @@ def document(code: str):
 @blueprint.post("/<code>")
 def compare(code: str):
     """The visitor drops the PDF they hold: is it the issued one, byte for byte?"""
-    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 64 * 1024
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    request.max_content_length = limit + 64 * 1024  # one file and the form around it
+    problem = None
     try:
         button = ConfirmForm.from_request()
         sent = request.files.get("fichier")
     except RequestEntityTooLarge:
-        button, sent = None, None
-    if button is None or not button.validate() or sent is None or not sent.filename:
-        outcome = verify.look_up(
-            db.get(), current_catalog(), code, _keys(), auth.client_address(), _limits()
-        )
-        return _outcome(outcome, code, missing_file=True)
-    compared = verify.compare(
-        db.get(),
-        current_catalog(),
-        code,
-        _keys(),
-        auth.client_address(),
-        _limits(),
-        sent.stream.read(),
-    )
+        problem = TOO_LARGE
+    else:
+        if not button.validate():
+            problem = EXPIRED
+        elif sent is None or not sent.filename:
+            problem = NO_FILE
+    args = (db.get(), current_catalog(), code, _keys(), auth.client_address(), _limits())
+    if problem is not None:
+        return _outcome(verify.look_up(*args), code, problem=problem)
+    compared = verify.compare(*args, sent.stream.read())
     if isinstance(compared, verify.Compared):
         return _outcome(compared.document, code, identical=compared.identical)
     return _outcome(compared, code)
 
 
-def _outcome(outcome, code: str, *, identical: bool | None = None, missing_file=False):
+def _outcome(
+    outcome: verify.Outcome, code: str, *, identical: bool | None = None, problem: str = ""
+):
+    """The page of an outcome: the document, « Document inconnu » (404) or « Trop de
+    vérifications » (429)."""
     if isinstance(outcome, verify.Throttled):
         response = _page(
             "public/verify_throttled.html", 429, title="Trop de vérifications", wait=outcome
@@ -88,12 +92,12 @@ def _outcome(outcome, code: str, *, identical: bool | None = None, missing_file=
         return _page("public/verify_unknown.html", 404, title=UNKNOWN, code=code)
     return _page(
         "public/verify_document.html",
-        200,
+        400 if problem else 200,
         title=f"{outcome.title} : document authentique",
         document=outcome,
         sha_groups=" ".join(outcome.sha256[i : i + 8] for i in range(0, 64, 8)),
         identical=identical,
-        missing_file=missing_file,
+        problem=problem,
         form=ConfirmForm.blank(),
     )
 
