@@ -21,7 +21,6 @@ from tests.test_registration import NOW, PASSWORD
 from tests.test_uploads import pdf, registered
 from worker.rules import passwords
 from worker.store import accounts, db
-from worker.store.db import MIGRATIONS
 
 WRITES_BEFORE = 3  # sign-ups the writer must have committed before the backup starts
 WRITES_AFTER = 3  # … and after it ended, so the backup ran while it was writing
@@ -97,6 +96,7 @@ def portal(app):
 
 UPLOADED = pdf(20_000)
 SECRET_FILE = "clé créée au premier démarrage"
+LATEST = max(int(path.name.split("_")[0]) for path in db.MIGRATIONS.glob("*.sql"))
 
 
 def test_backup_under_writes_restores_a_working_portal(portal, tmp_path, site_dir, mailbox):
@@ -126,12 +126,12 @@ def test_backup_under_writes_restores_a_working_portal(portal, tmp_path, site_di
     assert names[-1] == "manifest.json" and "portail.db" in names
     assert {n.split("/")[0] for n in names} == {
         "portail.db",
+        "verify_key",  # the documents' verification key the portal created
         "documents",
         "uploads",
         "manifest.json",
     }
-    latest = max(int(f.name.split("_", 1)[0]) for f in MIGRATIONS.glob("*.sql"))
-    assert manifest["schema_version"] == latest
+    assert manifest["schema_version"] == LATEST
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["files"].values())
     stored = portal.files()[0].relative_to(portal.data_dir).as_posix()
     assert manifest["files"][stored]["size"] == len(UPLOADED)
@@ -139,7 +139,7 @@ def test_backup_under_writes_restores_a_working_portal(portal, tmp_path, site_di
     restored = tmp_path / "restauration"
     answer = cli(app, "backup", "restore", str(archive), "--data-dir", str(restored))
     assert answer.exit_code == 0, answer.output
-    assert f"restauré(s) dans {restored}" in answer.output and f"(schéma {latest})" in answer.output
+    assert f"restauré(s) dans {restored}" in answer.output and f"(schéma {LATEST})" in answer.output
     copied = count_accounts(restored / "portail.db")
     # One consistent snapshot: the candidate plus the sign-ups committed at that moment.
     assert 1 + before <= copied <= 1 + ended
@@ -195,12 +195,13 @@ def test_restore_gives_back_every_file_with_private_modes(app, archive, tmp_path
     target = tmp_path / "neuf" / "data"
     answer = cli(app, "backup", "restore", str(archive), "--data-dir", str(target))
     assert answer.exit_code == 0, answer.output
-    assert answer.output.startswith("3 fichier(s) restauré(s)")
+    assert answer.output.startswith("4 fichier(s) restauré(s)")  # with verify_key
     stored = target / "uploads" / "ab" / ("ab" + "0" * 30)
     assert stored.read_bytes() == UPLOADED
     assert not (target / "uploads" / "ab" / ".ab1.part").exists()
     assert (target / "secret_key").read_text(encoding="utf-8") == SECRET_FILE
     assert (target / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (target / "verify_key").stat().st_mode & 0o777 == 0o600
     assert target.stat().st_mode & 0o777 == 0o750
     assert count_accounts(target / "portail.db") == 1
     assert [p.name for p in target.parent.iterdir()] == ["data"]  # no temporary folder left

@@ -81,7 +81,7 @@ def test_confirmation_pdf_says_what_the_candidate_must_check(app, registered, tm
     expected_day = format_day(period.confirmation_due).upper()
     for fragment in (number, "001", "Version : 1 du 22/11/2026", "JUIN 2027",
                      "CERTIFICAT DE FORMATION GENERALE", "CONFIRMATION D'INSCRIPTION",
-                     f"A RENVOYER IMPERATIVEMENT POUR LE {expected_day}",
+                     f"À RENVOYER IMPÉRATIVEMENT POUR LE {expected_day}",
                      "Entretien avec le jury", "Inscrit", academy.name,
                      academy.exam_office.address[0]):  # fmt: skip
         assert fragment in content, fragment
@@ -133,7 +133,7 @@ def test_g02_gets_a_recapitulatif_without_deadline(app):
     document = links(listing, r'href="(/espace-candidat/inscriptions/001/documents/\d+)"')[0]
     content = pdf_text(client.get(document).data)
     assert "RÉCAPITULATIF D'INSCRIPTION" in content
-    assert "A RENVOYER" not in content
+    assert "À RENVOYER" not in content
 
 
 def test_pieces_are_grouped_and_counted(registered):

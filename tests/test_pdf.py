@@ -150,8 +150,8 @@ def test_confirmation_numbers_version_and_deadline(confirmation_text):
     assert "Inscription n° : 003" in text
     assert "Session : 2027" in text
     assert "Version : 2 du 14/11/2026 à 09:05" in text
-    deadline = f"A RENVOYER IMPERATIVEMENT POUR LE {format_day(RETURN_BY).upper()}"
-    assert deadline == "A RENVOYER IMPERATIVEMENT POUR LE VENDREDI 18 DÉCEMBRE 2026"
+    deadline = f"À RENVOYER IMPÉRATIVEMENT POUR LE {format_day(RETURN_BY).upper()}"
+    assert deadline == "À RENVOYER IMPÉRATIVEMENT POUR LE VENDREDI 18 DÉCEMBRE 2026"
     assert deadline in text
     assert "Édité le 14/11/2026 à 09:06" in text
 
@@ -226,7 +226,7 @@ def test_g02_recapitulatif_has_no_return_deadline_nor_signature():
     text = flat(" ".join(pages_text(registration_pdf(recap))))
     assert "RÉCAPITULATIF D'INSCRIPTION" in text
     assert "CONFIRMATION" not in text
-    assert "A RENVOYER" not in text
+    assert "À RENVOYER" not in text
     assert "CERTIFIÉ EXACT" not in text
     assert "Signature" not in text
     assert "ROUGE" not in text

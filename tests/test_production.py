@@ -392,7 +392,8 @@ def assert_security_headers(reply: Reply) -> None:
     assert "frame-ancestors 'none'" in reply.header("Content-Security-Policy")
     assert reply.header("X-Content-Type-Options") == "nosniff"
     assert reply.header("Referrer-Policy") == "same-origin"
-    assert reply.header("Strict-Transport-Security").startswith("max-age=31536000")
+    assert reply.header("Strict-Transport-Security").startswith("max-age=63072000")
+    assert len(reply.headers.get_all("Strict-Transport-Security")) == 1
     assert len(reply.headers.get_all("Content-Security-Policy")) == 1  # never doubled
 
 
@@ -406,6 +407,14 @@ def test_static_and_dynamic_pages_carry_the_security_headers(stack):
     assert_security_headers(login)
     assert login.header("Cache-Control") == "no-store"
     assert login.header("Content-Type") == "text/html; charset=utf-8"
+
+
+def test_the_verification_page_is_served_by_the_worker_through_nginx(stack):
+    page = stack.browser().get("/verifier/")
+    assert page.status == 200 and "<form" in page.text
+    unknown = stack.browser().get("/verifier/00000-00000-00000")
+    assert unknown.status == 404 and "Document inconnu" in visible(unknown.text)
+    assert_security_headers(page)
 
 
 def test_unknown_path_gets_the_site_404_page(stack):

@@ -21,6 +21,7 @@ from worker.content.live import LiveCatalog
 from worker.forms.base import ConfirmForm
 from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
+from worker.public.views import verify as public_verify
 from worker.store import db
 from worker.web import auth, errors, public_site, security
 
@@ -46,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     for blueprint in (*candidate.BLUEPRINTS, *OFFICE_BLUEPRINTS):
         app.register_blueprint(blueprint)
+    app.register_blueprint(public_verify.blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
     return app
 

@@ -53,6 +53,10 @@ DEFAULTS: dict[str, object] = {
     "FRANCECONNECT_CLIENT_SECRET": "",
     "FRANCECONNECT_ACR": "eidas1",  # eIDAS level asked for and required of the ID token
     "FRANCECONNECT_TIMEOUT": 10,  # seconds for each call to the provider
+    "VERIFY_KEY": "",  # signs documents' verification codes; empty: DATA_DIR/verify_key
+    "VERIFY_KEYS_OLD": [],  # previous verification keys: the codes they signed stay valid
+    "VERIFY_MAX_PER_CLIENT": 30,  # /verifier/ requests per client in the window, then waits
+    "VERIFY_WINDOW_MINUTES": 15,  # the window of that limit
 }
 
 
@@ -68,6 +72,8 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _local_secret(data_dir / "secret_key")
     app.config["SECRET_KEY_FALLBACKS"] = list(app.config["SECRET_KEYS_OLD"])
+    if not app.config["VERIFY_KEY"]:  # its own key: rotating one never voids the other
+        app.config["VERIFY_KEY"] = _local_secret(data_dir / "verify_key")
     https = str(app.config["BASE_URL"]).startswith("https://")
     app.config.update(
         # Over https the __Host- prefix makes browsers refuse the cookie unless it is

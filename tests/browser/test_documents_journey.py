@@ -248,7 +248,7 @@ def test_supporting_documents_journey(page, axe, live_app, live_server, catalog,
     assert candidate.number in text
     assert "001" in text
     assert "Version : 1" in text
-    assert f"A RENVOYER IMPERATIVEMENT POUR LE {format_day(period.confirmation_due).upper()}" in (
+    assert f"À RENVOYER IMPÉRATIVEMENT POUR LE {format_day(period.confirmation_due).upper()}" in (
         text
     )
     assert "Entretien avec le jury" in text

@@ -208,16 +208,20 @@ def add_piece(batch: Batch, rng: random.Random, application: int, piece, stamp: 
         )  # fmt: skip
 
 
+DEMO_DOCUMENT = """#set document(title: "Document de démonstration")
+#set text(lang: "fr")
+= Document de démonstration
+Ce document accompagne les données de démonstration du portail candidat.
+"""
+
+
 def demo_pdf(data_dir: Path) -> str:
     """One small real PDF shared by every demo document, so that downloads work."""
-    from fpdf import FPDF
+    import typst
 
-    page = FPDF()
-    page.add_page()
-    page.set_font("helvetica", size=14)
-    page.cell(text="Document de démonstration du portail candidat")
     name = storage.new_name()
-    storage.write_bytes(storage.path_of(data_dir, "documents", name), bytes(page.output()))
+    data = typst.compile(DEMO_DOCUMENT.encode(), ignore_system_fonts=True)
+    storage.write_bytes(storage.path_of(data_dir, "documents", name), data)
     return name
 
 

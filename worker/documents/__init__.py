@@ -11,10 +11,14 @@ French texts of each document (regulatory notices, instructions, advice) are in
 - ``notice``: the convocations and notifications an exam office publishes;
 - ``slips``: the login slips (papillons de connexion) of enrolled pupils.
 
-Shared by them: ``layout`` (fonts, page, header and footer, drawing helpers,
-``open_document``), ``formatting`` (text, dates, names), ``records`` (the exam office and
+Each ``render`` hands its record's values to its Typst layout, ``typ/<document>.typ`` on
+the shared ``typ/layout.typ``: tagged PDF/UA-1 in French (structure tree in reading order,
+page furniture as artifacts). Shared by them: ``layout`` (the Typst compiler, the heading
+values every document prints), ``verification`` (the code and QR code block printed at
+the end of a document), ``formatting`` (text, dates, names), ``records`` (the exam office and
 the candidate's identity, from the catalogue and the account), ``texts`` (the templates'
-loader). ``issuing`` writes a document durably under DATA_DIR, then its row.
+loader). ``issuing`` inserts a document's row, renders it with its verification code,
+writes it durably under DATA_DIR and records its SHA-256, all in the caller's transaction.
 
 Layers: this package reads ``catalog``, ``worker.rules``, ``worker.store``,
 ``worker.files``, ``worker.refdata`` and ``worker.clock``; never the web, the candidate or

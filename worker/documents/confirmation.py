@@ -5,32 +5,16 @@ application, and its layout. The fixed texts are in ``templates/documents/confir
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-from fpdf import FontFace, XPos, YPos
-from fpdf.enums import TableBordersLayout, TableCellFillMode, VAlign
 
 from catalog import Catalog
 from catalog.dates import format_day
 from worker import clock
 from worker.documents import records
 from worker.documents.formatting import format_stamp, one_line
-from worker.documents.layout import (
-    BAND,
-    FAMILY,
-    GREY,
-    INK,
-    LINE,
-    MARGIN,
-    RED,
-    RULE,
-    SMALL,
-    STRIPE,
-    Document,
-    open_document,
-)
+from worker.documents.layout import compile_pdf, heading_data, pairs, paragraph
 from worker.documents.records import Office
 from worker.documents.texts import runs, text
 from worker.rules import pieces as supporting
@@ -247,175 +231,81 @@ def test_position(test: TestLine) -> str:
     return position
 
 
-def render(doc: Registration) -> bytes:
+def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
     """The confirmation or récapitulatif d'inscription, as PDF bytes.
 
     With ``return_by`` set it is a confirmation to return signed by that day: the
     deadline line and the signature block are printed; without, a plain récapitulatif.
+    ``verify``: the verification code block (``verification.block``), if any.
     """
     title = one_line(doc.title) or CONFIRMATION
-    pdf, body_top = open_document(
+    data = heading_data(
         doc,
         title=title,
         subtitle=[doc.exam_name, f"Version : {doc.version} du {format_stamp(doc.version_at)}"],
         address=doc.address,
     )
-    pdf.set_xy(MARGIN, body_top + 4)
-    if doc.return_by is not None:
-        _return_notice(pdf, doc.return_by)
-    _candidate(pdf, doc)
-    pdf.band("CANDIDATURE")
-    pdf.labelled(
-        [
-            ("Examen", doc.exam_name),
-            ("Spécialité", doc.speciality),
-            ("Établissement", doc.establishment),
-            ("Catégorie du candidat", doc.category),
-            ("Forme de passage", doc.sitting_form),
-            ("Diplôme possédé", doc.diploma),
-            ("Aménagement d'épreuves demandé au titre du handicap", doc.accommodation),
-        ]
+    data.update(_texts(doc))
+    data.update(
+        return_by=(
+            _text("return_by").format(day=format_day(doc.return_by).upper())
+            if doc.return_by is not None
+            else ""
+        ),
+        candidate=pairs(_candidate(doc)),
+        application=pairs(_application(doc)),
+        tests=[
+            [test_label(t), one_line(t.kind), test_position(t), one_line(t.mode)] for t in doc.tests
+        ],
+        answers=[[one_line(q), paragraph(a.strip())] for q, a in doc.answers],
+        consents=_consents(doc),
+        verify=verify,
     )
-    if doc.tests:
-        pdf.band("ÉPREUVES")
-        _tests_table(pdf, doc.tests)
-    if doc.answers:
-        _other_answers_section(pdf, doc.answers)
-    _consents(pdf, doc)
-    _data_protection(pdf)
-    if doc.return_by is not None:
-        _signature_block(pdf)
-    else:
-        _keep_notice(pdf)
-    pdf.ln(1.5)
-    pdf.para(_text("identity"), bold=True)
-    return pdf.to_bytes()
+    return compile_pdf("confirmation", data, edited_at=doc.edited_at)
 
 
-def _return_notice(pdf: Document, return_by: date) -> None:
-    """The boxed deadline of a confirmation, and what to do before it."""
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.5)
-    pdf.use_font(10.5, bold=True)
-    pdf.set_x(MARGIN)
-    pdf.cell(
-        pdf.epw,
-        7.5,
-        _text("return_by").format(day=format_day(return_by).upper()),
-        border=1,
-        align="C",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-    pdf.ln(1)
-    pdf.para(_text("return_instructions"), size=8, color=GREY, align="C")
+def _texts(doc: Registration) -> dict[str, object]:
+    """The fixed texts, from ``templates/documents/confirmation.toml``."""
+    names = ("return_instructions", "definitive", "certified", "place_and_date")
+    names += ("signatories", "signature_box", "keep_it", "report_errors", "identity")
+    texts: dict[str, object] = {name: _text(name) for name in names}
+    texts["data_protection"] = runs(_text("data_protection"))
+    texts["corrections"] = runs(_text("corrections"))
+    return texts
 
 
-def _candidate(pdf: Document, doc: Registration) -> None:
-    pdf.band("CANDIDAT")
-    pdf.grid(
-        [
-            ("Nom", doc.last_name.upper()),
-            ("Prénom(s)", doc.first_names),
-            ("Nom d'usage", doc.usual_name.upper()),
-            ("Nationalité", doc.nationality),
-            ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
-            ("À", doc.birth_place),
-            ("Tél", doc.phone),
-            ("Mél", doc.email),
-        ]
-    )
+def _candidate(doc: Registration) -> list[tuple[str, str]]:
+    return [
+        ("Nom", doc.last_name.upper()),
+        ("Prénom(s)", doc.first_names),
+        ("Nom d'usage", doc.usual_name.upper()),
+        ("Nationalité", doc.nationality),
+        ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
+        ("À", doc.birth_place),
+        ("Tél", doc.phone),
+        ("Mél", doc.email),
+    ]
 
 
-def _tests_table(pdf: Document, tests: Sequence[TestLine]) -> None:
-    heading = FontFace(family=FAMILY, emphasis="BOLD", size_pt=8.5, fill_color=BAND)
-    pdf.use_font(8.5)
-    pdf.set_draw_color(*RULE)
-    pdf.set_line_width(0.2)
-    with pdf.table(
-        col_widths=(0.50, 0.14, 0.22, 0.14),
-        headings_style=heading,
-        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-        cell_fill_color=STRIPE,
-        cell_fill_mode=TableCellFillMode.EVEN_ROWS,
-        line_height=4.0,
-        padding=(1.1, 1.5),
-        text_align="LEFT",
-        v_align=VAlign.M,
-        width=pdf.epw,
-        repeat_headings=1,
-    ) as table:
-        row = table.row()
-        for column in ("Épreuve", "Type", "Position", "Mode"):
-            row.cell(column)
-        for test in tests:
-            row = table.row()
-            row.cell(test_label(test))
-            row.cell(one_line(test.kind))
-            row.cell(test_position(test))
-            row.cell(one_line(test.mode))
-    pdf.ln(1)
+def _application(doc: Registration) -> list[tuple[str, str]]:
+    return [
+        ("Examen", doc.exam_name),
+        ("Spécialité", doc.speciality),
+        ("Établissement", doc.establishment),
+        ("Catégorie du candidat", doc.category),
+        ("Forme de passage", doc.sitting_form),
+        ("Diplôme possédé", doc.diploma),
+        ("Aménagement d'épreuves demandé au titre du handicap", doc.accommodation),
+    ]
 
 
-def _other_answers_section(pdf: Document, answers: Sequence[tuple[str, str]]) -> None:
-    pdf.band("RENSEIGNEMENTS COMPLÉMENTAIRES")
-    for question, answer in answers:
-        pdf.keep(3 * LINE)
-        pdf.para(question, size=8.5, color=GREY)
-        pdf.para(answer.strip() or "—", x=MARGIN + 4)
-        pdf.ln(1.2)
-
-
-def _consents(pdf: Document, doc: Registration) -> None:
+def _consents(doc: Registration) -> list[list[tuple[str, bool]]]:
     """Diffusion des résultats: only the questions the candidate answered."""
-    consents = [
-        (_text(name), one_line(answer).upper())
+    return [
+        runs(_text("consent_line"), question=_text(name), answer=one_line(answer).upper())
         for name, answer in (
             ("consent_press", doc.consent_press),
             ("consent_authorities", doc.consent_authorities),
         )
         if answer.strip()
     ]
-    if not consents:
-        return
-    pdf.band("DIFFUSION DES RÉSULTATS")
-    for question, answer in consents:
-        pdf.keep(3 * LINE)
-        pdf.inline(runs(_text("consent_line"), question=question, answer=answer))
-        pdf.ln(1)
-
-
-def _data_protection(pdf: Document) -> None:
-    pdf.ln(2)
-    pdf.keep(4 * 3.4)
-    pdf.inline(runs(_text("data_protection")), size=SMALL, h=3.4, color=GREY)
-    pdf.ln(3)
-
-
-def _keep_notice(pdf: Document) -> None:
-    """The récapitulatif's end: keep it, report what is wrong."""
-    pdf.keep(4 * LINE)
-    pdf.para(_text("keep_it"), bold=True)
-    pdf.ln(1)
-    pdf.para(_text("report_errors"))
-
-
-def _signature_block(pdf: Document) -> None:
-    pdf.keep(60)
-    pdf.para(_text("definitive"), bold=True)
-    pdf.ln(3)
-    top = pdf.get_y()
-    pdf.para(_text("certified"), bold=True, w=88)
-    pdf.ln(3)
-    pdf.para(_text("place_and_date"), w=88)
-    pdf.ln(3)
-    pdf.para(_text("signatories"), size=8.5, color=GREY, w=88)
-    box_x = MARGIN + 96
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.3)
-    pdf.rect(box_x, top, pdf.w - MARGIN - box_x, 30)
-    pdf.use_font(7, color=GREY)
-    pdf.set_xy(box_x + 1.5, top + 1.5)
-    pdf.cell(40, 3, _text("signature_box"))
-    pdf.set_xy(MARGIN, max(pdf.get_y(), top + 30) + 4)
-    pdf.inline(runs(_text("corrections")), color=RED)

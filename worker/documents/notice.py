@@ -6,13 +6,14 @@ in ``templates/documents/notice.toml``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from catalog import Catalog
 from worker.documents import records
 from worker.documents.formatting import one_line
-from worker.documents.layout import GREY, MARGIN, open_document
+from worker.documents.layout import compile_pdf, heading_data, pairs, paragraph
 from worker.documents.records import Office
 from worker.documents.texts import text
 from worker.store.accounts import Account
@@ -72,37 +73,34 @@ def build(
     )
 
 
-def render(doc: Notice) -> bytes:
-    """The document as PDF bytes; the office's title and text are printed as data."""
+def render(doc: Notice, verify: Mapping[str, str] | None = None) -> bytes:
+    """The document as PDF bytes; the office's title and text are printed as data.
+    ``verify``: the verification code block, if any."""
     title = one_line(doc.title).upper()
-    pdf, body_top = open_document(doc, title=title, subtitle=[doc.exam_name], address=doc.address)
-    pdf.set_xy(MARGIN, body_top + 4)
-    pdf.band("CANDIDAT")
-    pdf.grid(
-        [
-            ("Nom", doc.last_name.upper()),
-            ("Prénom(s)", doc.first_names),
-            ("Nom d'usage", doc.usual_name.upper()),
-            ("N° candidat", doc.candidate_number),
-            ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
-            ("À", doc.birth_place),
-        ]
+    data = heading_data(doc, title=title, subtitle=[doc.exam_name], address=doc.address)
+    data.update(
+        candidate=pairs(
+            [
+                ("Nom", doc.last_name.upper()),
+                ("Prénom(s)", doc.first_names),
+                ("Nom d'usage", doc.usual_name.upper()),
+                ("N° candidat", doc.candidate_number),
+                ("Né(e) le", doc.birth_date.strftime("%d/%m/%Y")),
+                ("À", doc.birth_place),
+            ]
+        ),
+        exam=pairs(
+            [
+                ("Examen", doc.exam_name),
+                ("Spécialité", doc.speciality),
+                ("Session", doc.session_label),
+                ("Académie", doc.academy_name),
+                ("Inscription n°", doc.application_number),
+            ]
+        ),
+        body=paragraph(doc.body),
+        present_yourself=text("notice", "present_yourself") if doc.convocation else "",
+        contact=text("notice", "contact"),
+        verify=verify,
     )
-    pdf.band("EXAMEN")
-    pdf.labelled(
-        [
-            ("Examen", doc.exam_name),
-            ("Spécialité", doc.speciality),
-            ("Session", doc.session_label),
-            ("Académie", doc.academy_name),
-            ("Inscription n°", doc.application_number),
-        ]
-    )
-    pdf.band(title)
-    pdf.para(doc.body)
-    if doc.convocation:
-        pdf.ln(3)
-        pdf.para(text("notice", "present_yourself"), bold=True)
-    pdf.ln(2)
-    pdf.para(text("notice", "contact"), size=8.5, color=GREY)
-    return pdf.to_bytes()
+    return compile_pdf("notice", data, edited_at=doc.edited_at)

@@ -5,22 +5,14 @@ application, and its layout; the fixed texts are in ``templates/documents/pieces
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from fpdf import XPos, YPos
 
 from catalog import Catalog
 from worker.documents import records
 from worker.documents.formatting import format_deadline, one_line, paris
-from worker.documents.layout import (
-    GREY,
-    INK,
-    MARGIN,
-    Document,
-    open_document,
-)
+from worker.documents.layout import compile_pdf, heading_data, paragraph
 from worker.documents.records import Office
 from worker.documents.texts import text, text_list
 from worker.rules import pieces as supporting
@@ -146,42 +138,45 @@ def _text(name: str) -> str:
     return text("pieces_request", name)
 
 
-def render(doc: PiecesRequest) -> bytes:
-    """The « Demande de pièces justificatives », as PDF bytes."""
-    pdf, body_top = open_document(doc, title=TITLE, subtitle=[doc.exam_name])
-    pdf.set_xy(MARGIN, body_top + 5)
-    pdf.para(_text("introduction"))
+def render(doc: PiecesRequest, verify: Mapping[str, str] | None = None) -> bytes:
+    """The « Demande de pièces justificatives », as PDF bytes; ``verify``: the
+    verification code block, if any."""
+    data = heading_data(doc, title=TITLE, subtitle=[doc.exam_name])
     groups = _piece_groups(doc.pieces)
-    if not groups:
-        pdf.ln(3)
-        pdf.para(_text("nothing_requested"), bold=True)
-    for index, (mode, deadline, pieces) in enumerate(groups):
-        _group(pdf, group_heading(mode, deadline), pieces)
-        if index + 1 < len(groups) and groups[index + 1][0] == mode:
-            continue  # the advice of a mode follows its last group
-        pdf.ln(1)
-        _mode_advice(pdf, mode, doc.office)
-    pdf.band("CONSEILS")
-    for line in _advice(doc):
-        pdf.bullet("–", line)
-    return pdf.to_bytes()
+    data.update(
+        introduction=_text("introduction"),
+        nothing_requested=_text("nothing_requested"),
+        groups=[
+            _group(mode, deadline, pieces, doc.office, last=_last_of_mode(groups, index))
+            for index, (mode, deadline, pieces) in enumerate(groups)
+        ],
+        advice=_advice(doc),
+        verify=verify,
+    )
+    return compile_pdf("pieces_request", data, edited_at=doc.edited_at)
 
 
-def _group(pdf: Document, heading: str, pieces: Sequence[RequestedPiece]) -> None:
-    pdf.band(heading)
-    for piece in pieces:
-        pdf.bullet("•", one_line(piece.label), bold=True)
-        if piece.hint.strip():
-            pdf.para(piece.hint, size=8.5, color=GREY, x=MARGIN + 6, h=3.9)
-        pdf.ln(1)
+def _last_of_mode(groups: Sequence[Group], index: int) -> bool:
+    """Whether the advice of the group's mode follows it (its mode's last group)."""
+    return index + 1 == len(groups) or groups[index + 1][0] != groups[index][0]
 
 
-def _mode_advice(pdf: Document, mode: str, office: Office) -> None:
-    """How to provide the pieces of ``mode`` (the address, for the postal ones)."""
-    if mode in _MODE_ADVICE:
-        pdf.para(_text(_MODE_ADVICE[mode]), size=8.5, color=GREY)
-    if mode == POSTAL:
-        _postal_address(pdf, office)
+def _group(
+    mode: str,
+    deadline: datetime | None,
+    pieces: Sequence[RequestedPiece],
+    office: Office,
+    *,
+    last: bool,
+) -> dict[str, object]:
+    """A group of pieces: its heading, its pieces, then (after the mode's last group) how
+    to provide them, with the address for the postal ones."""
+    return {
+        "heading": group_heading(mode, deadline),
+        "pieces": [{"label": one_line(p.label), "hint": paragraph(p.hint.strip())} for p in pieces],
+        "advice": _text(_MODE_ADVICE[mode]) if last and mode in _MODE_ADVICE else "",
+        "postal": _postal_address(office) if last and mode == POSTAL else [],
+    }
 
 
 def _advice(doc: PiecesRequest) -> list[str]:
@@ -196,20 +191,6 @@ def _advice(doc: PiecesRequest) -> list[str]:
     return [*items, " ".join(contact) + "."]
 
 
-def _postal_address(pdf: Document, office: Office) -> None:
+def _postal_address(office: Office) -> list[str]:
     lines = [one_line(office.academy_name), one_line(office.name)]
-    lines += [one_line(line) for line in office.address if line.strip()]
-    height = len(lines) * 4.4 + 4
-    pdf.keep(height + 2)
-    pdf.ln(1)
-    top = pdf.get_y()
-    x = MARGIN + 6
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.3)
-    pdf.rect(x, top, 100, height)
-    pdf.set_xy(x + 3, top + 2)
-    for i, line in enumerate(lines):
-        pdf.use_font(9.5, bold=i < 2)
-        pdf.set_x(x + 3)
-        pdf.cell(94, 4.4, pdf.fit(line, 94), new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_xy(MARGIN, top + height + 2)
+    return lines + [one_line(line) for line in office.address if line.strip()]

@@ -8,7 +8,8 @@ An archive (``portail-AAAAMMJJ-HHMMSS.tar.gz``) holds:
   a file is written and renamed before the row that points to it commits, so every file
   the copied database references already exists when the folders are read (files added
   later are orphans that ``files sweep`` removes);
-- ``secret_key`` when the portal created one (no PORTAIL_SECRET_KEY);
+- ``secret_key`` when the portal created one (no PORTAIL_SECRET_KEY), and likewise
+  ``verify_key`` (no PORTAIL_VERIFY_KEY);
 - ``manifest.json``, last: the SHA-256 and size of every other member and the schema
   version (``PRAGMA user_version``).
 
@@ -40,6 +41,8 @@ from worker.store.db import MIGRATIONS
 DATABASE = "portail.db"
 FOLDERS = ("documents", "uploads", "slips")
 SECRET = "secret_key"
+VERIFY_KEY = "verify_key"  # signs the documents' verification codes: lost, they all fail
+KEY_FILES = (SECRET, VERIFY_KEY)
 MANIFEST = "manifest.json"
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -125,9 +128,9 @@ def _data_files(data_dir: Path) -> Iterator[tuple[str, Path]]:
 
     Dot-files are the temporary names of writes in progress (storage.py): never kept.
     """
-    secret = data_dir / SECRET
-    if secret.is_file():
-        yield SECRET, secret
+    for name in KEY_FILES:
+        if (data_dir / name).is_file():
+            yield name, data_dir / name
     for folder in FOLDERS:
         root = data_dir / folder
         if not root.is_dir():
@@ -262,7 +265,7 @@ def _safe_name(member: tarfile.TarInfo) -> str:
         raise BackupError(f"archive refusée : chemin « {member.name} » hors du dossier")
     top = path.parts[0]
     if not (
-        member.name in (DATABASE, SECRET, MANIFEST) or (top in FOLDERS and len(path.parts) > 1)
+        member.name in (DATABASE, MANIFEST, *KEY_FILES) or (top in FOLDERS and len(path.parts) > 1)
     ):
         raise BackupError(f"archive refusée : « {member.name} » n'appartient pas à une sauvegarde")
     return member.name
@@ -292,7 +295,7 @@ def _write_member(stream: BinaryIO, target: Path) -> dict:
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
-    target.chmod(0o600 if target.name in (DATABASE, SECRET) else 0o640)
+    target.chmod(0o600 if target.name in (DATABASE, *KEY_FILES) else 0o640)
     return {"sha256": digest.hexdigest(), "size": size}
 
 

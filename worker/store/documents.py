@@ -98,3 +98,47 @@ def all_versions(db: Database, application_id: int) -> list[Version]:
         [application_id],
     )
     return [Version(*row) for row in rows]
+
+
+# -- Verification (issue 14): what a document's printed code proves ----------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An issued document as the public verification page shows it, with the version that
+    is current for its application and kind."""
+
+    document: Document
+    code: str
+    sha256: str
+    last_name: str
+    first_names: str
+    exam: str
+    session: str
+    academy: str
+    current_version: int
+
+
+def record_check(db: Database, document_id: int, code: str, sha256: str) -> None:
+    """The printed code and the digest of the file, in the caller's transaction."""
+    db.execute(
+        "INSERT INTO document_checks (document_id, code, sha256) VALUES (?, ?, ?)",
+        [document_id, code, sha256],
+    )
+
+
+def checked(db: Database, document_id: int) -> Checked | None:
+    """The document ``document_id`` with its check, if one was recorded."""
+    row = db.execute(
+        "SELECT d.id, d.application_id, d.kind, d.title, d.version, d.stored_name,"
+        " d.created_at, d.viewed_at, c.code, c.sha256, a.last_name, a.first_names,"
+        " p.exam, p.session, p.academy, (SELECT max(version) FROM documents"
+        " WHERE application_id = d.application_id AND kind = d.kind)"
+        " FROM document_checks c JOIN documents d ON d.id = c.document_id"
+        " JOIN applications p ON p.id = d.application_id JOIN accounts a ON a.id = p.account_id"
+        " WHERE c.document_id = ?",
+        [document_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return Checked(Document(*row[:8]), *row[8:])

@@ -64,3 +64,29 @@ def forget(db: Database, failure_keys: tuple[str, ...]) -> None:
     for key in failure_keys:
         if not key.startswith("client:"):
             db.execute("DELETE FROM login_failures WHERE key = ?", [key])
+
+
+# -- Other throttled requests (e.g. the public verification page): every request counts.
+
+
+def wait_for(db: Database, key: str, limit: int, window_minutes: int) -> int:
+    """Seconds before another request under ``key`` is allowed (0: now), with the same
+    doubling waits as logins once ``limit`` requests fell within the window."""
+    window = timedelta(minutes=window_minutes)
+    now = clock.now()
+    count, last = db.execute(
+        "SELECT count(*), max(at) FROM login_failures WHERE key = ? AND at >= ?",
+        [key, clock.stamp(now - window)],
+    ).fetchone()
+    if count < limit:
+        return 0
+    delay = min(timedelta(minutes=2 ** (count - limit)), window)
+    return max(0, math.ceil((clock.parse(last) + delay - now).total_seconds()))
+
+
+def record_request(db: Database, key: str, window_minutes: int) -> None:
+    """One more request under ``key``; those older than the window are forgotten."""
+    now = clock.now()
+    db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", [key, clock.stamp(now)])
+    since = clock.stamp(now - timedelta(minutes=window_minutes))
+    db.execute("DELETE FROM login_failures WHERE key = ? AND at < ?", [key, since])

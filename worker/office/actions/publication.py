@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from sqlite_utils import Database
 
@@ -86,7 +87,7 @@ def resume_publication(
 
 
 def _notice(database: Database, catalog: Catalog, publication: Publication, application_id: int):
-    """The PDF for this application, or None when it is no longer to publish."""
+    """The renderer of this application's PDF, or None when it is no longer to publish."""
     application = applications.by_id(database, application_id)
     if (
         application.status != applications.REGISTERED
@@ -95,17 +96,16 @@ def _notice(database: Database, catalog: Catalog, publication: Publication, appl
     ):
         return None
     account = accounts.by_id(database, application.account_id)
-    return notice.render(
-        notice.build(
-            catalog,
-            account,
-            application,
-            publication.kind,
-            publication.title,
-            publication.body,
-            clock.now(),
-        )
+    record = notice.build(
+        catalog,
+        account,
+        application,
+        publication.kind,
+        publication.title,
+        publication.body,
+        clock.now(),
     )
+    return partial(notice.render, record)  # rendered with its verification code, once issued
 
 
 def _publish_item(

@@ -1,0 +1,1 @@
+"""The public's use cases."""
