@@ -230,33 +230,34 @@ def _period_page(academy, row_id: str | None):
     row = _period_row(academy.code, row_id) if row_id else None
     data = PeriodForm.data_of(row) if row else None
     form = PeriodForm.from_request(catalog=c, data=data)
-    title = (
-        f"Modifier une période – {academy.name}"
-        if row_id
-        else f"Ajouter une période – {academy.name}"
+    return _edit_page(
+        form,
+        "une période",
+        academy,
+        bool(row_id),
+        "office/content_period.html",
+        lambda page: _save(
+            republish.PERIODS,
+            republish.edit_period(academy.code, row_id, form.values()),
+            "content.period.update" if row_id else "content.period.add",
+            academy.code,
+            "Période enregistrée et publiée.",
+            page,
+        ),
     )
+
+
+def _edit_page(form, noun: str, academy, editing: bool, template: str, save, **context):
+    """The page adding or editing a period or a home message: shown, or its form saved
+    (``save(page)``, with ``page`` to show it again with the problems)."""
+    title = f"{'Modifier' if editing else 'Ajouter'} {noun} – {academy.name}"
 
     def page(problems=(), status=None):
         return _form_page(
-            "office/content_period.html",
-            form,
-            title,
-            problems,
-            status,
-            academy=academy,
-            date_hint=DATE_HINT,
+            template, form, title, problems, status, academy=academy, date_hint=DATE_HINT, **context
         )
 
-    if not form.submitted():
-        return page()
-    return _save(
-        republish.PERIODS,
-        republish.edit_period(academy.code, row_id, form.values()),
-        "content.period.update" if row_id else "content.period.add",
-        academy.code,
-        "Période enregistrée et publiée.",
-        page,
-    )
+    return save(page) if form.submitted() else page()
 
 
 @blueprint.route("/periodes/<academy>/<row_id>/supprimer", methods=["GET", "POST"])
@@ -341,39 +342,27 @@ def _message_page(academy, message_id: str | None):
         data = {k: str(block.data.get(k, "")) for k in MESSAGE_FIELDS}
         data["version"] = block.version
     form = HomeMessageForm.from_request(data=data)
-    title = (
-        f"Modifier un message – {academy.name}"
-        if message_id
-        else f"Ajouter un message – {academy.name}"
-    )
-
-    def page(problems=(), status=None):
-        return _form_page(
-            "office/content_message.html",
-            form,
-            title,
-            problems,
-            status,
-            academy=academy,
-            date_hint=DATE_HINT,
-            shared=block.academies if block else (academy.code,),
-        )
-
-    if not form.submitted():
-        return page()
-    return _save(
-        republish.MESSAGES,
-        republish.edit_message(
+    return _edit_page(
+        form,
+        "un message",
+        academy,
+        bool(message_id),
+        "office/content_message.html",
+        lambda page: _save(
+            republish.MESSAGES,
+            republish.edit_message(
+                academy.code,
+                office_auth.scope(),
+                message_id,
+                form.version.data if message_id else None,
+                form.values(),
+            ),
+            "content.message.update" if message_id else "content.message.add",
             academy.code,
-            office_auth.scope(),
-            message_id,
-            form.version.data if message_id else None,
-            form.values(),
+            "Message enregistré et publié.",
+            page,
         ),
-        "content.message.update" if message_id else "content.message.add",
-        academy.code,
-        "Message enregistré et publié.",
-        page,
+        shared=block.academies if block else (academy.code,),
     )
 
 
