@@ -12,7 +12,8 @@ method and each of these visitors:
   list a member's scope (list, search, CSV export, publication, pupils, periods), nothing
   of A shows, and a search or a count on A's exam, session or candidate finds nothing;
 - a signed-in candidate (A's candidate, the owner of the application) and an anonymous
-  visitor: 403;
+  visitor: sent to the staff login page (303, and back after it) for a page, 403 for a
+  form;
 
 with a valid CSRF token of the requesting session and plausible form data, so that only
 the authorisation can refuse, and nothing changed (database tables, stored files and the
@@ -213,8 +214,15 @@ class Case:
         return "-".join(parts)
 
     @property
+    def to_login(self) -> bool:
+        """Not signed in as staff, asking for a page: sent to the staff login page."""
+        return self.actor in ("candidate", "anonymous") and self.route.method == "GET"
+
+    @property
     def expected(self) -> tuple[int, ...]:
-        if self.route.admin_only:
+        if self.to_login:
+            return (303,)
+        if self.route.admin_only:  # staff of A who are not administrators
             return (403,)
         if self.actor == "staff_b" and self.route.method == "POST" and not self.route.arguments:
             return FORM_CHOICE_REFUSAL.get(self.route.endpoint, REFUSED)
@@ -571,6 +579,8 @@ def test_refused_and_nothing_changes(world, case):
     )
     assert leaked(world, body_of(response), case.actor) == []
     assert changed(before, snapshot(world)) == []
+    if case.to_login:  # and back to the page asked for after signing in
+        assert response.headers["Location"].startswith("/gestion/connexion?next=/gestion/")
 
 
 @pytest.mark.parametrize("case", ADMIN_CASES, ids=lambda c: c.id)

@@ -133,8 +133,11 @@ def test_only_admins_reach_staff_administration(app):
     candidate = signed_in(app)
     before = staff_count(app)
     for client in (non_admin, anonymous, candidate):
-        assert client.get("/gestion/comptes").status_code == 403
-        assert client.get(NEW).status_code == 403
+        # A staff member who is not an administrator is refused; anybody else is first
+        # sent to the staff login page.
+        expected = 403 if client is non_admin else 303
+        assert client.get("/gestion/comptes").status_code == expected
+        assert client.get(NEW).status_code == expected
         posted = client.http.post(
             NEW,
             data={"email": "pirate@example.fr", "name": "Pirate", "academies": ["rennes"],
@@ -143,3 +146,18 @@ def test_only_admins_reach_staff_administration(app):
         )  # fmt: skip
         assert posted.status_code == 403
     assert staff_count(app) == before and audits(app) == []
+
+
+def test_an_anonymous_visitor_signs_in_and_lands_on_the_page_asked_for(app):
+    member(app, "staff")  # creates the account (its own client is not used)
+    visitor = FormClient(app.test_client())
+    asked = "/gestion/candidatures?query=dubois"
+    sent = visitor.get(asked)
+    assert sent.status_code == 303
+    login_page = sent.headers["Location"]
+    assert login_page.startswith("/gestion/connexion?next=")
+    signed = visitor.submit(
+        login_page, {"login": "staff.rennes@ac-test.fr", "password": ADMIN_PASSWORD}
+    )
+    assert signed.status_code == 303 and signed.headers["Location"] == asked
+    assert "Candidatures" in text(visitor.get(asked))

@@ -1,7 +1,9 @@
 """Who is signed in to the back office: its own server-side sessions, same rules.
 
-Anybody else (anonymous visitors, candidates, staff outside the académie) gets a refusal:
-403 for the back office as a whole, 404 for a record outside the staff member's scope.
+Anybody not signed in as staff (anonymous visitors, candidates) is sent to the staff login
+page, and back to the page asked for after it (a POST gets a 403: nothing to resume);
+staff outside the académie get a 404 for a record outside their scope, non-admins a 403
+for the administration pages.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 
-from flask import abort, current_app, g, session
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from worker.store import db, sessions, staff
 from worker.store.staff import Staff
@@ -46,11 +48,19 @@ def sign_out() -> None:
     g.staff_member = None
 
 
+def _refused():
+    """Not signed in as staff: a page sends to the login page (and back here after it); a
+    form gets a 403, there being nothing to resume."""
+    if request.method == "GET":
+        return redirect(url_for("office.login", next=request.full_path.rstrip("?")), 303)
+    abort(403)
+
+
 def staff_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if current_staff() is None:
-            abort(403)
+            return _refused()
         return view(*args, **kwargs)
 
     return wrapped
@@ -60,7 +70,9 @@ def admin_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         member = current_staff()
-        if member is None or not member.admin:
+        if member is None:
+            return _refused()
+        if not member.admin:
             abort(403)
         return view(*args, **kwargs)
 

@@ -54,7 +54,8 @@ def login():
     if isinstance(outcome, Refused):
         form.login.errors.append(outcome.message)
         return form_page("office/login.html", form, "Connexion gestionnaire")
-    return redirect(url_for("office.home"), code=303)
+    target = auth.safe_next(request.args.get("next"))
+    return redirect(target or url_for("office.home"), code=303)
 
 
 @blueprint.post("/deconnexion")
