@@ -1,0 +1,255 @@
+"""CPU time per confirmation PDF, against the floor of fpdf2 with the same fonts.
+
+    python bench/pdf_bench.py [--documents 40] [--rounds 5]
+
+Creates, in a temporary DATA_DIR, one active account with a registered CFG application
+(through worker.accounts / worker.applications, the clock pinned inside the CFG period),
+then runs interleaved rounds in this one process:
+  A. product: `documents` confirmations rendered through the worker's own code path,
+     published.registration() then pdf.registration_pdf() (what publish_registration calls
+     at every save), and, as a second figure, the whole published.publish_registration()
+     (confirmation + demande de pièces justificatives, written durably, rows inserted);
+  B. anchor: fpdf2 writing a one-page PDF of similar text with the same DejaVu Sans
+     regular and bold fonts embedded (subset) in each document: the library's floor.
+Printed: CPU seconds per document (time.process_time) and documents per second of the bulk
+run, product/anchor ratios with their spread over rounds, and the load average.
+Issue 10's targets: ≤ 0.15 s CPU per confirmation, ≥ 10 documents/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+
+from benchlib import ROOT, describe, load, open_results, ratios
+
+sys.path.insert(0, str(ROOT))
+
+NOW = "2026-11-22T10:00:00+00:00"  # inside the shipped CFG juin-2027 periods
+TARGET_CPU = 0.15
+TARGET_RATE = 10.0
+IDENTITY = {
+    "civility": "MME",
+    "last_name": "Martin-Lefèvre",
+    "first_names": "Léa Françoise",
+    "usual_name": "Dupont",
+    "birth_date": "2004-05-30",
+    "birth_country": "FR",
+    "birth_departement": "35",
+    "birth_commune": "35238",
+    "birth_commune_name": "Rennes",
+}
+ANSWERS = {
+    "adresse_pays": "FR",
+    "adresse_ligne1": "3 rue de la Paix",
+    "adresse_ligne2": "Bâtiment B, 2e étage",
+    "adresse_code_postal": "35000",
+    "adresse_localite": "RENNES",
+    "telephone_portable": "0612345678",
+    "nationalite": "FR",
+    "categorie_socio_professionnelle": "",
+    "amenagement_duree": "non",
+    "amenagement_handicap": "non",
+    "diffusion_presse": "oui",
+    "diffusion_collectivites": "non",
+}
+
+
+def documents_modules() -> tuple[ModuleType, ModuleType]:
+    """(published, pdf) of the worker, wherever they live (worker/ or worker/documents/).
+
+    Looked up on disk next to the imported worker package: an editable install of another
+    checkout must not lend its own worker/documents/ to this one.
+    """
+    import worker
+
+    home = Path(worker.__file__).resolve().parent
+    package = "worker.documents" if (home / "documents" / "published.py").exists() else "worker"
+    published = importlib.import_module(f"{package}.published")
+    pdf = importlib.import_module(f"{package}.pdf")
+    for module in (published, pdf):
+        if not Path(module.__file__).resolve().is_relative_to(home):
+            raise ImportError(f"{module.__name__} vient de {module.__file__}, pas de {home}")
+    return published, pdf
+
+
+# -- the product -----------------------------------------------------------------------------
+
+
+class Product:
+    """A worker app with one CFG application, and the two code paths under test."""
+
+    def __init__(self, data_dir: str) -> None:
+        from worker import accounts, applications, create_app, db, passwords
+
+        self.published, self.pdf = documents_modules()
+        self.app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "banc pdf", "SMTP_HOST": ""})
+        self.app.config["MAIL_THREAD"] = False
+        pinned = datetime.fromisoformat(NOW)
+        self.app.config["NOW"] = lambda: pinned
+        self.now = pinned
+        self.context = self.app.app_context()
+        self.context.push()
+        self.catalog = self.app.extensions["catalog"]()
+        academy = next(
+            p.academy
+            for p in self.catalog.periods
+            if p.exam == "cfg" and p.session == "juin-2027" and p.is_open(pinned)
+        )
+        self.db = db.get()
+        self.transaction = db.transaction
+        with db.transaction(self.db):
+            account = accounts.create(
+                self.db,
+                f"banc.{uuid.uuid4().hex[:8]}@example.fr",
+                passwords.hash_password("Examen!2027"),
+                dict(IDENTITY),
+            )
+            self.account = accounts.activate(self.db, account)
+            draft = applications.start_draft(self.db, account.id, academy, "cfg", "juin-2027")
+            self.application = applications.create(self.db, draft, dict(ANSWERS), "")
+        self.data_dir = data_dir
+        self.version = self.application.version
+
+    def confirmation(self) -> bytes:
+        """One confirmation, exactly as publish_registration renders it."""
+        data = self.published.registration(self.catalog, self.account, self.application, self.now)
+        return self.pdf.registration_pdf(data)
+
+    def publish(self) -> None:
+        """The whole publication of a save: both documents, written and recorded (each call
+        as a new version of the application, as a modification would publish it)."""
+        self.version += 1
+        application = dataclasses.replace(self.application, version=self.version)
+        with self.transaction(self.db):
+            self.published.publish_registration(
+                self.db, self.data_dir, self.catalog, self.account, application
+            )
+
+    def close(self) -> None:
+        from worker import db
+
+        db.close()
+        self.context.pop()
+
+
+# -- the anchor ------------------------------------------------------------------------------
+
+
+def anchor_pdf() -> bytes:
+    """fpdf2's floor: one A4 page, the same two fonts embedded, text like a confirmation's."""
+    from fpdf import FPDF
+
+    fonts = ROOT / "worker" / "fonts"
+    document = FPDF(orientation="P", unit="mm", format="A4")
+    document.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    document.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    document.add_page()
+    document.set_font("DejaVu", "B", 14)
+    document.cell(0, 8, "CONFIRMATION D'INSCRIPTION", new_x="LMARGIN", new_y="NEXT")
+    document.set_font("DejaVu", "", 9)
+    for line in range(40):
+        document.cell(
+            0,
+            4.3,
+            f"Ligne {line} : Mme MARTIN-LEFÈVRE Léa Françoise — né(e) le 30/05/2004 à RENNES",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    return bytes(document.output())
+
+
+# -- rounds ----------------------------------------------------------------------------------
+
+
+def timed(work: Callable[[], object], count: int) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of `count` calls of `work`."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(count):
+        work()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def bench(documents: int, rounds: int) -> None:
+    print(f"load average at start: {load()}")
+    with tempfile.TemporaryDirectory(prefix="pdf-bench-") as temporary:
+        product = Product(str(Path(temporary) / "data"))
+        try:
+            sample = product.confirmation()
+            floor = anchor_pdf()
+            product.publish()
+            print(
+                f"confirmation: {len(sample)} bytes, {sample.count(b'/Type /Page') - 1} page(s);"
+                f" anchor: {len(floor)} bytes"
+            )
+            cpu: dict[str, list[float]] = {"confirmation": [], "publish": [], "anchor": []}
+            rate: dict[str, list[float]] = {"confirmation": [], "publish": [], "anchor": []}
+            work = {
+                "confirmation": product.confirmation,
+                "anchor": anchor_pdf,
+                "publish": product.publish,
+            }
+            for number in range(rounds):
+                for name in ("confirmation", "anchor", "publish"):
+                    spent, wall = timed(work[name], documents)
+                    cpu[name].append(spent / documents)
+                    rate[name].append(documents / wall)
+                print(
+                    f"round {number + 1}: confirmation {cpu['confirmation'][-1]:.4f} s CPU, "
+                    f"anchor {cpu['anchor'][-1]:.4f} s, publish (2 PDFs) "
+                    f"{cpu['publish'][-1]:.4f} s; load {load()}"
+                )
+        finally:
+            product.close()
+    report(documents, cpu, rate)
+    print(f"load average at end: {load()}")
+
+
+def report(documents: int, cpu: dict[str, list[float]], rate: dict[str, list[float]]) -> None:
+    print(f"\n{documents} documents per round and per side, one process:")
+    print(f"CPU s per confirmation (product): {describe(cpu['confirmation'], 4, ' s')}")
+    print(f"CPU s per one-page PDF (anchor):  {describe(cpu['anchor'], 4, ' s')}")
+    print(f"CPU s per publish_registration:   {describe(cpu['publish'], 4, ' s')}")
+    print(f"confirmations per s (bulk):       {describe(rate['confirmation'], 1)}")
+    print(f"anchor PDFs per s (bulk):         {describe(rate['anchor'], 1)}")
+    print(f"publications per s (bulk):        {describe(rate['publish'], 1)}")
+    print(
+        "RATIO CPU confirmation/anchor:    "
+        f"{describe(ratios(cpu['confirmation'], cpu['anchor']), 2, '×')}"
+    )
+    print(
+        "RATIO CPU publish/anchor:         "
+        f"{describe(ratios(cpu['publish'], cpu['anchor']), 2, '×')}"
+    )
+    worst_cpu = max(cpu["confirmation"])
+    best_rate = min(rate["confirmation"])
+    print(
+        f"target ≤ {TARGET_CPU} s CPU per confirmation: worst round {worst_cpu:.4f} s "
+        f"{'ok' if worst_cpu <= TARGET_CPU else 'OVER'}; target ≥ {TARGET_RATE:g} documents/s: "
+        f"worst round {best_rate:.1f}/s {'ok' if best_rate >= TARGET_RATE else 'UNDER'}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=40, help="documents per round and side")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--no-results", action="store_true", help="do not write the results file")
+    options = parser.parse_args()
+    if not options.no_results:
+        open_results("pdf", sys.argv[1:])
+    bench(options.documents, options.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
