@@ -31,7 +31,8 @@ BASE = """<!doctype html>
   <p class="tagline">Examens et concours de l'Éducation nationale</p>
   <nav aria-label="Menu principal"><ul>
   {%- for href, label in nav %}
-    <li><a href="{{ href }}"{% if href == current %} aria-current="page"{% endif %}>{{ label }}</a></li>
+    <li><a href="{{ href }}"
+      {%- if href == current %} aria-current="page"{% endif %}>{{ label }}</a></li>
   {%- endfor %}
   </ul></nav>
 </header>
