@@ -259,6 +259,10 @@ def html_pages(site: Path) -> Iterator[Path]:
             yield page
 
 
+def html_bytes(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.rglob("*.html"))
+
+
 def front_matter(title: str) -> str:
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     return f'---\ntitle: "{quoted}"\n---\n\n'
@@ -386,7 +390,10 @@ def compare(exams: int, rounds: int) -> None:
     print(f"hugo site: {pages} Markdown pages in {source}; {version.strip()}")
     hugo(source)  # warm the page cache
     hugo_pages = sum(1 for _ in (source / "public").rglob("index.html"))
-    print(f"hugo wrote {hugo_pages} index.html pages")
+    print(
+        f"hugo wrote {hugo_pages} index.html pages, {html_bytes(source / 'public') / 1e6:.1f} MB"
+        f" of HTML; build.py {html_bytes(site) / 1e6:.1f} MB"
+    )
     guide = content / "guides" / "bts.md"
     original = guide.read_text(encoding="utf-8")
     steps: dict[str, list[Run]] = {"full": [], "hugo": [], "no change": [], "one-guide edit": []}
