@@ -230,6 +230,11 @@ def report(documents: int, cpu: dict[str, list[float]], rate: dict[str, list[flo
         "RATIO CPU publish/anchor:         "
         f"{describe(ratios(cpu['publish'], cpu['anchor']), 2, '×')}"
     )
+    per_core = [1 / c for c in cpu["confirmation"]]
+    print(
+        f"confirmations per s of CPU (one core to itself): {describe(per_core, 1)}; the bulk "
+        "figures above are wall-clock, shared with the machine's load"
+    )
     worst_cpu = max(cpu["confirmation"])
     best_rate = min(rate["confirmation"])
     print(

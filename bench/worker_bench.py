@@ -371,8 +371,10 @@ def lua_script(
 
 
 def run_wrk(port: int, path: str, seconds: int, connections: int, script: Path) -> Load:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
-               f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    """One wrk run; a 30 s timeout so that slow answers count in the latencies (wrk's 2 s
+    default drops them from the distribution as socket errors)."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}{path}"]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if done.returncode != 0:
         raise RuntimeError(f"wrk a échoué: {done.stderr}")
