@@ -3,16 +3,19 @@
     python bench/pdf_bench.py [--documents 40] [--rounds 5]
 
 Creates, in a temporary DATA_DIR, one active account with a registered CFG application
-(through worker.accounts / worker.applications, the clock pinned inside the CFG period),
-then runs interleaved rounds in this one process:
-  A. product: `documents` confirmations rendered through the worker's own code path,
-     published.registration() then pdf.registration_pdf() (what publish_registration calls
-     at every save), and, as a second figure, the whole published.publish_registration()
-     (confirmation + demande de pièces justificatives, written durably, rows inserted);
+(through the worker's accounts / applications modules, the clock pinned inside the CFG
+period), then runs interleaved rounds in this one process:
+  A. product: `documents` confirmations rendered through the worker's own code path
+     (published.registration() then pdf.registration_pdf(), or, in the restructured
+     worker, documents.confirmation.build() then render() with its verification block:
+     what publish_registration does at every save), and, as a second figure, the whole
+     publish_registration() (confirmation + demande de pièces justificatives, written
+     durably, rows inserted); worker_api() finds whichever layout the checkout has;
   B. anchor: fpdf2 writing a one-page PDF of similar text with the same DejaVu Sans
      regular and bold fonts embedded (subset) in each document: the library's floor.
-Printed: CPU seconds per document (time.process_time) and documents per second of the bulk
-run, product/anchor ratios with their spread over rounds, and the load average.
+Printed: CPU seconds per document (this process's threads and any child process) and
+documents per second of the bulk run, product/anchor ratios with their spread over rounds,
+and the load average.
 Issue 10's targets: ≤ 0.15 s CPU per confirmation, ≥ 10 documents/s.
 """
 
@@ -21,11 +24,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
+import resource
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -34,6 +39,7 @@ from benchlib import ROOT, describe, load, open_results, ratios
 
 sys.path.insert(0, str(ROOT))
 
+SECRET_KEY = "banc pdf"
 NOW = "2026-11-22T10:00:00+00:00"  # inside the shipped CFG juin-2027 periods
 TARGET_CPU = 0.15
 TARGET_RATE = 10.0
@@ -64,22 +70,68 @@ ANSWERS = {
 }
 
 
-def documents_modules() -> tuple[ModuleType, ModuleType]:
-    """(published, pdf) of the worker, wherever they live (worker/ or worker/documents/).
+@dataclass(frozen=True)
+class Api:
+    """The worker's modules this benchmark drives, wherever the worker keeps them."""
 
-    Looked up on disk next to the imported worker package: an editable install of another
-    checkout must not lend its own worker/documents/ to this one.
-    """
+    layout: str
+    accounts: ModuleType
+    applications: ModuleType
+    db: ModuleType
+    passwords: ModuleType
+    confirmation: Callable  # (catalog, account, application, now) -> PDF bytes
+    publish: Callable  # publish_registration(db, data_dir, catalog, account, application)
+
+
+def worker_api() -> Api:
+    """The worker's code paths, in the layout the checkout has: worker/published.py and
+    worker/pdf.py (fpdf2), or worker/documents/ with worker/store/ and worker/rules/ (the
+    restructured worker, Typst). Looked up on disk next to the imported worker package: an
+    editable install of another checkout must not lend its own modules to this one."""
     import worker
 
     home = Path(worker.__file__).resolve().parent
-    package = "worker.documents" if (home / "documents" / "published.py").exists() else "worker"
-    published = importlib.import_module(f"{package}.published")
-    pdf = importlib.import_module(f"{package}.pdf")
-    for module in (published, pdf):
+
+    def load(name: str) -> ModuleType:
+        module = importlib.import_module(name)
         if not Path(module.__file__).resolve().is_relative_to(home):
-            raise ImportError(f"{module.__name__} vient de {module.__file__}, pas de {home}")
-    return published, pdf
+            raise ImportError(f"{name} vient de {module.__file__}, pas de {home}")
+        return module
+
+    if (home / "documents" / "confirmation.py").exists():
+        confirmation = load("worker.documents.confirmation")
+        verification = load("worker.documents.verification")
+
+        def render(catalog, account, application, now) -> bytes:
+            # as issuing.publish does it: with the verification code and QR code block
+            block = verification.block(1, SECRET_KEY, "http://127.0.0.1:8000")
+            return confirmation.render(
+                confirmation.build(catalog, account, application, now), block
+            )
+
+        return Api(
+            "worker/documents (Typst)",
+            load("worker.store.accounts"),
+            load("worker.store.applications"),
+            load("worker.store.db"),
+            load("worker.rules.passwords"),
+            render,
+            load("worker.documents.issuing").publish_registration,
+        )
+    published, pdf = load("worker.published"), load("worker.pdf")
+
+    def render_fpdf(catalog, account, application, now) -> bytes:
+        return pdf.registration_pdf(published.registration(catalog, account, application, now))
+
+    return Api(
+        "worker/published.py + worker/pdf.py (fpdf2)",
+        load("worker.accounts"),
+        load("worker.applications"),
+        load("worker.db"),
+        load("worker.passwords"),
+        render_fpdf,
+        published.publish_registration,
+    )
 
 
 # -- the product -----------------------------------------------------------------------------
@@ -89,10 +141,10 @@ class Product:
     """A worker app with one CFG application, and the two code paths under test."""
 
     def __init__(self, data_dir: str) -> None:
-        from worker import accounts, applications, create_app, db, passwords
+        from worker import create_app
 
-        self.published, self.pdf = documents_modules()
-        self.app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": "banc pdf", "SMTP_HOST": ""})
+        self.api = api = worker_api()
+        self.app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": SECRET_KEY, "SMTP_HOST": ""})
         self.app.config["MAIL_THREAD"] = False
         pinned = datetime.fromisoformat(NOW)
         self.app.config["NOW"] = lambda: pinned
@@ -105,40 +157,38 @@ class Product:
             for p in self.catalog.periods
             if p.exam == "cfg" and p.session == "juin-2027" and p.is_open(pinned)
         )
-        self.db = db.get()
-        self.transaction = db.transaction
-        with db.transaction(self.db):
-            account = accounts.create(
+        self.db = api.db.get()
+        with api.db.transaction(self.db):
+            account = api.accounts.create(
                 self.db,
                 f"banc.{uuid.uuid4().hex[:8]}@example.fr",
-                passwords.hash_password("Examen!2027"),
+                api.passwords.hash_password("Examen!2027"),
                 dict(IDENTITY),
             )
-            self.account = accounts.activate(self.db, account)
-            draft = applications.start_draft(self.db, account.id, academy, "cfg", "juin-2027")
-            self.application = applications.create(self.db, draft, dict(ANSWERS), "")
+            self.account = api.accounts.activate(self.db, account)
+            draft = api.applications.start_draft(self.db, account.id, academy, "cfg", "juin-2027")
+            self.application = api.applications.create(self.db, draft, dict(ANSWERS), "")
         self.data_dir = data_dir
         self.version = self.application.version
+        self.rendered = 0
 
     def confirmation(self) -> bytes:
-        """One confirmation, exactly as publish_registration renders it."""
-        data = self.published.registration(self.catalog, self.account, self.application, self.now)
-        return self.pdf.registration_pdf(data)
+        """One confirmation, exactly as publish_registration renders it; each call with
+        another application number, so that no renderer can serve it from a cache."""
+        self.rendered += 1
+        application = dataclasses.replace(self.application, number=f"{self.rendered % 1000:03d}")
+        return self.api.confirmation(self.catalog, self.account, application, self.now)
 
     def publish(self) -> None:
         """The whole publication of a save: both documents, written and recorded (each call
         as a new version of the application, as a modification would publish it)."""
         self.version += 1
         application = dataclasses.replace(self.application, version=self.version)
-        with self.transaction(self.db):
-            self.published.publish_registration(
-                self.db, self.data_dir, self.catalog, self.account, application
-            )
+        with self.api.db.transaction(self.db):
+            self.api.publish(self.db, self.data_dir, self.catalog, self.account, application)
 
     def close(self) -> None:
-        from worker import db
-
-        db.close()
+        self.api.db.close()
         self.context.pop()
 
 
@@ -149,7 +199,11 @@ def anchor_pdf() -> bytes:
     """fpdf2's floor: one A4 page, the same two fonts embedded, text like a confirmation's."""
     from fpdf import FPDF
 
-    fonts = ROOT / "worker" / "fonts"
+    fonts = next(
+        d
+        for d in (ROOT / "worker" / "fonts", ROOT / "worker" / "documents" / "fonts")
+        if d.exists()
+    )
     document = FPDF(orientation="P", unit="mm", format="A4")
     document.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
     document.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
@@ -171,12 +225,19 @@ def anchor_pdf() -> bytes:
 # -- rounds ----------------------------------------------------------------------------------
 
 
+def cpu_seconds() -> float:
+    """User + system time of every thread of this process and of its finished children."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(work: Callable[[], object], count: int) -> tuple[float, float]:
     """(CPU seconds, wall seconds) of `count` calls of `work`."""
-    cpu, wall = time.process_time(), time.perf_counter()
+    cpu, wall = cpu_seconds(), time.perf_counter()
     for _ in range(count):
         work()
-    return time.process_time() - cpu, time.perf_counter() - wall
+    return cpu_seconds() - cpu, time.perf_counter() - wall
 
 
 def bench(documents: int, rounds: int) -> None:
@@ -187,6 +248,7 @@ def bench(documents: int, rounds: int) -> None:
             sample = product.confirmation()
             floor = anchor_pdf()
             product.publish()
+            print(f"product code path: {product.api.layout}")
             print(
                 f"confirmation: {len(sample)} bytes, {sample.count(b'/Type /Page') - 1} page(s);"
                 f" anchor: {len(floor)} bytes"
