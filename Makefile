@@ -61,10 +61,15 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The ratio benchmarks need wrk (Debian package « wrk ») and fetch Hugo into bench/out/.
 bench: $(VENV)/.installed
 	$(PY) bench/build_bench.py
 	$(PY) bench/upload_bench.py
 	$(PY) bench/startup_bench.py
+	$(PY) bench/worker_bench.py
+	$(PY) bench/build_vs_hugo.py --scale 1,2,4
+	$(PY) bench/pdf_bench.py
+	$(PY) bench/login_bench.py
 
 clean:
 	rm -rf site data .venv node_modules bench/out
