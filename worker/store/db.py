@@ -1,14 +1,22 @@
-"""SQLite access: one connection per request, numbered migrations, explicit transactions.
+"""SQLite access: connections reused per thread, numbered migrations, explicit transactions.
 
 The connection runs in autocommit mode and every write goes through ``transaction()``,
 which takes the write lock at BEGIN (``BEGIN IMMEDIATE``), so that read-then-write
 sequences (number allocation, versioning) cannot interleave between processes.
+
+Opening a connection and setting its PRAGMAs cost about a fifth of a simple request, so
+each thread keeps its connections (a few, by database file) from one request to the
+next; a process forked from another never uses its parent's (SQLite forbids carrying a
+connection across ``fork()``): the cache belongs to the process id that filled it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,17 +43,35 @@ def database_path(app: Flask) -> Path:
     return Path(app.config["DATA_DIR"]) / "portail.db"
 
 
+KEPT_PER_THREAD = 4  # connections a thread keeps open (tests open many databases)
+_local = threading.local()
+
+
+def _thread_cache() -> OrderedDict:
+    if getattr(_local, "pid", None) != os.getpid():  # new thread, or a forked child
+        _local.pid, _local.connections = os.getpid(), OrderedDict()
+    return _local.connections
+
+
 def get() -> Database:
-    """The request's connection, opened on first use."""
+    """This thread's connection to the app's database, opened once and then reused."""
     if "db" not in g:
-        g.db = connect(database_path(current_app), current_app.config["DATABASE_BUSY_SECONDS"])
+        key = (str(database_path(current_app)), current_app.config["DATABASE_BUSY_SECONDS"])
+        cache = _thread_cache()
+        if key not in cache:
+            cache[key] = connect(*key)
+            while len(cache) > KEPT_PER_THREAD:
+                cache.popitem(last=False)[1].conn.close()
+        cache.move_to_end(key)
+        g.db = cache[key]
     return g.db
 
 
 def close(_exc: BaseException | None = None) -> None:
+    """End of request: the connection stays open for the next, never inside a transaction."""
     db = g.pop("db", None)
-    if db is not None:
-        db.conn.close()
+    if db is not None and db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
 
 
 @contextmanager
