@@ -390,7 +390,7 @@ def test_withdrawn_or_rejected_applications_leave_the_candidates_list(pinned):
 # -- who may act ---------------------------------------------------------------------------
 
 
-def test_other_academies_get_404_anonymous_and_candidates_403(pinned):
+def test_other_academies_get_404_others_the_login_page_or_403(pinned):
     app = pinned
     academy = open_academy(app, "cfg", "juin-2027")
     candidate, application_id = registered(app, academy)
@@ -425,8 +425,10 @@ def test_other_academies_get_404_anonymous_and_candidates_403(pinned):
 
     anonymous = FormClient(app.test_client())
     for client in (anonymous, candidate):
-        for url in [*gets, "/gestion/publication", progress]:
-            assert client.get(url).status_code == 403, url
+        for url in [*gets, "/gestion/publication", progress]:  # to the staff login page
+            page = client.get(url)
+            assert page.status_code == 303, url
+            assert page.headers["Location"].startswith("/gestion/connexion?next="), url
         for url in [*posts, "/gestion/publication", progress + "/suite"]:
             assert client.http.post(url, data={"subject": "x"}).status_code == 403, url
 

@@ -333,7 +333,7 @@ def test_the_file_format_is_checked_and_comma_without_bom_accepted(app):
 # -- scope -----------------------------------------------------------------------------------
 
 
-def test_other_academies_staff_cannot_import_nor_download_and_others_get_403(app, few):
+def test_other_academies_staff_cannot_import_nor_download_and_others_must_log_in(app, few):
     _office, page, _pdf = few
     link = slips_link(page)
     stranger = member(app, OTHER)
@@ -347,10 +347,11 @@ def test_other_academies_staff_cannot_import_nor_download_and_others_get_403(app
 
     anonymous = FormClient(app.test_client())
     candidate = signed_in(app)
-    for client in (anonymous, candidate):
-        assert client.get("/gestion/eleves").status_code == 403
-        assert client.get(link).status_code == 403
-        assert client.get(page.request.path).status_code == 403
+    for client in (anonymous, candidate):  # sent to the staff login page, nothing shown
+        for url in ("/gestion/eleves", link, page.request.path):
+            sent = client.get(url)
+            assert sent.status_code == 303, url
+            assert sent.headers["Location"].startswith("/gestion/connexion?next="), url
 
 
 def test_logins_are_ascii_and_unique():

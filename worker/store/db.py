@@ -64,13 +64,15 @@ def get() -> Database:
                 cache.popitem(last=False)[1].conn.close()
         cache.move_to_end(key)
         g.db = cache[key]
+        g.db_outer_transaction = g.db.conn.in_transaction  # a context nested in another's
     return g.db
 
 
 def close(_exc: BaseException | None = None) -> None:
     """End of request: the connection stays open for the next, never inside a transaction."""
     db = g.pop("db", None)
-    if db is not None and db.conn.in_transaction:
+    outer = g.pop("db_outer_transaction", False)
+    if db is not None and db.conn.in_transaction and not outer:
         db.conn.execute("ROLLBACK")
 
 
