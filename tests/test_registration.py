@@ -515,3 +515,27 @@ def test_residence_rule_keeps_bia_candidates_in_their_academy(app):
         "postal 69001 ne relève pas de l'académie de Rennes."
     ]
     assert fill(client, url, CFG["identification"]).status_code == 303  # 35000: Rennes
+
+
+def test_an_accommodation_request_shows_its_notice_in_the_recap_and_the_applications(
+    client, pinned
+):
+    """« Cocher « Oui » ici ne suffit pas » follows the answer wherever it is read again."""
+    client = signed_in(pinned)
+    url = start(client, pinned, "cfg", "juin-2027")
+    answers = {**CFG, "informations": {**CFG["informations"], "amenagement_handicap": "oui"}}
+    for code, step in answers.items():
+        last = code == "recapitulatif"
+        if last:
+            assert "Cocher « Oui » ici ne suffit pas" in text(client.get(url))
+        response = fill(client, url, step, "enregistrer" if last else "suivant")
+        assert response.status_code == 303, errors(response)
+        url = response.headers["Location"]
+    assert "Cocher « Oui » ici ne suffit pas" in text(client.get("/espace-candidat/inscriptions"))
+    assert "Cocher « Oui » ici ne suffit pas" in text(
+        client.get("/espace-candidat/inscriptions/001")
+    )
+
+    other = signed_in(pinned)  # the same application with « Non »: no notice anywhere
+    register_cfg(other, pinned)
+    assert "ne suffit pas" not in text(other.get("/espace-candidat/inscriptions"))

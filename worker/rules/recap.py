@@ -139,6 +139,15 @@ def test_rows(exam: Exam, answers: dict, speciality: str) -> list[TestRow]:
 class Section:
     step: Step
     rows: tuple[tuple[str, str], ...]  # (question, answer as shown)
+    notices: tuple[str, ...] = ()  # what the answers call for (an accommodation request…)
+
+
+def notices_of(step: Step, answers: dict) -> tuple[str, ...]:
+    """The notices of content/ that the answers call for, such as « Cocher « Oui » ici ne
+    suffit pas… » once an accommodation is requested."""
+    return tuple(
+        f.notice for f in step.fields if f.notice and str(answers.get(f.name, "")) == f.notice_if
+    )
 
 
 def display(field: StepField, value, ctx: Context) -> str:
@@ -175,5 +184,5 @@ def summary(ctx: Context, steps: list[Step]) -> list[Section]:
                 )
         else:
             rows = ()
-        sections.append(Section(step, rows))
+        sections.append(Section(step, rows, notices_of(step, ctx.answers)))
     return sections

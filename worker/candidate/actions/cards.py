@@ -13,6 +13,7 @@ from catalog import Catalog
 from catalog.model import Academy, Establishment, Period, Step
 from worker import clock
 from worker.rules import pieces as supporting
+from worker.rules import recap
 from worker.store import applications, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
@@ -65,6 +66,8 @@ def _notices(db: Database, catalog: Catalog, application: Application) -> list[s
         notices.append("Votre candidature possède au moins une demande de pièce justificative.")
     if documents.unviewed(db, application.id):
         notices.append("Votre candidature possède au moins un document à visualiser.")
+    for step in catalog.exam_steps(catalog.exams[application.exam]):
+        notices += recap.notices_of(step, application.answers)
     return notices
 
 
