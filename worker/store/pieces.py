@@ -87,6 +87,16 @@ def add_file(
     return cursor.lastrowid
 
 
+def usage(db: Database, application_id: int) -> tuple[int, int]:
+    """(files, bytes) stored for the application: every round, removed files included."""
+    count, total = db.execute(
+        "SELECT count(*), coalesce(sum(f.size), 0) FROM piece_files f"
+        " JOIN pieces p ON p.id = f.piece_id WHERE p.application_id = ?",
+        [application_id],
+    ).fetchone()
+    return count, total
+
+
 def mark_removed(db: Database, file_id: int) -> None:
     db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
 

@@ -12,11 +12,28 @@ from worker import clock
 from worker.candidate.actions.outcomes import Refused
 from worker.files import checks as uploads
 from worker.files import storage
+from worker.files.refusals import megabytes
 from worker.rules import pieces as supporting
 from worker.store import db
+from worker.store import pieces as piece_store
 from worker.store.applications import Application
 
 UPLOADS = "uploads"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What one application may store: files and bytes, earlier versions and removed
+    files included (they are kept for the exam office)."""
+
+    files: int
+    bytes: int
+
+
+class _OverQuota(Exception):
+    def __init__(self, refused: Refused):
+        super().__init__(refused.message)
+        self.refused = refused
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,7 @@ def upload(
     sent: tuple[BinaryIO, str] | None,
     max_bytes: int,
     data_dir: str,
+    quota: Quota | None = None,
 ) -> Uploaded | Refused | NoSuchPiece:
     """« Ajouter »: ``sent`` (stream, name) checked by content, stored under a new name."""
     found = _find(database, catalog, application, code)
@@ -92,8 +110,40 @@ def upload(
         checked = uploads.check(stream, filename, max_bytes)
     except uploads.Refused as refusal:
         return Refused(refusal.status, str(refusal))
-    _store(database, application, state, stream, checked, data_dir)
+    over = _over_quota(database, application, checked, quota)
+    if over is not None:  # asked again under the write lock in _store
+        return over
+    try:
+        _store(database, application, state, stream, checked, data_dir, quota)
+    except _OverQuota as reached:
+        return reached.refused
     return Uploaded(checked.name, state.piece.label)
+
+
+def _over_quota(
+    database: Database, application: Application, checked: uploads.Checked, quota: Quota | None
+) -> Refused | None:
+    """Refused (409: too many files, 413: too many bytes) when this file would pass the
+    application's quota; None otherwise."""
+    if quota is None:
+        return None
+    files, size = piece_store.usage(database, application.id)
+    lost = f"le fichier « {checked.name} » n'a pas été enregistré"
+    if files + 1 > quota.files:
+        return Refused(
+            409,
+            f"Ce dossier compte déjà {files} fichiers déposés, le maximum autorisé "
+            f"({quota.files}, anciennes versions et fichiers supprimés compris) : {lost}. "
+            "Contactez votre service des examens si vous devez en déposer d'autres.",
+        )
+    if size + checked.size > quota.bytes:
+        return Refused(
+            413,
+            f"Les fichiers de ce dossier dépasseraient la taille totale autorisée "
+            f"({megabytes(quota.bytes)}, anciennes versions et fichiers supprimés compris) : "
+            f"{lost}. Contactez votre service des examens si vous devez en déposer d'autres.",
+        )
+    return None
 
 
 def _store(
@@ -103,13 +153,18 @@ def _store(
     stream: BinaryIO,
     checked: uploads.Checked,
     data_dir: str,
+    quota: Quota | None = None,
 ) -> None:
-    """The file durable first, then its row; no orphan file when the row fails."""
+    """The file durable first, then its row; no orphan file when the row fails (or the
+    quota was reached meanwhile: _OverQuota)."""
     name = storage.new_name()
     path = storage.path_of(data_dir, UPLOADS, name)
     storage.copy_stream(stream, path)
     try:
         with db.transaction(database):
+            over = _over_quota(database, application, checked, quota)
+            if over is not None:
+                raise _OverQuota(over)
             supporting.add_file(
                 database, application, state, name, checked.name, checked.size, checked.content_type
             )

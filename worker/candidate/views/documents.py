@@ -103,8 +103,10 @@ def upload(number: str, code: str):
         expired = "Le formulaire a expiré : déposez de nouveau votre fichier."
         return _page(found, 400, [(field, expired)])
     chosen = (sent.stream, sent.filename) if sent is not None and sent.filename else None
+    config = current_app.config
+    quota = piece_actions.Quota(config["UPLOAD_QUOTA_FILES"], config["UPLOAD_QUOTA_BYTES"])
     outcome = piece_actions.upload(
-        db.get(), catalog(), found, code, chosen, limit, current_app.config["DATA_DIR"]
+        db.get(), catalog(), found, code, chosen, limit, config["DATA_DIR"], quota
     )
     match outcome:
         case piece_actions.NoSuchPiece():
