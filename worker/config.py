@@ -36,6 +36,7 @@ DEFAULTS: dict[str, object] = {
     "SESSION_IDLE_MINUTES": 120,
     "LOGIN_MAX_FAILURES": 5,  # per identifier within LOGIN_WINDOW_MINUTES, then waiting
     "LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # per client address (schools share addresses)
+    "STAFF_LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # staff, per client (an exam office shares one)
     "LOGIN_WINDOW_MINUTES": 15,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-For (nginx: 1)
     "DATABASE_BUSY_SECONDS": 10,  # a write waits this long for the lock, then 503 + Retry-After
