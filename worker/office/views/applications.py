@@ -26,7 +26,7 @@ from worker.rules import recap
 from worker.store import accounts, audit, db, documents, search
 from worker.store import pieces as stored_pieces
 from worker.store.applications import STATUS_LABELS
-from worker.web import auth
+from worker.web import auth, params
 from worker.web import staff_auth as office_auth
 from worker.web.pages import form_page, send_stored
 
@@ -86,10 +86,7 @@ def home():
 @office_auth.staff_required
 def applications():
     filters = _filters()
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        abort(400)
+    page = params.query_int("page", 1)
     rows, total = search.search(db.get(), office_auth.scope(), filters, page, PER_PAGE)
     c = catalog()
     return render_template(
