@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -10,8 +11,8 @@ from sqlite_utils import Database
 from catalog import Catalog
 from worker import clock
 from worker.candidate.actions.outcomes import Refused
+from worker.files import antivirus, storage
 from worker.files import checks as uploads
-from worker.files import storage
 from worker.files.refusals import megabytes
 from worker.rules import pieces as supporting
 from worker.store import db
@@ -19,6 +20,7 @@ from worker.store import pieces as piece_store
 from worker.store.applications import Application
 
 UPLOADS = "uploads"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class NoSuchPiece:
 class Uploaded:
     name: str  # the file's cleaned name
     label: str  # the piece's
+    quarantined: bool = False  # clamd unreachable: kept, « en cours d'analyse »
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,11 @@ def upload(
     max_bytes: int,
     data_dir: str,
     quota: Quota | None = None,
+    scanner: antivirus.Scanner | None = None,
 ) -> Uploaded | Refused | NoSuchPiece:
-    """« Ajouter »: ``sent`` (stream, name) checked by content, stored under a new name."""
+    """« Ajouter »: ``sent`` (stream, name) checked by content and, when ``scanner`` is
+    enabled, by clamd (infected: refused; clamd unreachable: kept in quarantine), then
+    stored under a new name."""
     found = _find(database, catalog, application, code)
     if found is None:
         return NoSuchPiece()
@@ -113,11 +119,33 @@ def upload(
     over = _over_quota(database, application, checked, quota)
     if over is not None:  # asked again under the write lock in _store
         return over
+    scan_state = _scan(stream, checked, scanner)
+    if isinstance(scan_state, Refused):
+        return scan_state
     try:
-        _store(database, application, state, stream, checked, data_dir, quota)
+        _store(database, application, state, stream, checked, data_dir, quota, scan_state)
     except _OverQuota as reached:
         return reached.refused
-    return Uploaded(checked.name, state.piece.label)
+    return Uploaded(checked.name, state.piece.label, scan_state == "pending")
+
+
+def _scan(
+    stream: BinaryIO, checked: uploads.Checked, scanner: antivirus.Scanner | None
+) -> str | Refused:
+    """'clean' (or scanning off), 'pending' (clamd unreachable), or Refused (infected)."""
+    if scanner is None or not scanner.enabled:
+        return "clean"
+    match scanner.scan(stream):
+        case antivirus.Infected(signature):
+            return Refused(
+                422,
+                f"Le fichier « {checked.name} » contient un virus (signature {signature}) : "
+                "il n'a pas été enregistré.",
+            )
+        case antivirus.Unavailable(reason):
+            log.warning("upload %s quarantined, clamd unavailable: %s", checked.name, reason)
+            return "pending"
+    return "clean"
 
 
 def _over_quota(
@@ -154,6 +182,7 @@ def _store(
     checked: uploads.Checked,
     data_dir: str,
     quota: Quota | None = None,
+    scan_state: str = "clean",
 ) -> None:
     """The file durable first, then its row; no orphan file when the row fails (or the
     quota was reached meanwhile: _OverQuota)."""
@@ -166,8 +195,9 @@ def _store(
             if over is not None:
                 raise _OverQuota(over)
             supporting.add_file(
-                database, application, state, name, checked.name, checked.size, checked.content_type
-            )
+                database, application, state, name, checked.name, checked.size,
+                checked.content_type, scan_state,
+            )  # fmt: skip
     except Exception:
         path.unlink(missing_ok=True)
         raise

@@ -159,8 +159,15 @@ def piece_file(application_id: int, file_id: int):
     """Any file of a piece, earlier rounds and removed ones included, as an attachment."""
     found = application_in_scope(application_id)
     stored = stored_pieces.file_of_application(db.get(), found.id, file_id)
-    if stored is None:
+    if stored is None or stored.scan_state == "infected":
         abort(404)
+    if stored.scan_state != "clean":  # quarantined: clamd was unreachable at upload
+        flash(
+            f"Le fichier « {stored.original_name} » est en cours d'analyse antivirus : "
+            "il pourra être ouvert dès que l'analyse l'aura déclaré sain.",
+            "error",
+        )
+        return application(application_id), 409  # the application page, with the notice
     return send_stored("uploads", stored.stored_name, stored.original_name, stored.content_type)
 
 
