@@ -23,7 +23,7 @@ from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
 from worker.public.views import verify as public_verify
 from worker.store import db
-from worker.web import auth, errors, public_site, security
+from worker.web import auth, errors, params, public_site, security
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    params.init_app(app)
     delivery.init_app(app)
     cli.init_app(app)
     for blueprint in (*candidate.BLUEPRINTS, *OFFICE_BLUEPRINTS):

@@ -36,11 +36,14 @@ DEFAULTS: dict[str, object] = {
     "SESSION_IDLE_MINUTES": 120,
     "LOGIN_MAX_FAILURES": 5,  # per identifier within LOGIN_WINDOW_MINUTES, then waiting
     "LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # per client address (schools share addresses)
+    "STAFF_LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # staff, per client (an exam office shares one)
     "LOGIN_WINDOW_MINUTES": 15,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-For (nginx: 1)
     "DATABASE_BUSY_SECONDS": 10,  # a write waits this long for the lock, then 503 + Retry-After
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
+    "UPLOAD_QUOTA_FILES": 30,  # files per application, earlier versions and removed ones too
+    "UPLOAD_QUOTA_BYTES": 60 * 1024 * 1024,  # bytes per application, counted the same way
     "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress
     # ClamAV's clamd (files/antivirus.py): a Unix socket path, or a host and port; both
     # empty (the default): no scanning.

@@ -14,7 +14,8 @@ from worker.cli.mail import mail_cli
 from worker.cli.refdata import refresh_command
 from worker.content import current_catalog
 from worker.documents import issuing
-from worker.files import storage
+from worker.files import antivirus, storage
+from worker.mail import quarantine
 from worker.office.actions import pupils as pupil_actions
 from worker.rules import passwords
 from worker.store import accounts, backup, db, documents, staff
@@ -107,6 +108,22 @@ def purge(hours: int) -> None:
 def sweep(minutes: int) -> None:
     """Supprime les fichiers qu'aucune ligne de la base ne référence (écritures interrompues)."""
     click.echo(f"{sweep_orphans(current_app, minutes * 60)} fichier(s) orphelin(s) supprimé(s).")
+
+
+@files_cli.command("rescan")
+def rescan() -> None:
+    """Analyse de nouveau les fichiers en quarantaine (clamd injoignable lors du dépôt)."""
+    if not antivirus.enabled(current_app.config):
+        raise click.ClickException(
+            "Ni PORTAIL_CLAMD_SOCKET ni PORTAIL_CLAMD_HOST ne sont définis : pas d'analyse."
+        )
+    done = quarantine.rescan(current_app._get_current_object())
+    click.echo(
+        f"{done.clean} fichier(s) sain(s), {done.infected} infecté(s) supprimé(s), "
+        f"{done.pending} toujours en attente (clamd injoignable)."
+    )
+    if done.pending:
+        raise SystemExit(75)  # EX_TEMPFAIL: the next run tries again
 
 
 def sweep_orphans(app: Flask, older_than: float) -> int:

@@ -12,6 +12,7 @@ import logging
 import os
 import smtplib
 import threading
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -19,11 +20,14 @@ from email.utils import make_msgid
 from flask import Flask, g
 
 from worker import clock
+from worker.files import antivirus
+from worker.mail import quarantine
 from worker.store import db as database
 from worker.store import mails
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
+RESCAN_SECONDS = 60.0  # quarantined uploads scanned again about this often
 
 
 def _smtp_send(config: dict, mail: mails.Due) -> None:
@@ -100,13 +104,26 @@ class Deliverer:
             self.pid = os.getpid()
 
     def run(self) -> None:
+        rescanned_at = 0.0
         while not self.stopped.is_set():
             try:
                 deliver_due(self.app)
             except Exception:  # keep the thread alive whatever happens; the row stays queued
                 log.exception("mail delivery failed")
+            if time.monotonic() - rescanned_at >= RESCAN_SECONDS:
+                rescanned_at = time.monotonic()
+                self.rescan()
             self.wake_up.wait(POLL_SECONDS)
             self.wake_up.clear()
+
+    def rescan(self) -> None:
+        """Quarantined uploads scanned again (one indexed query when there are none)."""
+        if not antivirus.enabled(self.app.config):
+            return
+        try:
+            quarantine.rescan(self.app)
+        except Exception:
+            log.exception("rescanning quarantined files failed")
 
     def stop(self) -> None:
         if self.thread is None or self.pid != os.getpid():

@@ -196,9 +196,12 @@ def add_file(
     original_name: str,
     size: int,
     content_type: str,
+    scan_state: str = "clean",
 ) -> int:
     piece_id = store.ensure_row(db, application.id, state.piece.code)
-    return store.add_file(db, piece_id, state.round, stored_name, original_name, size, content_type)
+    return store.add_file(
+        db, piece_id, state.round, stored_name, original_name, size, content_type, scan_state
+    )
 
 
 def remove_file(db: Database, state: PieceState, file_id: int) -> None:

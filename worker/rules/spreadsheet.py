@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
+
+FORMULA_STARTS = frozenset("=+-@\u2212")  # NFKC folds ＝ ＋ － ＠ (U+FF1D…) and ﹦ ﹢ ﹣ ﹫
 
 
 def safe_cell(value) -> str:
-    """A spreadsheet never runs what a candidate typed: formulas are neutralised."""
+    """A spreadsheet never runs what a candidate typed: formulas are neutralised, also
+    in their full-width forms and behind leading spaces, tabs or line breaks."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in ("\t", "\r", "\n"):
+        return "'" + text
+    first = text.lstrip()[:1]
+    if first and unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 

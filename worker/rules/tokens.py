@@ -42,13 +42,15 @@ def activation_state(account: Account) -> str:
 
 
 def reset_state(account: Account) -> str:
-    """Changes with the password: every reset link dies once one is used."""
-    return fingerprint("reset", account.password_hash)
+    """Changes with the password and the links epoch: every reset link dies once one is
+    used, and on a later login, password or email change, or a newer link."""
+    return fingerprint("reset", account.password_hash, str(account.links_epoch))
 
 
 def email_state(account: Account) -> str:
-    """Changes with the address or the pending one: confirmation links die."""
-    return fingerprint("email", account.email_key, account.pending_email)
+    """Changes with the address, the pending one and the links epoch: confirmation links
+    die once one is used, and on a later login, password or email change, or a newer link."""
+    return fingerprint("email", account.email_key, account.pending_email, str(account.links_epoch))
 
 
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:

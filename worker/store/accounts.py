@@ -61,6 +61,7 @@ class Account:
     kind: str = "individual"  # individual | pupil (registered by their school)
     login: str | None = None  # pupils: nom.prenomN, printed on their login slip
     must_change_password: int = 0  # 1: the first-login flow comes before anything else
+    links_epoch: int = 0  # goes up on login, password or email change, reset/email links
 
     @property
     def active(self) -> bool:
@@ -164,6 +165,12 @@ def set_password(db: Database, account_id: int, password_hash: str) -> None:
         "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?",
         [password_hash, clock.stamp(), account_id],
     )
+    bump_links_epoch(db, account_id)
+
+
+def bump_links_epoch(db: Database, account_id: int) -> None:
+    """Pending reset and email-change links of the account die (migration 0010)."""
+    db.execute("UPDATE accounts SET links_epoch = links_epoch + 1 WHERE id = ?", [account_id])
 
 
 def update_identity(db: Database, account_id: int, identity: dict[str, str]) -> None:
@@ -183,6 +190,7 @@ def request_email_change(db: Database, account_id: int, new_email: str) -> Accou
         "UPDATE accounts SET pending_email = ?, updated_at = ? WHERE id = ?",
         [email, clock.stamp(), account_id],
     )
+    bump_links_epoch(db, account_id)
     return by_id(db, account_id)
 
 
@@ -197,6 +205,7 @@ def confirm_email_change(db: Database, account: Account) -> Account:
         " WHERE id = ?",
         [email, key, clock.stamp(), account.id],
     )
+    bump_links_epoch(db, account.id)
     return by_id(db, account.id)
 
 
@@ -210,6 +219,7 @@ def set_first_email(db: Database, account_id: int, email: str) -> Account:
         " WHERE id = ?",
         [email, key, clock.stamp(), account_id],
     )
+    bump_links_epoch(db, account_id)
     return by_id(db, account_id)
 
 
@@ -220,6 +230,7 @@ def finish_first_login(db: Database, account_id: int, password_hash: str) -> Acc
         " WHERE id = ?",
         [password_hash, clock.stamp(), account_id],
     )
+    bump_links_epoch(db, account_id)
     return by_id(db, account_id)
 
 

@@ -24,6 +24,21 @@ class StoredFile:
     content_type: str
     uploaded_at: str
     removed_at: str | None
+    scan_state: str = "clean"  # clean | pending (quarantined) | infected (deleted)
+
+
+@dataclass(frozen=True)
+class PendingScan:
+    """A quarantined file, with whom to tell should a rescan find it infected."""
+
+    id: int
+    stored_name: str
+    original_name: str
+    account_id: int
+    email: str
+    first_names: str
+    last_name: str
+    number: str
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,7 @@ class PieceRow:
 
 
 FILE_COLUMNS = "f.id, f.round, f.stored_name, f.original_name, f.size, f.content_type," + (
-    " f.uploaded_at, f.removed_at"
+    " f.uploaded_at, f.removed_at, f.scan_state"
 )
 
 
@@ -78,13 +93,48 @@ def add_file(
     original_name: str,
     size: int,
     content_type: str,
+    scan_state: str = "clean",
 ) -> int:
     cursor = db.execute(
         "INSERT INTO piece_files (piece_id, round, stored_name, original_name, size,"
-        " content_type, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [piece_id, round_, stored_name, original_name, size, content_type, clock.stamp()],
-    )
+        " content_type, uploaded_at, scan_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            piece_id, round_, stored_name, original_name, size, content_type, clock.stamp(),
+            scan_state,
+        ],
+    )  # fmt: skip
     return cursor.lastrowid
+
+
+def pending_scans(db: Database, limit: int = 100) -> list[PendingScan]:
+    """Quarantined files, oldest first (a partial index keeps this cheap when none)."""
+    rows = db.execute(
+        "SELECT f.id, f.stored_name, f.original_name, c.id, c.email, c.first_names,"
+        " c.last_name, a.number FROM piece_files f JOIN pieces p ON p.id = f.piece_id"
+        " JOIN applications a ON a.id = p.application_id JOIN accounts c ON c.id = a.account_id"
+        " WHERE f.scan_state = 'pending' ORDER BY f.id LIMIT ?",
+        [limit],
+    )
+    return [PendingScan(*row) for row in rows]
+
+
+def set_scan_state(db: Database, file_id: int, state: str) -> None:
+    """The verdict of a rescan; an infected file counts as removed (its file is deleted)."""
+    db.execute(
+        "UPDATE piece_files SET scan_state = ?, removed_at = CASE WHEN ? = 'infected'"
+        " THEN coalesce(removed_at, ?) ELSE removed_at END WHERE id = ?",
+        [state, state, clock.stamp(), file_id],
+    )
+
+
+def usage(db: Database, application_id: int) -> tuple[int, int]:
+    """(files, bytes) stored for the application: every round, removed files included."""
+    count, total = db.execute(
+        "SELECT count(*), coalesce(sum(f.size), 0) FROM piece_files f"
+        " JOIN pieces p ON p.id = f.piece_id WHERE p.application_id = ?",
+        [application_id],
+    ).fetchone()
+    return count, total
 
 
 def mark_removed(db: Database, file_id: int) -> None:

@@ -30,6 +30,8 @@ def open_session(db: Database, owner_id: int, kind: tuple[str, str] = CANDIDATES
         f"INSERT INTO {table} (token_hash, {owner}, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
         [_hash(token), owner_id, now, now],
     )
+    if kind == CANDIDATES:  # a login kills pending reset and email-change links
+        db.execute("UPDATE accounts SET links_epoch = links_epoch + 1 WHERE id = ?", [owner_id])
     return token
 
 

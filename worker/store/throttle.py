@@ -4,7 +4,8 @@ After LOGIN_MAX_FAILURES failures for one identifier (or one account, whether it
 typed as its address or its candidate number) within the window, each new attempt must
 wait longer (1, 2, 4… minutes, at most the window); failures older than the window are
 forgotten, so nobody is ever locked out for good. A much higher limit applies per client
-address, since a whole school may share one.
+address, since a whole school may share one; staff keys (``staff:…``) have their own
+per-client limit, STAFF_LOGIN_MAX_FAILURES_PER_CLIENT, for a whole exam office.
 """
 
 from __future__ import annotations
@@ -27,10 +28,17 @@ def keys(identifier: str, client: str, account_id: int | None = None) -> tuple[s
     return (*found, f"client:{client}")
 
 
+def _is_client(key: str) -> bool:
+    """A per-client counter, the candidates' (client:…) or the staff's (staff:client:…)."""
+    return key.removeprefix("staff:").startswith("client:")
+
+
 def _limit(key: str) -> int:
-    config = current_app.config
-    return config[
-        "LOGIN_MAX_FAILURES_PER_CLIENT" if key.startswith("client:") else "LOGIN_MAX_FAILURES"
+    """Staff get their own per-client limit: one exam office shares one address."""
+    if key.startswith("staff:client:"):
+        return current_app.config["STAFF_LOGIN_MAX_FAILURES_PER_CLIENT"]
+    return current_app.config[
+        "LOGIN_MAX_FAILURES_PER_CLIENT" if _is_client(key) else "LOGIN_MAX_FAILURES"
     ]
 
 
@@ -62,7 +70,7 @@ def record_failure(db: Database, *failure_keys: str) -> None:
 def forget(db: Database, failure_keys: tuple[str, ...]) -> None:
     """After a successful login the identifier's and the account's counters start again."""
     for key in failure_keys:
-        if not key.startswith("client:"):
+        if not _is_client(key):
             db.execute("DELETE FROM login_failures WHERE key = ?", [key])
 
 

@@ -95,6 +95,8 @@ def request_reset(
     with db.transaction(database):
         account = accounts.by_login(database, login)
         if account is not None and account.active and account.email:  # pupils may have none
+            accounts.bump_links_epoch(database, account.id)  # older reset links die
+            account = accounts.by_id(database, account.id)
             token = tokens.make(tokens.Purpose.RESET, account.id, tokens.reset_state(account))
             mail.queue(
                 database,

@@ -17,6 +17,7 @@ from worker.candidate.actions.outcomes import Refused
 from worker.candidate.views import common
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
+from worker.files import antivirus
 from worker.files import checks as uploads
 from worker.forms.base import ConfirmForm
 from worker.rules import pieces as supporting
@@ -26,6 +27,10 @@ from worker.web import auth
 from worker.web.pages import send_stored
 
 blueprint = Blueprint("documents", __name__, url_prefix="/espace-candidat/inscriptions")
+QUARANTINED = (
+    " Il est en cours d'analyse antivirus : le service des examens pourra le consulter"
+    " dès qu'elle sera terminée."
+)
 
 
 # -- Mes documents -------------------------------------------------------------------------
@@ -103,16 +108,19 @@ def upload(number: str, code: str):
         expired = "Le formulaire a expiré : déposez de nouveau votre fichier."
         return _page(found, 400, [(field, expired)])
     chosen = (sent.stream, sent.filename) if sent is not None and sent.filename else None
+    config = current_app.config
+    quota = piece_actions.Quota(config["UPLOAD_QUOTA_FILES"], config["UPLOAD_QUOTA_BYTES"])
+    scanner = antivirus.Scanner.from_config(config)
     outcome = piece_actions.upload(
-        db.get(), catalog(), found, code, chosen, limit, current_app.config["DATA_DIR"]
+        db.get(), catalog(), found, code, chosen, limit, config["DATA_DIR"], quota, scanner
     )
     match outcome:
         case piece_actions.NoSuchPiece():
             abort(404)
         case Refused(status, message):
             return _page(found, status, [(field, message)])
-        case piece_actions.Uploaded(name, label):
-            flash(f"Le fichier « {name} » est déposé pour « {label} ».")
+        case piece_actions.Uploaded(name, label, quarantined):
+            flash(f"Le fichier « {name} » est déposé pour « {label} »." + QUARANTINED * quarantined)
     return _back_to(number, code)
 
 

@@ -26,7 +26,7 @@ from worker.rules import recap
 from worker.store import accounts, audit, db, documents, search
 from worker.store import pieces as stored_pieces
 from worker.store.applications import STATUS_LABELS
-from worker.web import auth
+from worker.web import auth, params
 from worker.web import staff_auth as office_auth
 from worker.web.pages import form_page, send_stored
 
@@ -87,10 +87,7 @@ def home():
 @office_auth.staff_required
 def applications():
     filters = _filters()
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        abort(400)
+    page = params.query_int("page", 1)
     rows, total = search.search(db.get(), office_auth.scope(), filters, page, PER_PAGE)
     c = catalog()
     return render_template(
@@ -163,8 +160,15 @@ def piece_file(application_id: int, file_id: int):
     """Any file of a piece, earlier rounds and removed ones included, as an attachment."""
     found = application_in_scope(application_id)
     stored = stored_pieces.file_of_application(db.get(), found.id, file_id)
-    if stored is None:
+    if stored is None or stored.scan_state == "infected":
         abort(404)
+    if stored.scan_state != "clean":  # quarantined: clamd was unreachable at upload
+        flash(
+            f"Le fichier « {stored.original_name} » est en cours d'analyse antivirus : "
+            "il pourra être ouvert dès que l'analyse l'aura déclaré sain.",
+            "error",
+        )
+        return application(application_id), 409  # the application page, with the notice
     return send_stored("uploads", stored.stored_name, stored.original_name, stored.content_type)
 
 

@@ -1,0 +1,92 @@
+"""Every number taken from a URL is bounded (issue 16): hostile page numbers and ids are a
+400 or a 404 with the French error page, never a 500, on candidate and office routes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_app, stop_mail
+from tests.forms import text
+from tests.test_office_access import staff_member
+from tests.test_uploads import registered
+from worker.store import db
+
+HUGE = [
+    "99999999999999999999",
+    str(2**63),
+    "-1",
+    "0",
+    "abc",
+    "1e3",
+    "１２",
+]
+PAGES = [*HUGE, "00000000000000000000001", "", " 1", "1.5", "0x10", "١"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, site_dir, mailbox):
+    """A candidate with an application and a staff member of its académie."""
+    app = make_app(tmp_path_factory.mktemp("bounds-data"), site_dir, mailbox)
+    portal = registered(app)
+    with app.app_context():
+        academy = db.get().execute("SELECT academy FROM applications").fetchone()[0]
+    yield portal, staff_member(app, "bornes", [academy])
+    stop_mail(app)
+
+
+def refused(response) -> None:
+    assert response.status_code in (400, 404), response.status_code
+    shown = text(response)
+    assert "Erreur du service" not in shown
+    assert "Page introuvable" in shown or "Requête" in shown or "Erreur" in shown
+
+
+@pytest.mark.parametrize("value", HUGE)
+@pytest.mark.parametrize(
+    "route",
+    [
+        "{page}/../documents/{v}",
+        "{page}/fichiers/{v}",
+        "/espace-candidat/brouillon/{v}/identification",
+    ],
+)
+def test_candidate_routes_refuse_hostile_ids(world, route, value):
+    """SECURITY.md, input and files: bad input gets a 4xx, never a 500 (ids beyond
+    SQLite's 64-bit integers included)."""
+    portal, _ = world
+    url = route.format(page=portal.page, v=value).replace("/justificatifs/../", "/")
+    refused(portal.client.http.get(url))
+
+
+@pytest.mark.parametrize("value", HUGE)
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/gestion/candidatures/{v}",
+        "/gestion/candidatures/{v}/fichiers/1",
+        "/gestion/candidatures/1/documents/{v}",
+        "/gestion/publication/{v}",
+        "/gestion/eleves/imports/{v}",
+        "/gestion/eleves/papillons/{v}",
+    ],
+)
+def test_office_routes_refuse_hostile_ids(world, route, value):
+    """SECURITY.md, input and files: bad input gets a 4xx, never a 500."""
+    _, office = world
+    refused(office.http.get(route.format(v=value)))
+
+
+@pytest.mark.parametrize("value", [v for v in PAGES if v])
+def test_office_page_numbers_are_bounded(world, value):
+    """SECURITY.md, input and files: a page number that is not one is a 400, never a 500."""
+    _, office = world
+    response = office.http.get("/gestion/candidatures", query_string={"page": value})
+    assert response.status_code == 400, response.status_code
+    assert "Erreur du service" not in text(response)
+
+
+def test_a_real_page_number_still_works(world):
+    """SECURITY.md, input and files: validation keeps good input working."""
+    _, office = world
+    assert office.http.get("/gestion/candidatures?page=2").status_code == 200
+    assert office.http.get("/gestion/candidatures?page=").status_code == 200
