@@ -206,12 +206,29 @@ def client_run(port: int, candidates: list[tuple[str, int]], at: float) -> list[
 
 
 def probe(port: int, email: str, until: threading.Event, at: float, seen: list) -> None:
-    """Sign-ins (each writes a session) during the storm: (status, seconds)."""
+    """Sign-ins (each writes a session) during the storm: (status, seconds). They queue
+    for a free gunicorn worker behind the saves, so they also measure the backlog."""
     time.sleep(max(0.0, at - time.time()))
     while not until.is_set():
         started = time.perf_counter()
         status = Browser(port).sign_in(email)
         seen.append((status, time.perf_counter() - started))
+
+
+def lock_probe(database: Path, until: threading.Event, at: float, waits: list) -> None:
+    """Another process's write every 50 ms during the storm: the seconds it waits for
+    SQLite's write lock (BEGIN IMMEDIATE), i.e. how long the saves hold it."""
+    import sqlite3
+
+    conn = sqlite3.connect(database, isolation_level=None, timeout=60)
+    time.sleep(max(0.0, at - time.time()))
+    while not until.is_set():
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        waits.append(time.perf_counter() - started)
+        conn.execute("ROLLBACK")
+        time.sleep(0.05)
+    conn.close()
 
 
 # -- gunicorn --------------------------------------------------------------------------------
@@ -304,14 +321,20 @@ def latency(name: str, seconds: list[float]) -> str:
     )
 
 
-def storm(port: int, prepared: list, clients: int, probe_email: str) -> tuple[list, list, float]:
-    """Every client's saves at one instant, the probe signing in meanwhile."""
+def storm(port: int, prepared: list, clients: int, probe_email: str, database: Path):
+    """Every client's saves at one instant, the probes signing in and taking the write
+    lock meanwhile: (save results, sign-ins, lock waits, wall time)."""
     per_client = len(prepared) // clients
     at = time.time() + 5 + 0.25 * len(prepared)  # time for every client to sign in
     seen: list = []
+    waits: list = []
     done = threading.Event()
-    prober = threading.Thread(target=probe, args=(port, probe_email, done, at, seen))
-    prober.start()
+    probers = [
+        threading.Thread(target=probe, args=(port, probe_email, done, at, seen)),
+        threading.Thread(target=lock_probe, args=(database, done, at, waits)),
+    ]
+    for prober in probers:
+        prober.start()
     with ProcessPoolExecutor(clients) as pool:
         futures = [
             pool.submit(client_run, port, prepared[n * per_client : (n + 1) * per_client], at)
@@ -320,8 +343,9 @@ def storm(port: int, prepared: list, clients: int, probe_email: str) -> tuple[li
         results = [r for f in futures for r in f.result()]
     wall = time.time() - at
     done.set()
-    prober.join()
-    return results, seen, wall
+    for prober in probers:
+        prober.join()
+    return results, seen, waits, wall
 
 
 def main() -> None:
@@ -330,9 +354,6 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=20)
     parser.add_argument("--label", default="", help="what is measured (e.g. the commit)")
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="save-bench-") as folder:
         tmp = Path(folder)
         (tmp / "site").mkdir()
@@ -342,7 +363,9 @@ def main() -> None:
         port = free_port()
         server = gunicorn(tmp, port)
         try:
-            results, seen, wall = storm(port, prepared, args.clients, probe_email)
+            results, seen, waits, wall = storm(
+                port, prepared, args.clients, probe_email, tmp / "data" / "portail.db"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -351,14 +374,15 @@ def main() -> None:
         lines = [
             f"$ .venv/bin/python bench/save_bench.py --clients {args.clients} "
             f"--per-client {args.per_client} --label {args.label or '-'}",
-            f"# {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, commit {commit} "
-            f"{args.label}, {os.cpu_count()} CPUs, gunicorn 4 sync workers",
+            f"# {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, {args.label}, "
+            f"{os.cpu_count()} CPUs, gunicorn 4 sync workers",
             "load average before: " + " ".join(f"{v:.2f}" for v in load_before),
             f"saves: {len(results)} in {wall:.1f} s; errors (not a 303 to …/001/enregistree): "
             f"{len(errors)} {sorted({str(e[0]) for e in errors})}",
             latency("save latency", [r[2] for r in results]),
             latency("sign-ins during the storm", [s[1] for s in seen])
             + f"; not 303: {sum(1 for s in seen if s[0] != 303)}",
+            latency("write-lock wait of another process (BEGIN IMMEDIATE every 50 ms)", waits),
             *checks(tmp / "data", [email for email, _ in prepared]),
             "load average after: " + " ".join(f"{v:.2f}" for v in load_after),
         ]
