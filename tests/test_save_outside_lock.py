@@ -28,6 +28,7 @@ from tests.test_registration import (
     signed_in,
 )
 from worker.documents import confirmation, notice
+from worker.rules import verification as codes
 from worker.store import applications, db
 
 WAIT = 30  # seconds: a bound on every wait, so a regression fails instead of hanging
@@ -207,3 +208,47 @@ def test_the_write_lock_is_free_while_a_bulk_publication_renders(quick, monkeypa
     query = "SELECT count(*) FROM documents WHERE application_id = ? AND kind = 'convocation'"
     assert count(quick, query, application_id) == 1
     assert files(quick) == stored(quick)
+
+
+def test_a_busy_database_after_rendering_answers_503_and_deletes_the_files(quick, monkeypatch):
+    client = signed_in(quick)
+    url = register_cfg_until_last(client, quick)
+    paused = Paused(confirmation.render)
+    monkeypatch.setattr(confirmation, "render", paused)
+    thread, result = in_thread(posted_save(client, url))
+    other = sqlite3.connect(db.database_path(quick), isolation_level=None)
+    try:
+        assert paused.reached.wait(WAIT)
+        other.execute("BEGIN IMMEDIATE")  # another process takes the lock and keeps it
+        paused.release.set()
+        thread.join(WAIT)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        paused.release.set()
+    assert result[0].status_code == 503
+    assert result[0].headers["Retry-After"].isdigit()
+    assert "Service momentanément indisponible" in text(result[0])
+    assert files(quick) == set() and stored(quick) == set()  # written, then deleted
+    assert count(quick, "SELECT count(*) FROM applications") == 0
+    monkeypatch.setattr(confirmation, "render", paused.render)
+    again = posted_save(client, url)()
+    assert again.status_code == 303 and again.headers["Location"].endswith("/001/enregistree")
+
+
+def test_codes_printed_before_issue_17_still_verify(quick):
+    """Documents issued earlier print their row id as key: still found by their code."""
+    client = signed_in(quick)
+    url = register_cfg_until_last(client, quick)
+    assert posted_save(client, url)().status_code == 303
+    with quick.app_context():
+        database = db.get()
+        document_id = database.execute("SELECT min(document_id) FROM document_checks").fetchone()[0]
+        legacy = codes.make_code(document_id, quick.config["VERIFY_KEY"])
+        with db.transaction(database):
+            database.execute(
+                "UPDATE document_checks SET code = ? WHERE document_id = ?", [legacy, document_id]
+            )
+    page = client.get(f"/verifier/{legacy}")
+    assert page.status_code == 200 and "Version en vigueur" in text(page)
+    assert client.get(f"/verifier/{codes.make_code(document_id + 1, 'autre')}").status_code == 404
