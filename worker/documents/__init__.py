@@ -17,8 +17,9 @@ page furniture as artifacts). Shared by them: ``layout`` (the Typst compiler, th
 values every document prints), ``verification`` (the code and QR code block printed at
 the end of a document), ``formatting`` (text, dates, names), ``records`` (the exam office and
 the candidate's identity, from the catalogue and the account), ``texts`` (the templates'
-loader). ``issuing`` inserts a document's row, renders it with its verification code,
-writes it durably under DATA_DIR and records its SHA-256, all in the caller's transaction.
+loader). ``issuing`` renders a document with its verification code and writes it durably
+under DATA_DIR with no lock held (``prepare``), then records its row and SHA-256 in the
+caller's short transaction (``record``), or deletes the file (``discard``).
 
 Layers: this package reads ``catalog``, ``worker.rules``, ``worker.store``,
 ``worker.files``, ``worker.refdata`` and ``worker.clock``; never the web, the candidate or

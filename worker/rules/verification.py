@@ -1,17 +1,23 @@
 """Verification codes of the issued documents: short, signed, typed by a person.
 
-A code is the document's id (6 characters) followed by a truncated HMAC-SHA256 of it (9
+A code is the document's key (6 characters) followed by a truncated HMAC-SHA256 of it (9
 characters, 45 bits) under the verification key, in Crockford's base32 (no I, L, O or U:
 nothing to misread), printed in three groups of five: « 0000K-7M2QX-9D4HB ». A typed
 code is checked against the keys before any lookup, so a forged or mistyped one costs no
 query; the database then only confirms what the key already proved. Rotation: codes made
 under a previous key (``VERIFY_KEYS_OLD``) stay valid.
+
+The document key is a random number drawn before the PDF is rendered (``new_key``), so
+that a document can be rendered and written before its row exists, outside the write
+lock (issue 17). Documents issued before that carry their row id as their key; both kinds
+are found by their printed code, which the database keeps unique.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Sequence
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -51,8 +57,14 @@ def grouped(raw: str) -> str:
     return "-".join(raw[i : i + GROUP] for i in range(0, len(raw), GROUP))
 
 
+def new_key() -> int:
+    """A random document key for a code (1 … MAX_ID, about 30 bits): the caller makes sure
+    no issued document already prints the same code."""
+    return secrets.randbelow(MAX_ID) + 1
+
+
 def make_code(document_id: int, key: str) -> str:
-    """The printed code of document ``document_id``, grouped."""
+    """The printed code of the document whose key is ``document_id``, grouped."""
     if not 0 < document_id <= MAX_ID:
         raise ValueError(f"document id out of range for a code: {document_id}")
     return grouped(_encode(document_id, ID_CHARS) + _mac(document_id, key))
@@ -68,7 +80,8 @@ def normalize(typed: str) -> str | None:
 
 
 def document_id(typed: str, keys: Sequence[str]) -> int | None:
-    """The document a code designates, if its signature holds under one of ``keys``."""
+    """The document key a code carries, if its signature holds under one of ``keys`` (the
+    row id for documents issued before issue 17, a random key since)."""
     raw = normalize(typed)
     if raw is None:
         return None

@@ -159,14 +159,43 @@ def drafts_of(db: Database, account_id: int) -> list[Draft]:
 # -- applications --------------------------------------------------------------------------
 
 
-def create(db: Database, draft: Draft, answers: dict, speciality: str) -> Application:
-    """Application number 001, 002… per candidate, version 1, in the caller's transaction."""
+def next_number(db: Database, account_id: int) -> str:
+    """The number the candidate's next application gets: 001, 002…"""
+    (count,) = db.execute(
+        "SELECT count(*) FROM applications WHERE account_id = ?", [account_id]
+    ).fetchone()
+    return f"{count + 1:03d}"
+
+
+def planned(db: Database, draft: Draft, answers: dict, speciality: str, at: str) -> Application:
+    """The application ``create`` would record now (id 0: not recorded), read without the
+    write lock so that its documents can be rendered first; ``create`` re-checks it."""
+    return Application(
+        id=0,
+        account_id=draft.account_id,
+        academy=draft.academy,
+        exam=draft.exam,
+        session=draft.session,
+        number=next_number(db, draft.account_id),
+        status=REGISTERED,
+        created_at=at,
+        speciality=speciality,
+        answers=answers,
+        version=1,
+        updated_at=at,
+        withdrawn_at=None,
+    )
+
+
+def create(
+    db: Database, draft: Draft, answers: dict, speciality: str, at: str | None = None
+) -> Application:
+    """Application number 001, 002… per candidate, version 1, in the caller's transaction;
+    ``at``: the time its documents print (now by default)."""
     if live(db, draft.account_id, draft.exam, draft.session):
         raise AlreadyRegistered(draft.exam)
-    (count,) = db.execute(
-        "SELECT count(*) FROM applications WHERE account_id = ?", [draft.account_id]
-    ).fetchone()
-    now = clock.stamp()
+    number = next_number(db, draft.account_id)
+    now = at or clock.stamp()
     answers = json.dumps(answers)
     cursor = db.execute(
         "INSERT INTO applications (account_id, academy, exam, session, number, status,"
@@ -177,7 +206,7 @@ def create(db: Database, draft: Draft, answers: dict, speciality: str) -> Applic
             draft.academy,
             draft.exam,
             draft.session,
-            f"{count + 1:03d}",
+            number,
             REGISTERED,
             now,
             speciality,
@@ -193,9 +222,11 @@ def create(db: Database, draft: Draft, answers: dict, speciality: str) -> Applic
     return by_id(db, cursor.lastrowid)
 
 
-def modify(db: Database, application: Application, answers: dict, speciality: str) -> Application:
-    """A new version of the application with these answers."""
-    now = clock.stamp()
+def modify(
+    db: Database, application: Application, answers: dict, speciality: str, at: str | None = None
+) -> Application:
+    """A new version of the application with these answers; ``at`` as for ``create``."""
+    now = at or clock.stamp()
     version = application.version + 1
     db.execute(
         "UPDATE applications SET answers = ?, speciality = ?, version = ?, updated_at = ?"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -68,12 +69,19 @@ def next_version(db: Database, application_id: int, kind: str) -> int:
 
 
 def insert(
-    db: Database, application_id: int, kind: str, title: str, version: int, stored_name: str
+    db: Database,
+    application_id: int,
+    kind: str,
+    title: str,
+    version: int,
+    stored_name: str,
+    at: str | None = None,
 ) -> Document:
+    """The row of a document whose file is already written; ``at``: the time it prints."""
     db.execute(
         "INSERT INTO documents (application_id, kind, title, version, stored_name, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        [application_id, kind, title, version, stored_name, clock.stamp()],
+        [application_id, kind, title, version, stored_name, at or clock.stamp()],
     )
     return latest_of(db, application_id, kind)
 
@@ -119,16 +127,32 @@ class Checked:
     current_version: int
 
 
+class CodeTaken(Exception):
+    """Another document prints this verification code (two random keys drawn alike at
+    the same time): the caller's transaction must roll back and the document be redone."""
+
+
+def code_taken(db: Database, code: str) -> bool:
+    """Whether an issued document already prints ``code``."""
+    found = db.execute("SELECT 1 FROM document_checks WHERE code = ?", [code]).fetchone()
+    return found is not None
+
+
 def record_check(db: Database, document_id: int, code: str, sha256: str) -> None:
     """The printed code and the digest of the file, in the caller's transaction."""
-    db.execute(
-        "INSERT INTO document_checks (document_id, code, sha256) VALUES (?, ?, ?)",
-        [document_id, code, sha256],
-    )
+    try:
+        db.execute(
+            "INSERT INTO document_checks (document_id, code, sha256) VALUES (?, ?, ?)",
+            [document_id, code, sha256],
+        )
+    except sqlite3.IntegrityError as error:
+        if code_taken(db, code):
+            raise CodeTaken(code) from error
+        raise
 
 
-def checked(db: Database, document_id: int) -> Checked | None:
-    """The document ``document_id`` with its check, if one was recorded."""
+def checked(db: Database, code: str) -> Checked | None:
+    """The document that prints ``code`` (grouped, as printed), with its check."""
     row = db.execute(
         "SELECT d.id, d.application_id, d.kind, d.title, d.version, d.stored_name,"
         " d.created_at, d.viewed_at, c.code, c.sha256, a.last_name, a.first_names,"
@@ -136,8 +160,8 @@ def checked(db: Database, document_id: int) -> Checked | None:
         " WHERE application_id = d.application_id AND kind = d.kind)"
         " FROM document_checks c JOIN documents d ON d.id = c.document_id"
         " JOIN applications p ON p.id = d.application_id JOIN accounts a ON a.id = p.account_id"
-        " WHERE c.document_id = ?",
-        [document_id],
+        " WHERE c.code = ?",
+        [code],
     ).fetchone()
     if row is None:
         return None

@@ -1,12 +1,16 @@
 """Registering: a draft, the wizard's steps, saving the application, modifying, withdrawing.
 
-Saving validates every step again and checks the period again, in one transaction with
-the mail and the official documents.
+Saving validates every step again and checks the period again, then renders and writes
+the official documents with no lock held, as the application will be once saved; one
+short transaction then re-checks the draft and the application (not saved meanwhile, the
+number or version still the expected one) and records the application, its mail and its
+documents' rows. When the application changed meanwhile its documents are rendered again
+once; the files of a save that does not commit are deleted (issue 17).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -18,7 +22,7 @@ from worker.candidate.actions.outcomes import PeriodClosed
 from worker.documents import issuing
 from worker.forms import wizard
 from worker.rules import recap
-from worker.store import applications, db
+from worker.store import applications, db, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
 
@@ -48,6 +52,15 @@ class NoLongerActive:
     """Closed by the exam office (or withdrawn) meanwhile: it cannot change any more."""
 
     application: Application
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The application changed again while its documents were rendered a second time
+    (another save, a withdrawal in another tab): nothing was saved, try again."""
+
+
+RENDER_ATTEMPTS = 2  # the documents rendered once more if the application changed meanwhile
 
 
 @dataclass(frozen=True)
@@ -182,28 +195,85 @@ def save(
     draft: Draft,
     answers: dict,
     data_dir: str,
-) -> Saved | StepIncomplete | PeriodClosed | NoLongerActive | AlreadyRegistered:
-    """« Enregistrer »: every step validated again, the period checked again, one transaction."""
+) -> Saved | StepIncomplete | PeriodClosed | NoLongerActive | AlreadyRegistered | Changed:
+    """« Enregistrer »: every step validated again, the period checked again, the documents
+    rendered outside the write lock, then one short transaction."""
     ctx = context(catalog, account, draft, answers)
     for index, step in enumerate(cards.steps_of(catalog, draft)):
         if not wizard.build_form(step, ctx, "check").validate():
             return StepIncomplete(index, step)
     if cards.open_period(catalog, draft, clock.now(), ctx.speciality) is None:
         return PeriodClosed(ctx.exam, ctx.session)
-    with db.transaction(database):
-        recorded = _record(database, account, draft, ctx)
-        if not isinstance(recorded, Application):
-            return recorded
-        applications.consume_draft(database, draft.id, recorded.id)
-        issuing.publish_registration(database, data_dir, catalog, account, recorded)
-    return Saved(recorded)
+    outcome = Changed()
+    for _attempt in range(RENDER_ATTEMPTS):
+        planned = _plan(database, account, draft, ctx)
+        if not isinstance(planned, Application):
+            return planned
+        prepared = issuing.prepare_registration(database, data_dir, catalog, account, planned)
+        outcome = _commit(database, data_dir, account, draft, ctx, planned, prepared)
+        if not isinstance(outcome, Changed):
+            return outcome
+    return outcome
+
+
+def _plan(
+    database: Database, account: Account, draft: Draft, ctx: recap.Context
+) -> Application | Saved | NoLongerActive | AlreadyRegistered:
+    """The application as it will be once saved, read with no lock held (its documents
+    are rendered from it); an outcome instead when there is nothing to save."""
+    current = applications.draft(database, draft.id, account.id)
+    if current.saved_as:  # saved meanwhile from another tab: one application only
+        return Saved(applications.by_id(database, current.saved_as))
+    at = clock.stamp()
+    if draft.application_id:
+        target = applications.by_id(database, draft.application_id)
+        if target.status != applications.REGISTERED:  # closed by the office meanwhile
+            return NoLongerActive(target)
+        return replace(
+            target,
+            answers=ctx.answers,
+            speciality=ctx.speciality,
+            version=target.version + 1,
+            updated_at=at,
+        )
+    if live := applications.live(database, account.id, draft.exam, draft.session):
+        return AlreadyRegistered(live)
+    return applications.planned(database, draft, ctx.answers, ctx.speciality, at)
+
+
+def _commit(
+    database: Database,
+    data_dir: str,
+    account: Account,
+    draft: Draft,
+    ctx: recap.Context,
+    planned: Application,
+    prepared: list[issuing.Prepared],
+) -> Saved | NoLongerActive | AlreadyRegistered | Changed:
+    """The write transaction: re-checks, then rows only (the files are already written).
+    The files are deleted unless it commits them; if the process dies first, ``files
+    sweep`` removes them."""
+    committed = False
+    try:
+        with db.transaction(database):
+            recorded = _record(database, account, draft, ctx, planned)
+            if isinstance(recorded, Application):
+                applications.consume_draft(database, draft.id, recorded.id)
+                issuing.record_all(database, recorded.id, prepared)
+        committed = isinstance(recorded, Application)
+    except documents.CodeTaken:  # a verification code drawn twice at once: render again
+        recorded = Changed()
+    finally:
+        if not committed:  # rolled back, or nothing to record
+            issuing.discard(data_dir, prepared)
+    return Saved(recorded) if committed else recorded
 
 
 def _record(
-    database: Database, account: Account, draft: Draft, ctx: recap.Context
-) -> Application | Saved | NoLongerActive | AlreadyRegistered:
-    """The application created or modified (and its mail) in the caller's transaction;
-    an outcome instead when there is nothing to record."""
+    database: Database, account: Account, draft: Draft, ctx: recap.Context, planned: Application
+) -> Application | Saved | NoLongerActive | AlreadyRegistered | Changed:
+    """The application created or modified (and its mail) in the caller's transaction, if
+    it is still the one ``planned`` and its documents show; an outcome instead."""
     current = applications.draft(database, draft.id, account.id)
     if current.saved_as:  # saved meanwhile from another tab: one application only
         return Saved(applications.by_id(database, current.saved_as))
@@ -211,12 +281,20 @@ def _record(
         target = applications.by_id(database, draft.application_id)
         if target.status != applications.REGISTERED:  # closed by the office meanwhile
             return NoLongerActive(target)
-        saved = applications.modify(database, target, ctx.answers, ctx.speciality)
+        if target.version + 1 != planned.version:  # another version saved meanwhile
+            return Changed()
+        saved = applications.modify(
+            database, target, ctx.answers, ctx.speciality, planned.updated_at
+        )
         if ctx.exam.modification_mail:
             _mail(database, "modification", account, saved, ctx.exam, ctx.session, ctx.academy)
         return saved
+    if applications.next_number(database, account.id) != planned.number:
+        return Changed()  # another application of the candidate saved meanwhile
     try:
-        saved = applications.create(database, draft, ctx.answers, ctx.speciality)
+        saved = applications.create(
+            database, draft, ctx.answers, ctx.speciality, planned.created_at
+        )
     except applications.AlreadyRegistered:
         return AlreadyRegistered(applications.live(database, account.id, draft.exam, draft.session))
     _mail(database, "inscription", account, saved, ctx.exam, ctx.session, ctx.academy)

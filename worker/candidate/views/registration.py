@@ -257,6 +257,14 @@ def _save(c: Catalog, draft: Draft, answers: dict):
                 status=409,
                 links=[(url_for("registration.applications_list"), "Mes inscriptions")],
             )
+        case register.Changed():
+            return notice(
+                "Votre candidature a changé pendant l'enregistrement",
+                "Elle a été modifiée entre-temps (dans un autre onglet ou une autre fenêtre) : "
+                "rien n'a été enregistré. Vérifiez-la puis enregistrez de nouveau.",
+                status=409,
+                links=[(url_for("registration.applications_list"), "Mes inscriptions")],
+            )
     return _answer(outcome)
 
 

@@ -2,7 +2,9 @@
 publication), or a message to every candidate.
 
 A bulk publication runs one transaction per application, so that an interrupted one loses
-nothing and resumes where it stopped; it runs for a limited time per request.
+nothing and resumes where it stopped; it runs for a limited time per request. Each PDF is
+rendered and written before that transaction, with no lock held, and the transaction only
+records it (issue 17); a file it does not record is deleted.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from worker import clock
 from worker.documents import issuing, notice
 from worker.office.actions.interventions import send
 from worker.office.actions.outcomes import Done
-from worker.store import accounts, applications, db, publications
+from worker.store import accounts, applications, db, documents, publications
 from worker.store.applications import Group
 from worker.store.audit import audit
 from worker.store.publications import Publication
@@ -116,33 +118,70 @@ def _publish_item(
     publication: Publication,
     application_id: int,
 ) -> None:
-    content = _notice(database, catalog, publication, application_id)  # before the lock
-    with db.transaction(database):
+    """One application's document: rendered and written first, then recorded; rendered
+    once more if another version of its kind was published meanwhile (else it stays
+    pending, for the next round)."""
+    for _attempt in range(2):
         if publications.outcome_of(database, publication.id, application_id):
             return  # done meanwhile by another request (a double click)
-        current = applications.by_id(database, application_id)
-        if content is None or current.status != applications.REGISTERED:
-            publications.mark_skipped(database, publication.id, application_id)
+        content = _notice(database, catalog, publication, application_id)  # before the lock
+        prepared = None
+        if content is not None:
+            prepared = issuing.prepare_document(
+                database, data_dir, application_id, publication.kind, content, publication.title
+            )
+        recorded = False
+        try:
+            with db.transaction(database):
+                outcome = _record_item(database, member, publication, application_id, prepared)
+            recorded = outcome == PUBLISHED
+        except documents.CodeTaken:
+            outcome = CHANGED
+        finally:
+            if prepared is not None and not recorded:
+                issuing.discard(data_dir, [prepared])
+        if outcome != CHANGED:
             return
-        document = issuing.publish_document(
-            database, data_dir, application_id, publication.kind, content, publication.title
-        )
-        publications.mark_published(database, publication.id, application_id, document.id)
-        audit(
-            database,
-            member,
-            "document.publish",
-            academy=current.academy,
-            application_id=application_id,
-            account_id=current.account_id,
-            before={"kind": publication.kind, "version": document.version - 1 or None},
-            after={
-                "kind": publication.kind,
-                "title": publication.title,
-                "version": document.version,
-                "publication": publication.id,
-            },
-        )
+
+
+PUBLISHED, DONE, CHANGED = "published", "done", "changed"
+
+
+def _record_item(
+    database: Database,
+    member: Staff,
+    publication: Publication,
+    application_id: int,
+    prepared: issuing.Prepared | None,
+) -> str:
+    """In the item's transaction: PUBLISHED (the row recorded), DONE (skipped, or done by
+    another request) or CHANGED (another version published meanwhile: nothing written)."""
+    if publications.outcome_of(database, publication.id, application_id):
+        return DONE  # done meanwhile by another request (a double click)
+    current = applications.by_id(database, application_id)
+    if prepared is None or current.status != applications.REGISTERED:
+        publications.mark_skipped(database, publication.id, application_id)
+        return DONE
+    if not issuing.is_next(database, application_id, prepared):
+        return CHANGED
+    document = issuing.record(database, application_id, prepared)
+    publications.mark_published(database, publication.id, application_id, document.id)
+    audit(
+        database,
+        member,
+        "document.publish",
+        academy=current.academy,
+        application_id=application_id,
+        account_id=current.account_id,
+        before={"kind": publication.kind, "version": document.version - 1 or None},
+        after={
+            "kind": publication.kind,
+            "title": publication.title,
+            "version": document.version,
+            "publication": publication.id,
+        },
+    )
+    return PUBLISHED
 
 
 def message_session(

@@ -112,11 +112,10 @@ def look_up(
     refused = _admit(db, client, limits)
     if refused:
         return refused
-    document_id = codes.document_id(typed, keys)  # the signature first: no query if forged
-    if document_id is None:
+    if codes.document_id(typed, keys) is None:  # the signature first: no query if forged
         return Unknown()
-    found = documents.checked(db, document_id)
-    if found is None or codes.normalize(found.code) != codes.normalize(typed):
+    found = documents.checked(db, codes.grouped(codes.normalize(typed)))
+    if found is None:
         return Unknown()
     return _describe(catalog, found)
 
