@@ -15,12 +15,13 @@ create staff accounts.
 
 from __future__ import annotations
 
-from worker.office.views import actions, applications, content, pupils, staff
+from worker.office.views import actions, applications, content, pupils, queue, staff
 
 # In registration order.
 BLUEPRINTS = (
     applications.blueprint,
     actions.blueprint,
+    queue.blueprint,
     pupils.blueprint,
     content.blueprint,
     staff.blueprint,
