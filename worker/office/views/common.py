@@ -17,6 +17,7 @@ MENU = (
     ("office_actions.publish", "Publication", False),
     ("office_pupils.pupils", "Élèves", False),
     ("office_content.content", "Périodes et messages", False),
+    ("office_audit.journal", "Journal", False),
     ("office_admin.staff_list", "Comptes gestionnaires", True),
 )
 
