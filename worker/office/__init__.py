@@ -15,13 +15,23 @@ create staff accounts.
 
 from __future__ import annotations
 
-from worker.office.views import actions, applications, audit, content, pupils, queue, staff
+from worker.office.views import (
+    actions,
+    applications,
+    audit,
+    content,
+    dashboard,
+    pupils,
+    queue,
+    staff,
+)
 
 # In registration order.
 BLUEPRINTS = (
     applications.blueprint,
     actions.blueprint,
     queue.blueprint,
+    dashboard.blueprint,
     audit.blueprint,
     pupils.blueprint,
     content.blueprint,

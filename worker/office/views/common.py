@@ -13,6 +13,7 @@ from worker.web import staff_auth as office_auth
 
 MENU = (
     ("office.applications", "Candidatures", False),
+    ("office_dashboard.dashboard", "Tableau de bord", False),
     ("office_queue.queue", "À traiter", False),
     ("office_actions.publish", "Publication", False),
     ("office_pupils.pupils", "Élèves", False),

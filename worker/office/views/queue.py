@@ -28,7 +28,7 @@ blueprint = Blueprint("office_queue", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
 
 
-def _group_label(group) -> str:
+def group_label(group) -> str:
     c = catalog()
     exam = c.exams.get(group.exam)
     session = exam.session(group.session) if exam else None
@@ -48,7 +48,7 @@ def queue():
         "office/queue.html",
         title="À traiter",
         queue=found,
-        group_label=_group_label,
+        group_label=group_label,
         labels={p.code: p.label for e in catalog().exams.values() for p in e.pieces},
     )
 
@@ -68,7 +68,7 @@ def piece(application_id: int, code: str):
         "office/queue_piece.html",
         title=f"{opened.state.piece.label} – {opened.account.display_name}",
         opened=opened,
-        group_label=_group_label,
+        group_label=group_label,
         statuses=supporting.STATUSES,
         form=ConfirmForm.blank(),
         today=date.today(),
