@@ -18,6 +18,7 @@ MENU = (
     ("office_actions.publish", "Publication", False),
     ("office_pupils.pupils", "Élèves", False),
     ("office_content.content", "Périodes et messages", False),
+    ("office_duplicates.duplicates_list", "Doublons", False),
     ("office_audit.journal", "Journal", False),
     ("office_admin.staff_list", "Comptes gestionnaires", True),
 )
