@@ -14,3 +14,12 @@ CREATE TABLE duplicates (
 );
 
 CREATE INDEX duplicates_other ON duplicates (other_id);
+
+-- Reminders mailed before a deadline (`flask --app worker reminders send`): one row per
+-- reminder sent, written in the same transaction as its mail, so a reminder is never
+-- sent twice, even when a run dies half-way. key: « <application>|<group>|<days> ».
+CREATE TABLE reminders_sent (
+    key TEXT PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES applications (id),
+    sent_at TEXT NOT NULL
+);
