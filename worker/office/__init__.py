@@ -24,6 +24,7 @@ from worker.office.views import (
     duplicates,
     pupils,
     queue,
+    relance,
     staff,
 )
 
@@ -34,6 +35,7 @@ BLUEPRINTS = (
     queue.blueprint,
     dashboard.blueprint,
     duplicates.blueprint,
+    relance.blueprint,
     audit.blueprint,
     pupils.blueprint,
     content.blueprint,

@@ -19,6 +19,7 @@ MENU = (
     ("office_pupils.pupils", "Élèves", False),
     ("office_content.content", "Périodes et messages", False),
     ("office_duplicates.duplicates_list", "Doublons", False),
+    ("office_relance.session", "Relances", False),
     ("office_audit.journal", "Journal", False),
     ("office_admin.staff_list", "Comptes gestionnaires", True),
 )
