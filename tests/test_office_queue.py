@@ -61,7 +61,7 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
     assert "2 pièces à contrôler" in text(listing)
     links = re.findall(r'href="/gestion/a-traiter/(\d+)/identite"', html)
     assert [int(x) for x in links[:1]] == [first_id]  # oldest first
-    assert "À contrôler (validée par le candidat)" in text(listing)
+    assert "Validée par le candidat, à contrôler" in text(listing)
 
     # Opening one: the file inline, the récapitulatif, the decision buttons.
     opened = office.get(f"/gestion/a-traiter/{first_id}/identite")

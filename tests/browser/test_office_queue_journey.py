@@ -110,7 +110,45 @@ def test_staff_decide_two_pieces_with_the_keyboard_alone(
         ("/gestion/journal", "Journal des actions"),
         ("/gestion/doublons", "Doublons"),
         ("/gestion/candidatures?session=juin-2027", "Candidatures"),
+        ("/gestion/relance", "Relance de pièces justificatives"),
     ):
         page.goto(live_server + endpoint)
         expect(heading(page, title)).to_be_visible()
         audited(axe)
+
+    # A duplicate (the second account given the first one's identity), then its pair.
+    first_id, _ = same_person(live_app, first.email, second.email)
+    page.goto(live_server + "/gestion/doublons")
+    tab_to(page, main(page).get_by_role("link", name=re.compile(re.escape(first.name))))
+    page.keyboard.press("Enter")
+    expect(heading(page, "Doublon possible")).to_be_visible()
+    expect(
+        main(page).get_by_role("link", name=re.compile("^Écarter cette candidature"))
+    ).to_have_count(2)
+    audited(axe)
+    page.goto(f"{live_server}/gestion/candidatures/{first_id}/relance")
+    expect(heading(page, re.compile("^Relance de pièces justificatives"))).to_be_visible()
+    audited(axe)
+
+
+def same_person(live_app, first_email: str, second_email: str) -> tuple[int, int]:
+    """The second account takes the first one's name, then its application is flagged as
+    the save use case does; returns both applications' ids."""
+    from worker.rules import duplicates
+    from worker.store import accounts, applications, db
+
+    with live_app.app_context():
+        database = db.get()
+        with db.transaction(database):
+            database.execute(
+                "UPDATE accounts SET last_name = (SELECT last_name FROM accounts WHERE email = ?)"
+                " WHERE email = ?",
+                [first_email, second_email],
+            )
+            ids = []
+            for email in (first_email, second_email):
+                account = accounts.by_email(database, email)
+                ids.append(applications.registered_of(database, account.id)[0].id)
+            application = applications.by_id(database, ids[1])
+            assert duplicates.flag_duplicates(database, account, application) == [ids[0]]
+    return ids[0], ids[1]

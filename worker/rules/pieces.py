@@ -193,7 +193,7 @@ def shown_status(state: PieceState, online: bool) -> str:
 
 
 OFFICE_STATES = {
-    "a_controler": "À contrôler (validée par le candidat)",
+    "a_controler": "Validée par le candidat, à contrôler",
     "nouveau_depot": "À contrôler (nouveau dépôt)",
     "": "Non validée par le candidat",
     **{code: label for code, label in STATUSES.items() if code},
