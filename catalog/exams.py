@@ -44,6 +44,7 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
     pieces = _records(f, d, "pieces", partial(_piece, f))
     document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
+    reminders = _reminders(f, d)
     if code is None or None in fields.values() or not sessions or None in settings.values():
         return None
     return Exam(
@@ -55,9 +56,23 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         tests=tests,
         pieces=tuple(pieces),
         document=document or "confirmation",
+        reminders=reminders,
         **settings,
         **fields,
     )
+
+
+def _reminders(f: TomlFile, d: dict) -> tuple[int, ...]:
+    """« reminders = [7, 2] »: days before each deadline, distinct whole numbers 1 to 90."""
+    found = f.value(d, "reminders", list, default=[]) or []
+    valid = all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 90 for n in found)
+    if not valid or len(set(found)) != len(found):
+        f.problem(
+            f.lines.key("reminders"),
+            "« reminders » doit être une liste de nombres de jours distincts, de 1 à 90",
+        )
+        return ()
+    return tuple(sorted(found, reverse=True))
 
 
 def _piece(f: TomlFile, record: dict, line: int) -> Piece:

@@ -79,6 +79,7 @@ class Exam:
     tests: tuple[Test, ...] = ()  # exams without specialities
     modification_mail: bool = True  # « Modification d'inscription : … » on every change
     withdrawal: bool = True  # individual candidates may withdraw while the period is open
+    reminders: tuple[int, ...] = ()  # days before each deadline a reminder is mailed
     residence_rule: bool = False  # only in the académie of the candidate's residence
     pieces: tuple[Piece, ...] = ()  # supporting documents asked for
     document: str = "confirmation"  # confirmation (to sign and return) | recapitulatif (G02)

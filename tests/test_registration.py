@@ -539,3 +539,17 @@ def test_an_accommodation_request_shows_its_notice_in_the_recap_and_the_applicat
     other = signed_in(pinned)  # the same application with « Non »: no notice anywhere
     register_cfg(other, pinned)
     assert "ne suffit pas" not in text(other.get("/espace-candidat/inscriptions"))
+
+
+def test_the_same_person_registering_from_a_second_account_is_told_at_save(pinned):
+    """Two accounts, one person (name, birth date and place): the second save says an
+    application seems to exist already and whom to contact; the office sees the pair."""
+    first, second = signed_in(pinned), signed_in(pinned)  # the same identity, twice
+    saved_first = register_cfg(first, pinned)
+    assert "semble déjà exister" not in text(first.get(saved_first))
+    saved_second = register_cfg(second, pinned)
+    page = text(second.get(saved_second))
+    assert "Une autre candidature à cet examen semble déjà exister" in page
+    with pinned.app_context():
+        pairs = db.get().execute("SELECT count(*) FROM duplicates").fetchone()[0]
+    assert pairs == 1

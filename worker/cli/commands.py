@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from worker.cli.demo import demo_cli
 from worker.cli.mail import mail_cli
 from worker.cli.refdata import refresh_command
+from worker.cli.reminders import reminders_cli
 from worker.content import current_catalog
 from worker.documents import issuing
 from worker.files import antivirus, storage
@@ -180,6 +181,15 @@ def backup_restore(archive: Path, data_dir: Path) -> None:
 
 
 def init_app(app: Flask) -> None:
-    groups = (accounts_cli, mail_cli, refdata_cli, files_cli, staff_cli, backup_cli, demo_cli)
+    groups = (
+        accounts_cli,
+        mail_cli,
+        refdata_cli,
+        files_cli,
+        staff_cli,
+        backup_cli,
+        demo_cli,
+        reminders_cli,
+    )
     for group in groups:
         app.cli.add_command(group)

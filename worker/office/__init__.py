@@ -15,12 +15,28 @@ create staff accounts.
 
 from __future__ import annotations
 
-from worker.office.views import actions, applications, content, pupils, staff
+from worker.office.views import (
+    actions,
+    applications,
+    audit,
+    content,
+    dashboard,
+    duplicates,
+    pupils,
+    queue,
+    relance,
+    staff,
+)
 
 # In registration order.
 BLUEPRINTS = (
     applications.blueprint,
     actions.blueprint,
+    queue.blueprint,
+    dashboard.blueprint,
+    duplicates.blueprint,
+    relance.blueprint,
+    audit.blueprint,
     pupils.blueprint,
     content.blueprint,
     staff.blueprint,

@@ -60,6 +60,13 @@ class PieceState:
     def locked(self) -> bool:
         return self.validated_at is not None
 
+    @property
+    def to_check(self) -> bool:
+        """Validated by the candidate after the office's last decision, or before any."""
+        return self.validated_at is not None and (
+            self.status_at is None or self.validated_at > self.status_at
+        )
+
 
 @dataclass
 class Group:
@@ -183,6 +190,21 @@ def shown_status(state: PieceState, online: bool) -> str:
     if state.status:
         return state.status_label
     return "À fournir" if online else "En attente de contrôle"
+
+
+OFFICE_STATES = {
+    "a_controler": "Validée par le candidat, à contrôler",
+    "nouveau_depot": "À contrôler (nouveau dépôt)",
+    "": "Non validée par le candidat",
+    **{code: label for code, label in STATUSES.items() if code},
+}
+
+
+def office_state(state: PieceState) -> str:
+    """The piece's state as the exam office reads it (a key of OFFICE_STATES)."""
+    if state.to_check:
+        return "nouveau_depot" if state.status_at else "a_controler"
+    return state.status
 
 
 # -- writes (inside db.transaction) --------------------------------------------------------

@@ -12,6 +12,8 @@ CSP = (
 )
 # A downloaded file opened in the browser runs nothing and reaches nothing of the portal.
 DOWNLOAD_CSP = "sandbox"
+# A supporting document shown inline to the exam office: the same sandbox, framed by our pages.
+INLINE_CSP = "sandbox; frame-ancestors 'self'"
 HSTS = "max-age=63072000; includeSubDomains"  # two years, as the HSTS preload list asks
 BACK_OFFICE = "/gestion/"
 PERSONAL = (CANDIDATE_HOME, BACK_OFFICE)  # every page under these carries personal data
@@ -23,14 +25,22 @@ def is_download(response: Response) -> bool:
     return disposition.split(";", 1)[0].strip().lower() == "attachment"
 
 
+def is_inline_file(response: Response) -> bool:
+    """A back-office file shown in the page that frames it (a supporting document)."""
+    disposition = response.headers.get("Content-Disposition", "")
+    inline = disposition.split(";", 1)[0].strip().lower() == "inline"
+    return inline and request.path.startswith(BACK_OFFICE)
+
+
 def headers(response: Response) -> Response:
-    download = is_download(response)
+    inline = is_inline_file(response)
+    download = is_download(response) or inline
     if download:
-        response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+        response.headers["Content-Security-Policy"] = INLINE_CSP if inline else DOWNLOAD_CSP
     else:
         response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if inline else "DENY"
     # same-origin keeps the Referer for our own CSRF-sensitive posts, gives none elsewhere.
     response.headers["Referrer-Policy"] = "same-origin"
     if download or request.path.startswith(PERSONAL):

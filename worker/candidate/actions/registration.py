@@ -21,7 +21,7 @@ from worker.candidate.actions import cards
 from worker.candidate.actions.outcomes import PeriodClosed
 from worker.documents import issuing
 from worker.forms import wizard
-from worker.rules import recap
+from worker.rules import duplicates, recap
 from worker.store import applications, db, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
@@ -42,9 +42,12 @@ class AlreadyRegistered:
 
 @dataclass(frozen=True)
 class Saved:
-    """The application is saved (now, or meanwhile from another tab)."""
+    """The application is saved (now, or meanwhile from another tab); ``duplicate``: the
+    same person (name, birth date and place) already has a live application to this exam
+    session from another account, and the exam office will see both."""
 
     application: Application
+    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -253,20 +256,21 @@ def _commit(
     """The write transaction: re-checks, then rows only (the files are already written).
     The files are deleted unless it commits them; if the process dies first, ``files
     sweep`` removes them."""
-    committed = False
+    committed, duplicate_of = False, []
     try:
         with db.transaction(database):
             recorded = _record(database, account, draft, ctx, planned)
             if isinstance(recorded, Application):
                 applications.consume_draft(database, draft.id, recorded.id)
                 issuing.record_all(database, recorded.id, prepared)
+                duplicate_of = duplicates.flag_duplicates(database, account, recorded)
         committed = isinstance(recorded, Application)
     except documents.CodeTaken:  # a verification code drawn twice at once: render again
         recorded = Changed()
     finally:
         if not committed:  # rolled back, or nothing to record
             issuing.discard(data_dir, prepared)
-    return Saved(recorded) if committed else recorded
+    return Saved(recorded, bool(duplicate_of)) if committed else recorded
 
 
 def _record(

@@ -153,13 +153,24 @@ def _answer(outcome):
     match outcome:
         case register.DraftStarted(draft, step):
             return redirect(step_url(draft, step), code=303)
-        case register.Saved(application):
+        case register.Saved(application, duplicate):
+            if duplicate:
+                flash(_duplicate_notice(application))
             return redirect(url_for("registration.saved", number=application.number), code=303)
         case register.AlreadyRegistered(application):
             return redirect(url_for("registration.application", number=application.number), 303)
         case PeriodClosed(exam, session):
             return _closed(exam, session)
     raise TypeError(outcome)
+
+
+def _duplicate_notice(application) -> str:
+    office = catalog().academies[application.academy].exam_office
+    return (
+        "Une autre candidature à cet examen semble déjà exister à vos nom, date et lieu de "
+        "naissance, depuis un autre compte. Le service des examens va vérifier ; s'il "
+        f"s'agit d'une erreur, contactez-le : {office.email or office.phone}."
+    )
 
 
 def _closed(exam, session):

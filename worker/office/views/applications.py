@@ -101,7 +101,17 @@ def applications():
         catalog=c,
         statuses=STATUS_LABELS,
         academies=[c.academies[a] for a in office_auth.scope() if a in c.academies],
+        sessions=_session_choices(c),
     )
+
+
+def _session_choices(c) -> dict[str, str]:
+    """Session codes of the catalogue and their display names (codes shared by exams once)."""
+    found: dict[str, str] = {}
+    for exam in sorted(c.exams.values(), key=lambda e: e.name):
+        for session in exam.sessions:
+            found.setdefault(session.code, session.label)
+    return dict(sorted(found.items(), key=lambda item: item[1]))
 
 
 @blueprint.get("/candidatures/export.csv")

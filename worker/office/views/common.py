@@ -6,15 +6,21 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, url_for
 
 from worker.forms.base import ConfirmForm
+from worker.rules import pieces as supporting
 from worker.store import search
 from worker.store.applications import Application
 from worker.web import staff_auth as office_auth
 
 MENU = (
     ("office.applications", "Candidatures", False),
+    ("office_dashboard.dashboard", "Tableau de bord", False),
+    ("office_queue.queue", "À traiter", False),
     ("office_actions.publish", "Publication", False),
     ("office_pupils.pupils", "Élèves", False),
     ("office_content.content", "Périodes et messages", False),
+    ("office_duplicates.duplicates_list", "Doublons", False),
+    ("office_relance.session", "Relances", False),
+    ("office_audit.journal", "Journal", False),
     ("office_admin.staff_list", "Comptes gestionnaires", True),
 )
 
@@ -34,6 +40,8 @@ def office_context() -> dict:
         "staff_member": office_auth.current_staff(),
         "nav_current": "/gestion/",
         "office_menu": office_menu,
+        "office_state": supporting.office_state,
+        "office_states": supporting.OFFICE_STATES,
     }
 
 

@@ -1,0 +1,73 @@
+"""« Journal des actions »: who, when, what, before and after, only the académie's own
+entries; filters by staff member, candidate and action; pages; CSV export (audited,
+formulas neutralised)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.forms import text
+from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_office_queue import decide, deposit
+from tests.test_registration import open_academy
+from worker.store import audit, db, staff
+
+
+def staff_id(app, email: str) -> int:
+    with app.app_context():
+        return staff.by_email(db.get(), email).id
+
+
+def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pinned):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    elsewhere_candidate, other_id = registered(app, OTHER)
+    deposit(candidate)
+    deposit(elsewhere_candidate)
+    office = member(app, academy)
+    other = member(app, OTHER)
+    assert decide(office, application_id, "non_conforme", "=HYPERLINK(1)").status_code == 303
+    assert decide(other, other_id, "conforme").status_code == 303
+
+    page = office.get("/gestion/journal")
+    assert page.status_code == 200
+    shown = text(page)
+    assert "Statut d'une pièce justificative" in shown and "Gestion " + academy in shown
+    assert "status : non_conforme" in shown and "Gestion " + OTHER not in shown
+    assert "status : conforme" not in shown  # the other académie's decision
+
+    # Filters: action, staff member, candidate.
+    logins = text(office.get("/gestion/journal?action=staff.login"))
+    assert "1 action – page 1 sur 1." in logins and "Connexion" in logins
+    mine = staff_id(app, f"gestion.{academy}@ac-test.fr")
+    assert "2 actions –" in text(office.get(f"/gestion/journal?staff={mine}"))
+    theirs = staff_id(app, f"gestion.{OTHER}@ac-test.fr")
+    assert "0 action –" in text(office.get(f"/gestion/journal?staff={theirs}"))
+    assert "1 action –" in text(office.get("/gestion/journal?candidate=Martin"))
+    assert office.get("/gestion/journal?staff=abc").status_code == 400
+
+    # Pages of 50, newest first.
+    with app.app_context():
+        database = db.get()
+        with db.transaction(database):
+            for i in range(60):
+                audit.audit(database, None, "message.send", academy=academy, after={"n": i})
+    first = text(office.get("/gestion/journal?action=message.send"))
+    assert "60 actions – page 1 sur 2." in first and "n : 59" in first and "n : 9 " not in first
+    second = office.get("/gestion/journal?action=message.send&page=2")
+    assert "n : 9" in text(second) and "Page précédente" in text(second)
+
+    # CSV: the filtered selection, formulas neutralised, the export audited.
+    exported = office.get("/gestion/journal/export.csv?action=piece.status")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    rows = list(
+        csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert rows[0][:3] == ["date", "gestionnaire", "action"]
+    assert len(rows) == 2 and rows[1][2] == "Statut d'une pièce justificative"
+    assert "=HYPERLINK(1)" in rows[1][8] and not any(c.startswith("=") for c in rows[1])
+    assert audits(app, "audit.export")[0][1]["filters"]["action"] == "piece.status"
+    assert office.get("/gestion/journal").status_code == 200
+    assert candidate.get("/gestion/journal").status_code == 403

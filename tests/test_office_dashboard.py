@@ -1,0 +1,73 @@
+"""« Tableau de bord »: a session's applications by state, pieces by status, candidates
+with nothing uploaded, with links to the filtered lists and CSV exports; only the
+member's académies. The applications list shows display names and choice lists."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from markupsafe import escape
+
+from tests.forms import text
+from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_office_queue import deposit
+from tests.test_registration import open_academy
+
+
+def cells(response) -> list[list[str]]:
+    body = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(body), delimiter=";"))
+
+
+def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    uploader, _ = registered(app, academy)
+    registered(app, academy)  # uploads nothing
+    registered(app, OTHER)
+    deposit(uploader)
+    office = member(app, academy)
+    key = f"{academy}|cfg|juin-2027"
+
+    page = office.get(f"/gestion/tableau-de-bord?session={key}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    shown = text(page)
+    assert "JUIN 2027" in shown and "CFG" in shown
+    assert re.search(r"Inscrit</a></th><td>2</td>", html)
+    assert "1 candidat sans aucun fichier déposé." in shown
+    assert f"/gestion/candidatures?academy={academy}&amp;exam=cfg&amp;session=juin-2027" in html
+    identity = re.search(r'<tr><th scope="row">Pièce d[^<]*</th>(.*?)</tr>', html)
+    numbers = re.findall(r"<td>([^<]*)</td>", identity.group(1))
+    assert numbers[0] == "1" and numbers[-1] == "1"  # one to check, one without any deposit
+
+    idle = cells(office.get(f"/gestion/tableau-de-bord/sans-depot.csv?session={key}"))
+    assert idle[0][0] == "numero_candidat" and len(idle) == 2
+    pieces = cells(office.get(f"/gestion/tableau-de-bord/pieces.csv?session={key}"))
+    assert pieces[0][0] == "piece" and any(r[0].startswith("Pièce d'identité") for r in pieces)
+    assert [a["list"] for _, a in audits(app, "dashboard.export")] == ["sans-depot", "pieces"]
+
+    # Another académie's staff: their sessions only, and nothing of this one.
+    elsewhere = member(app, OTHER)
+    theirs = text(elsewhere.get(f"/gestion/tableau-de-bord?session={key}"))
+    assert "candidat sans aucun fichier" not in theirs
+    assert (
+        elsewhere.get(f"/gestion/tableau-de-bord/sans-depot.csv?session={key}").status_code == 404
+    )
+
+
+def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    office = member(app, academy)
+    listing = office.get("/gestion/candidatures?session=juin-2027")
+    html = listing.get_data(as_text=True)
+    assert '<select id="session" name="session">' in html
+    assert '<option value="juin-2027" selected>JUIN 2027</option>' in html
+    name = app.extensions["catalog"]().academies[academy].name
+    assert f"<td>{escape(name)}</td>" in html and "<td>JUIN 2027</td>" in html
+    rows = cells(office.get("/gestion/candidatures/export.csv"))
+    assert rows[1][0] == name and rows[1][2] == "JUIN 2027"

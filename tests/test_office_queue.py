@@ -1,0 +1,122 @@
+"""« À traiter »: the pieces of a session awaiting a decision, over HTTP, scoped to the
+académie; the inline preview (sandboxed, staff only); a decision opens the next piece;
+a re-submitted piece comes back as « À contrôler (nouveau dépôt) »."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+from tests.forms import text
+from tests.test_documents import PDF
+from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_registration import NOW, open_academy
+
+PIECES = "/espace-candidat/inscriptions/001/justificatifs"
+
+
+def deposit(candidate, name: str = "carte.pdf") -> None:
+    """The candidate uploads the identity piece and validates it."""
+    sent = candidate.http.post(
+        f"{PIECES}/identite",
+        data={"csrf_token": candidate.token(PIECES), "fichier": (io.BytesIO(PDF), name)},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303, text(sent)
+    page = candidate.get(PIECES).get_data(as_text=True)
+    group = re.search(r'name="groupe" value="([^"]+)"', page).group(1)
+    locked = candidate.http.post(
+        f"{PIECES}/valider", data={"csrf_token": candidate.token(PIECES), "groupe": group}
+    )
+    assert locked.status_code == 303, text(locked)
+
+
+def decide(office, application_id: int, status: str, comment: str = ""):
+    url = f"/gestion/a-traiter/{application_id}/identite"
+    return office.http.post(
+        url,
+        data={
+            "csrf_token": office.token(url),
+            "status": status,
+            "comment": comment,
+            "received_on": "2026-11-22",
+        },
+    )
+
+
+def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pinned):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    first, first_id = registered(app, academy)
+    second, second_id = registered(app, academy)
+    deposit(first)
+    deposit(second)
+    office = member(app, academy)
+    key = f"{academy}|cfg|juin-2027"
+
+    listing = office.get(f"/gestion/a-traiter?session={key}")
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    assert "2 pièces à contrôler" in text(listing)
+    links = re.findall(r'href="/gestion/a-traiter/(\d+)/identite"', html)
+    assert [int(x) for x in links[:1]] == [first_id]  # oldest first
+    assert "Validée par le candidat, à contrôler" in text(listing)
+
+    # Opening one: the file inline, the récapitulatif, the decision buttons.
+    opened = office.get(f"/gestion/a-traiter/{first_id}/identite")
+    page = opened.get_data(as_text=True)
+    assert "pièce 1 sur 2 à contrôler" in text(opened)
+    preview = re.search(r'<iframe class="piece-preview" src="([^"]+)"', page).group(1)
+    assert "Récapitulatif de la candidature" in page and "Non conforme" in page
+    shown = office.get(preview)
+    assert shown.status_code == 200 and shown.data == PDF
+    assert shown.headers["Content-Disposition"].startswith("inline;")
+    assert shown.headers["Content-Security-Policy"].startswith("sandbox")
+    assert shown.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+    # A comment is needed for « Non conforme »: the same piece stays open.
+    refused = decide(office, first_id, "non_conforme")
+    assert refused.headers["Location"].endswith(f"/a-traiter/{first_id}/identite")
+    done = decide(office, first_id, "non_conforme", "Illisible : un scan en couleur.")
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith(f"/a-traiter/{second_id}/identite")
+    assert audits(app, "piece.status", first_id)[0][1]["status"] == "non_conforme"
+    last = decide(office, second_id, "conforme")
+    assert last.headers["Location"].endswith(
+        f"/gestion/a-traiter?session={key.replace('|', '%7C')}"
+    )
+    assert "0 pièce à contrôler" in text(office.get(f"/gestion/a-traiter?session={key}"))
+
+    # The candidate provides a new file, later: back in the queue as a new deposit.
+    app.config["NOW"] = lambda: NOW + timedelta(hours=2)
+    deposit(first, "carte-couleur.pdf")
+    again = office.get(f"/gestion/a-traiter?session={key}")
+    assert "1 pièce à contrôler" in text(again)
+    assert "À contrôler (nouveau dépôt)" in text(again)
+    assert "À contrôler (nouveau dépôt)" in text(office.get(f"/gestion/candidatures/{first_id}"))
+
+
+def test_staff_of_another_academie_see_nothing_of_the_queue(pinned):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    deposit(candidate)
+    elsewhere = member(app, OTHER)
+    listing = elsewhere.get(f"/gestion/a-traiter?session={academy}|cfg|juin-2027")
+    assert listing.status_code == 200
+    assert "identite" not in listing.get_data(as_text=True)
+    assert elsewhere.get(f"/gestion/a-traiter/{application_id}/identite").status_code == 404
+    forged = elsewhere.http.post(
+        f"/gestion/a-traiter/{application_id}/identite",
+        data={"csrf_token": elsewhere.token("/gestion/a-traiter"), "status": "conforme"},
+    )
+    assert forged.status_code == 404
+    with app.app_context():
+        from worker.store import db
+
+        file_id = db.get().execute("SELECT max(id) FROM piece_files").fetchone()[0]
+    preview = f"/gestion/candidatures/{application_id}/fichiers/{file_id}/apercu"
+    assert elsewhere.get(preview).status_code == 404
+    assert candidate.get(preview).status_code == 403
+    assert audits(app, "piece.status", application_id) == []

@@ -1,0 +1,106 @@
+"""Relance de pièces justificatives (BTS guide §4.3): for one application or a session,
+the tagged, versioned PDF of the missing or non-conforming pieces and the new deadline,
+in « Mes documents », with a mail; audited; scoped to the académie."""
+
+from __future__ import annotations
+
+import re
+
+from tests.forms import text
+from tests.test_documents import pdf_text
+from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_office_queue import decide, deposit
+from tests.test_pdf_structure import check_tagged, headings
+from tests.test_registration import open_academy
+
+DOCUMENTS = "/espace-candidat/inscriptions/001/documents"
+IDENTITY = "Pièce d'identité en cours de validité"
+SIGNED = "Confirmation d'inscription datée et signée"
+
+
+def relance(office, application_id: int, deadline: str):
+    url = f"/gestion/candidatures/{application_id}/relance"
+    return office.http.post(url, data={"csrf_token": office.token(url), "deadline": deadline})
+
+
+def latest_relance(candidate) -> bytes:
+    listing = candidate.get(DOCUMENTS)
+    assert "Relance de pièces justificatives" in text(listing)
+    urls = re.findall(rf'href="({DOCUMENTS}/\d+)"', listing.get_data(as_text=True))
+    return candidate.get(urls[-1]).data
+
+
+def test_a_relance_lists_what_is_missing_with_the_new_deadline(pinned, mailbox):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    deposit(candidate)
+    office = member(app, academy)
+    decide(office, application_id, "non_conforme", "Le verso manque.")
+
+    assert "Relancer le candidat" in text(office.get(f"/gestion/candidatures/{application_id}"))
+    page = office.get(f"/gestion/candidatures/{application_id}/relance")
+    assert IDENTITY in text(page) and SIGNED in text(page)
+    past = relance(office, application_id, "2020-01-01")
+    assert "doit être à venir" in text(office.get(past.headers["Location"]))
+    seen = mailbox.count()
+    done = relance(office, application_id, "2027-01-20")
+    assert done.status_code == 303
+    assert "Relance publiée" in text(office.get(done.headers["Location"]))
+
+    data = latest_relance(candidate)
+    pdf = check_tagged(data, "RELANCE DE PIÈCES JUSTIFICATIVES - MADAME MARTIN Léa")
+    assert headings(pdf) == ["/H1", "/H2", "/H2", "/H2"]
+    content = pdf_text(data)
+    for fragment in ("NOUVELLE DATE LIMITE", "20 janvier 2027", "Non conforme", "Le verso manque."):
+        assert fragment in content, fragment
+    assert "Manquante" in content  # the signed confirmation, never received
+    _, after = audits(app, "pieces.relance", application_id)[0]
+    assert after["version"] == 1 and set(after["pieces"]) == {"identite", "confirmation-signee"}
+    message = mailbox.wait_for(
+        lambda m: (
+            mailbox.messages.index(m) >= seen and "Relance : pièces justificatives" in m["Subject"]
+        )
+    )  # delivered by the background thread, over SMTP
+    assert "Le verso manque." in message.get_content()
+
+    # A second relance: version 2.
+    assert relance(office, application_id, "2027-01-25").status_code == 303
+    assert "Version n°2" in text(candidate.get(DOCUMENTS))
+
+
+def test_a_session_relance_reaches_its_candidates_only(pinned):  # noqa: F811
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    first, _ = registered(app, academy)
+    second, _ = registered(app, academy)
+    elsewhere, other_id = registered(app, OTHER)
+    office = member(app, academy)
+    url = "/gestion/relance"
+    page = office.get(url).get_data(as_text=True)
+    assert f"{OTHER}|cfg" not in page
+    sent = office.http.post(
+        url,
+        data={
+            "csrf_token": office.token(url),
+            "session": f"{academy}|cfg|juin-2027",
+            "deadline": "2027-01-20",
+        },
+    )
+    assert sent.status_code == 303
+    assert "2 relances publiées." in text(office.get(url))
+    assert "Relance de pièces justificatives" in text(first.get(DOCUMENTS))
+    assert "Relance de pièces justificatives" in text(second.get(DOCUMENTS))
+    assert "Relance de pièces justificatives" not in text(elsewhere.get(DOCUMENTS))
+    assert audits(app, "pieces.relance_session")[0][1]["issued"] == 2
+
+    forged = office.http.post(
+        url,
+        data={
+            "csrf_token": office.token(url),
+            "session": f"{OTHER}|cfg|juin-2027",
+            "deadline": "2027-01-20",
+        },
+    )
+    assert forged.status_code == 404
+    assert office.get(f"/gestion/candidatures/{other_id}/relance").status_code == 404

@@ -1,0 +1,149 @@
+"""The « À traiter » queue: the pieces of one exam session awaiting a decision, one
+opened beside the candidate's récapitulatif, the decision, then the next piece."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from worker import clock
+from worker.office.actions import review
+from worker.office.actions.outcomes import Done, NotFound, Refused
+from worker.rules import pieces as supporting
+from worker.rules import recap
+from worker.store import accounts, search
+from worker.store import queue as stored_queue
+from worker.store.accounts import Account
+from worker.store.applications import Application, Group, session_groups
+from worker.store.queue import QueueItem
+from worker.store.staff import Staff
+
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The member's sessions, the chosen one, its pieces to check and its counts."""
+
+    groups: list[Group]
+    group: Group | None
+    items: list[QueueItem]
+    counts: list[tuple[str, str, int]]  # (state, label, how many)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """One piece to check, with what the staff member needs to decide."""
+
+    group: Group
+    application: Application
+    account: Account
+    state: supporting.PieceState
+    ctx: recap.Context
+    sections: list
+    rows: list
+    position: int  # 1-based, in the queue; 0 when the piece no longer awaits a decision
+    total: int
+
+    @property
+    def previewable(self):
+        return [f for f in self.state.files if f.content_type in INLINE_TYPES]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The decision's outcome and the piece to open next (None: the queue is empty)."""
+
+    outcome: Done | Refused | NotFound
+    following: QueueItem | None
+
+
+def group_of(database: Database, scope: tuple[str, ...], key: str) -> Group | None:
+    return next((g for g in session_groups(database, scope) if g.key == key), None)
+
+
+def _pending(database: Database, scope: tuple[str, ...], group: Group) -> list[QueueItem]:
+    return stored_queue.pending(database, scope, group.academy, group.exam, group.session)
+
+
+def queue_of(database: Database, scope: tuple[str, ...], key: str) -> Queue:
+    """The queue of the session `key` (academy|exam|session), or of the first one."""
+    groups = session_groups(database, scope)
+    group = next((g for g in groups if g.key == key), groups[0] if groups and not key else None)
+    if group is None:
+        return Queue(groups, None, [], [])
+    found = stored_queue.counts(database, scope, group.academy, group.exam, group.session)
+    counts = [
+        (state, label, found.get(state, 0)) for state, label in supporting.OFFICE_STATES.items()
+    ]
+    return Queue(groups, group, _pending(database, scope, group), counts)
+
+
+def open_piece(
+    database: Database, scope: tuple[str, ...], catalog: Catalog, application_id: int, code: str
+) -> Opened | NotFound:
+    """The piece of an application in scope, its files and the récapitulatif."""
+    application = search.application_in_scope(database, scope, application_id)
+    exam = catalog.exams.get(application.exam) if application else None
+    if application is None or exam is None:
+        return NotFound()
+    state = next(
+        (s for s in supporting.states(database, catalog, application) if s.piece.code == code),
+        None,
+    )
+    group = group_of(
+        database, scope, f"{application.academy}|{application.exam}|{application.session}"
+    )
+    if state is None or group is None:
+        return NotFound()
+    account = accounts.by_id(database, application.account_id)
+    ctx = recap.Context(
+        catalog=catalog,
+        exam=exam,
+        session=exam.session(application.session),
+        academy=catalog.academies[application.academy],
+        account=account,
+        answers=application.answers,
+        now=clock.now(),
+    )
+    steps = [s for s in catalog.exam_steps(exam) if s.kind != "recapitulatif"]
+    items = _pending(database, scope, group)
+    keys = [(i.application_id, i.code) for i in items]
+    position = keys.index((application.id, code)) + 1 if (application.id, code) in keys else 0
+    return Opened(
+        group=group,
+        application=application,
+        account=account,
+        state=state,
+        ctx=ctx,
+        sections=recap.summary(ctx, steps),
+        rows=recap.test_rows(exam, application.answers, application.speciality),
+        position=position,
+        total=len(items),
+    )
+
+
+def decide(
+    database: Database,
+    member: Staff,
+    catalog: Catalog,
+    opened: Opened,
+    status: str,
+    comment: str,
+    received_on: str,
+) -> Decided:
+    """The existing piece-status use case (audited), then the oldest piece still waiting."""
+    outcome = review.set_piece_status(
+        database,
+        member,
+        catalog,
+        opened.application,
+        opened.state.piece.code,
+        status,
+        comment,
+        received_on,
+    )
+    items = _pending(database, member.academies, opened.group)
+    return Decided(outcome, items[0] if items else None)

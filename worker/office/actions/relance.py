@@ -1,0 +1,135 @@
+"""Relance de pièces justificatives (BTS guide §4.3): for one application, or for every
+registered application of a session that still misses something, a new version of the
+« Relance de pièces justificatives » PDF listing the missing or non-conforming pieces and
+the new deadline, in « Mes documents », with a mail; each one audited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from catalog import Catalog
+from worker import clock, mail
+from worker.documents import issuing, relance
+from worker.office.actions.interventions import mail_context
+from worker.office.actions.outcomes import Done, Refused
+from worker.rules import pieces as supporting
+from worker.rules.reminders import missing
+from worker.store import accounts, applications, db
+from worker.store.applications import Application, Group
+from worker.store.audit import audit
+from worker.store.staff import Staff
+
+KIND = "relance_pj"
+TITLE = "Relance de pièces justificatives"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def new_deadline(typed: str, now: datetime) -> datetime | Refused:
+    """The day typed (AAAA-MM-JJ) at 23:59 in Paris, which must be to come."""
+    try:
+        day = date.fromisoformat(typed.strip())
+    except ValueError:
+        return Refused("Indiquez la nouvelle date limite (AAAA-MM-JJ).")
+    deadline = datetime.combine(day, time(23, 59), PARIS)
+    if deadline <= now:
+        return Refused("La nouvelle date limite doit être à venir.")
+    return deadline
+
+
+def lacking(database: Database, catalog: Catalog, application: Application):
+    """The pieces still missing or asked again (not validated, not received or conforme)."""
+    return [s for g in supporting.groups(database, catalog, application) for s in missing(g)]
+
+
+def _issue(
+    database: Database,
+    data_dir: str,
+    member: Staff,
+    catalog: Catalog,
+    application: Application,
+    deadline: datetime,
+) -> bool:
+    """The PDF, its mail and its audit entry, in one transaction; False: nothing missing."""
+    states = lacking(database, catalog, application)
+    if not states:
+        return False
+    account = accounts.by_id(database, application.account_id)
+    record = relance.build(catalog, account, application, states, deadline, clock.now())
+    with db.transaction(database):
+        document = issuing.publish_document(
+            database, data_dir, application.id, KIND, lambda b: relance.render(record, b), TITLE
+        )
+        if account.email:
+            mail.queue(
+                database,
+                "relance_pj",
+                account.email,
+                account.id,
+                account=account,
+                application=application,
+                pieces=record.pieces,
+                deadline=deadline,
+                **mail_context(catalog, application),
+            )
+        audit(
+            database,
+            member,
+            "pieces.relance",
+            academy=application.academy,
+            application_id=application.id,
+            account_id=account.id,
+            after={
+                "version": document.version,
+                "deadline": deadline.isoformat(),
+                "pieces": [s.piece.code for s in states],
+            },
+        )
+    return True
+
+
+def relance_one(
+    database: Database,
+    data_dir: str,
+    member: Staff,
+    catalog: Catalog,
+    application: Application,
+    typed_deadline: str,
+) -> Done | Refused:
+    deadline = new_deadline(typed_deadline, clock.now())
+    if isinstance(deadline, Refused):
+        return deadline
+    if application.status != applications.REGISTERED:
+        return Refused("Cette candidature est close : aucune relance n'est possible.")
+    if not _issue(database, data_dir, member, catalog, application, deadline):
+        return Refused("Aucune pièce ne manque : il n'y a rien à relancer.")
+    return Done("Relance publiée dans « Mes documents » du candidat ; un courriel le prévient.")
+
+
+def relance_session(
+    database: Database,
+    data_dir: str,
+    member: Staff,
+    catalog: Catalog,
+    group: Group,
+    typed_deadline: str,
+) -> Done | Refused:
+    """Every registered application of the session that still misses something."""
+    deadline = new_deadline(typed_deadline, clock.now())
+    if isinstance(deadline, Refused):
+        return deadline
+    issued = 0
+    for registered in applications.registered_in(database, group):
+        application = applications.by_id(database, registered.application_id)
+        issued += _issue(database, data_dir, member, catalog, application, deadline)
+    with db.transaction(database):
+        audit(
+            database,
+            member,
+            "pieces.relance_session",
+            academy=group.academy,
+            after={"session": group.key, "deadline": deadline.isoformat(), "issued": issued},
+        )
+    return Done(f"{issued} relance{'s' if issued > 1 else ''} publiée{'s' if issued > 1 else ''}.")

@@ -1,0 +1,67 @@
+"""« Journal des actions »: the audit log of the member's académies, filtered by staff
+member, candidate and action, paged, exported as CSV."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from worker.office.actions import audit_log
+from worker.office.views.common import office_context
+from worker.store import db
+from worker.store.audit_log import AuditFilters
+from worker.web import staff_auth as office_auth
+
+blueprint = Blueprint("office_audit", __name__, url_prefix="/gestion")
+blueprint.context_processor(office_context)
+PER_PAGE = 50
+
+
+def _filters() -> AuditFilters:
+    args = request.args
+    staff_id = (args.get("staff") or "").strip()
+    if staff_id and not staff_id.isdigit():
+        abort(400)
+    return AuditFilters(
+        staff_id=int(staff_id) if staff_id else None,
+        candidate=(args.get("candidate") or "").strip()[:100],
+        action=(args.get("action") or "").strip()[:100],
+    )
+
+
+def _args(filters: AuditFilters) -> dict:
+    """The filters as query arguments (empty ones left out)."""
+    found = {"staff": filters.staff_id, "candidate": filters.candidate, "action": filters.action}
+    return {key: value for key, value in found.items() if value not in (None, "")}
+
+
+@blueprint.get("/journal")
+@office_auth.staff_required
+def journal():
+    filters = _filters()
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        abort(400)
+    found = audit_log.journal(db.get(), office_auth.current_staff(), filters, page, PER_PAGE)
+    return render_template(
+        "office/audit.html",
+        title="Journal des actions",
+        journal=found,
+        filters=filters,
+        args=_args(filters),
+        page=page,
+        pages=max(1, math.ceil(found.total / PER_PAGE)),
+        label_of=audit_log.label_of,
+        readable=audit_log.readable,
+    )
+
+
+@blueprint.get("/journal/export.csv")
+@office_auth.staff_required
+def export():
+    text = audit_log.export(db.get(), office_auth.current_staff(), _filters())
+    response = Response(text, mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment", filename="journal.csv")
+    return response

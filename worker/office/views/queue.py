@@ -1,0 +1,120 @@
+"""« À traiter »: the pieces of an exam session awaiting a decision, oldest first; one
+opened shows its file inline beside the récapitulatif, with the decision buttons, and
+after a decision the next piece opens.
+
+Every lookup is within the member's académies (404 otherwise); decisions go through the
+audited piece-status use case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from worker.content import current_catalog as catalog
+from worker.files import storage
+from worker.forms.base import ConfirmForm
+from worker.office.actions import queue as queueing
+from worker.office.actions.outcomes import NotFound, Refused
+from worker.office.views.common import application_in_scope, checked_form, office_context
+from worker.rules import pieces as supporting
+from worker.store import db
+from worker.store import pieces as stored_pieces
+from worker.web import staff_auth as office_auth
+from worker.web.downloads import content_disposition
+
+blueprint = Blueprint("office_queue", __name__, url_prefix="/gestion")
+blueprint.context_processor(office_context)
+
+
+def group_label(group) -> str:
+    c = catalog()
+    exam = c.exams.get(group.exam)
+    session = exam.session(group.session) if exam else None
+    academy = c.academies.get(group.academy)
+    return (
+        f"{academy.name if academy else group.academy} – "
+        f"{exam.short_name if exam else group.exam} – "
+        f"{session.label if session else group.session}"
+    )
+
+
+@blueprint.get("/a-traiter")
+@office_auth.staff_required
+def queue():
+    found = queueing.queue_of(db.get(), office_auth.scope(), request.args.get("session", ""))
+    return render_template(
+        "office/queue.html",
+        title="À traiter",
+        queue=found,
+        group_label=group_label,
+        labels={p.code: p.label for e in catalog().exams.values() for p in e.pieces},
+    )
+
+
+def _opened(application_id: int, code: str) -> queueing.Opened:
+    opened = queueing.open_piece(db.get(), office_auth.scope(), catalog(), application_id, code)
+    if isinstance(opened, NotFound):
+        abort(404)
+    return opened
+
+
+@blueprint.get("/a-traiter/<int:application_id>/<code>")
+@office_auth.staff_required
+def piece(application_id: int, code: str):
+    opened = _opened(application_id, code)
+    return render_template(
+        "office/queue_piece.html",
+        title=f"{opened.state.piece.label} – {opened.account.display_name}",
+        opened=opened,
+        group_label=group_label,
+        statuses=supporting.STATUSES,
+        form=ConfirmForm.blank(),
+        today=date.today(),
+    )
+
+
+@blueprint.post("/a-traiter/<int:application_id>/<code>")
+@office_auth.staff_required
+def decide(application_id: int, code: str):
+    opened = _opened(application_id, code)
+    checked_form()
+    decided = queueing.decide(
+        db.get(),
+        office_auth.current_staff(),
+        catalog(),
+        opened,
+        request.form.get("status", ""),
+        request.form.get("comment", "").strip()[:1000],
+        request.form.get("received_on", ""),
+    )
+    if isinstance(decided.outcome, NotFound):
+        abort(404)
+    if isinstance(decided.outcome, Refused):
+        flash(decided.outcome.message, "error")
+        return redirect(url_for(".piece", application_id=application_id, code=code), code=303)
+    flash(decided.outcome.message, "message")
+    following = decided.following
+    if following is None:
+        return redirect(url_for(".queue", session=opened.group.key), code=303)
+    target = url_for(".piece", application_id=following.application_id, code=following.code)
+    return redirect(target, code=303)
+
+
+@blueprint.get("/candidatures/<int:application_id>/fichiers/<int:file_id>/apercu")
+@office_auth.staff_required
+def preview(application_id: int, file_id: int):
+    """A PDF or image of a piece, shown inline in a sandbox (staff only, in scope)."""
+    found = application_in_scope(application_id)
+    stored = stored_pieces.file_of_application(db.get(), found.id, file_id)
+    if stored is None or stored.content_type not in queueing.INLINE_TYPES:
+        abort(404)
+    path = storage.path_of(current_app.config["DATA_DIR"], "uploads", stored.stored_name)
+    if not path.exists():
+        abort(404)
+    response = current_app.response_class(storage.chunks_of(path), mimetype=stored.content_type)
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    disposition = content_disposition(stored.original_name)
+    response.headers["Content-Disposition"] = "inline" + disposition.removeprefix("attachment")
+    return response

@@ -1,0 +1,80 @@
+"""« Relance de pièces justificatives » (BTS guide §4.3): for one application of the
+member's académies, or for a whole session of them, the PDF of the missing or
+non-conforming pieces with a new deadline, in the candidate's « Mes documents »."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from worker.content import current_catalog as catalog
+from worker.forms.base import ConfirmForm
+from worker.office.actions import queue as queueing
+from worker.office.actions import relance
+from worker.office.actions.outcomes import Refused
+from worker.office.views.common import application_in_scope, checked_form, office_context
+from worker.office.views.queue import group_label
+from worker.store import accounts, applications, db
+from worker.web import staff_auth as office_auth
+
+blueprint = Blueprint("office_relance", __name__, url_prefix="/gestion")
+blueprint.context_processor(office_context)
+
+
+def _flash(outcome) -> None:
+    flash(outcome.message, "error" if isinstance(outcome, Refused) else "message")
+
+
+@blueprint.route("/candidatures/<int:application_id>/relance", methods=["GET", "POST"])
+@office_auth.staff_required
+def one(application_id: int):
+    found = application_in_scope(application_id)
+    database = db.get()
+    if request.method == "POST":
+        checked_form()
+        outcome = relance.relance_one(
+            database,
+            current_app.config["DATA_DIR"],
+            office_auth.current_staff(),
+            catalog(),
+            found,
+            request.form.get("deadline", ""),
+        )
+        _flash(outcome)
+        return redirect(url_for(".one", application_id=found.id), code=303)
+    account = accounts.by_id(database, found.account_id)
+    return render_template(
+        "office/relance.html",
+        title=f"Relance de pièces justificatives – {account.display_name}",
+        application=found,
+        pieces=relance.lacking(database, catalog(), found),
+        form=ConfirmForm.blank(),
+    )
+
+
+@blueprint.route("/relance", methods=["GET", "POST"])
+@office_auth.staff_required
+def session():
+    database = db.get()
+    groups = applications.session_groups(database, office_auth.scope())
+    if request.method == "POST":
+        checked_form()
+        group = queueing.group_of(database, office_auth.scope(), request.form.get("session", ""))
+        if group is None:
+            abort(404)
+        outcome = relance.relance_session(
+            database,
+            current_app.config["DATA_DIR"],
+            office_auth.current_staff(),
+            catalog(),
+            group,
+            request.form.get("deadline", ""),
+        )
+        _flash(outcome)
+        return redirect(url_for(".session"), code=303)
+    return render_template(
+        "office/relance_session.html",
+        title="Relance de pièces justificatives",
+        groups=groups,
+        group_label=group_label,
+        form=ConfirmForm.blank(),
+    )

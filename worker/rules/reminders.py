@@ -1,0 +1,49 @@
+"""Which reminder is due for a group of supporting pieces (same delivery mode and
+deadline): the exam's ``reminders`` are days before the deadline; at a given moment the
+due one is the nearest whose day has come, while the deadline has not passed. Earlier
+reminders a run missed are not sent late: one mail, the latest due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from worker.rules.pieces import Group, PieceState
+
+DONE = ("recue", "conforme")
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder due for one group of an application: what is missing, by when."""
+
+    key: str
+    group: Group
+    days: int
+    missing: tuple[PieceState, ...]
+
+
+def missing(group: Group) -> tuple[PieceState, ...]:
+    """Pieces neither validated by the candidate nor received or accepted by the office."""
+    return tuple(p for p in group.pieces if p.status not in DONE and not p.locked)
+
+
+def due_days(days: tuple[int, ...], deadline: datetime | None, now: datetime) -> int | None:
+    """The reminder (in days before the deadline) due now, or None."""
+    if deadline is None or now >= deadline:
+        return None
+    started = [n for n in days if deadline - timedelta(days=n) <= now]
+    return min(started) if started else None
+
+
+def due(
+    application_id: int, days: tuple[int, ...], groups: list[Group], now: datetime
+) -> list[Due]:
+    """Every reminder due now for the application's groups that still miss something."""
+    found = []
+    for group in groups:
+        n = due_days(days, group.deadline, now)
+        lacking = missing(group)
+        if n is not None and lacking:
+            found.append(Due(f"{application_id}|{group.key}|{n}", group, n, lacking))
+    return found
