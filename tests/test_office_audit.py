@@ -70,4 +70,4 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
     assert "=HYPERLINK(1)" in rows[1][8] and not any(c.startswith("=") for c in rows[1])
     assert audits(app, "audit.export")[0][1]["filters"]["action"] == "piece.status"
     assert office.get("/gestion/journal").status_code == 200
-    assert candidate.get("/gestion/journal").status_code == 403
+    assert candidate.get("/gestion/journal").headers["Location"].startswith("/gestion/connexion")

@@ -118,5 +118,5 @@ def test_staff_of_another_academie_see_nothing_of_the_queue(pinned):  # noqa: F8
         file_id = db.get().execute("SELECT max(id) FROM piece_files").fetchone()[0]
     preview = f"/gestion/candidatures/{application_id}/fichiers/{file_id}/apercu"
     assert elsewhere.get(preview).status_code == 404
-    assert candidate.get(preview).status_code == 403
+    assert candidate.get(preview).headers["Location"].startswith("/gestion/connexion")
     assert audits(app, "piece.status", application_id) == []
