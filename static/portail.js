@@ -17,9 +17,12 @@ document.addEventListener("DOMContentLoaded", () => {
     item.querySelector("a").after(" ", status);
   }
 
-  // After a failed submission, take the keyboard and screen reader to the error summary.
+  // After a failed submission, take the keyboard and screen reader to the error summary;
+  // after an upload, to its result inside the piece.
   const summary = document.getElementById("resume-erreurs");
+  const result = document.querySelector(".piece-result");
   if (summary) summary.focus();
+  else if (result) result.focus();
 
   // A notice tied to an answer (« Oui » to an accommodation request) shows as it is chosen.
   for (const notice of document.querySelectorAll("[data-notice-for]")) {

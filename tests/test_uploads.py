@@ -328,11 +328,17 @@ def test_a_good_pdf_is_kept_under_a_generated_name(portal):
     before = portal.files()
     response = portal.upload(name, data)
     assert response.status_code == 303, errors(response)
-    assert response.headers["Location"].endswith(f"{portal.page}#piece-{PIECE}")
+    # The page opens on the result, inside the piece, and the piece reads « Déposée ».
+    assert response.headers["Location"].endswith(f"{portal.page}#resultat-{PIECE}")
     page = portal.client.get(portal.page)
     shown = text(page)
     assert name in shown and "Déposé le" in shown
     assert f"Le fichier « {name} » est déposé" in shown
+    html = page.get_data(as_text=True)
+    result = html.index(f'id="resultat-{PIECE}"')
+    assert (
+        html.index(f'id="piece-{PIECE}"') < result < html.index("Déposée – en attente de contrôle")
+    )
 
     (stored,) = set(portal.files()) - set(before)
     assert STORED.fullmatch(stored.name)

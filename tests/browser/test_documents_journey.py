@@ -318,6 +318,9 @@ def test_supporting_documents_journey(page, axe, live_app, live_server, catalog,
     expect(flash(page)).to_have_text(
         f"Le fichier « carte-identite.pdf » est déposé pour « {IDENTITY} »."
     )
+    # The result is read where the candidate is: inside the piece, focused.
+    expect(piece(page, IDENTITY).get_by_role("status")).to_be_focused()
+    expect(status_of(page, IDENTITY)).to_have_text("Statut : Déposée – en attente de contrôle")
     expect(page).not_to_have_title(re.compile("^Erreur"))
     expect(piece(page, IDENTITY).get_by_role("listitem")).to_have_count(1)
     expect(piece(page, IDENTITY).get_by_role("listitem")).to_contain_text(deposited)
@@ -345,7 +348,9 @@ def test_supporting_documents_journey(page, axe, live_app, live_server, catalog,
     expect(error_summary(page).get_by_role("link")).to_have_text(
         f"Il manque encore : {ACCOMMODATION}."
     )
-    expect(status_of(page, IDENTITY)).to_have_text("Statut : À fournir")  # nothing validated
+    expect(status_of(page, IDENTITY)).to_have_text(
+        "Statut : Déposée – en attente de contrôle"  # deposited, not validated yet
+    )
     audited(axe)
     error_summary(page).get_by_role("link").click()  # the summary leads to the group
     expect(online).to_be_focused()

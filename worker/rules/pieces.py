@@ -189,6 +189,8 @@ def shown_status(state: PieceState, online: bool) -> str:
         return "Validée, en attente de contrôle"
     if state.status:
         return state.status_label
+    if online and state.files:
+        return "Déposée – en attente de contrôle"
     return "À fournir" if online else "En attente de contrôle"
 
 

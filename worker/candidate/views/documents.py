@@ -120,7 +120,11 @@ def upload(number: str, code: str):
         case Refused(status, message):
             return _page(found, status, [(field, message)])
         case piece_actions.Uploaded(name, label, quarantined):
-            flash(f"Le fichier « {name} » est déposé pour « {label} »." + QUARANTINED * quarantined)
+            message = f"Le fichier « {name} » est déposé pour « {label} »."
+            flash(message + QUARANTINED * quarantined, f"piece-{code}")  # shown in the piece
+            return redirect(
+                url_for("documents.pieces", number=number) + f"#resultat-{code}", code=303
+            )
     return _back_to(number, code)
 
 
