@@ -35,16 +35,17 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from diskio import write_atomically
 
 __all__ = [
     "DATA_DIR",
@@ -386,26 +387,11 @@ def _build_rows(source_dir: Path) -> dict[str, tuple[tuple[str, ...], list[tuple
 
 def _write_atomically(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """Write beside path, then rename over it: readers see the old file or the new one."""
-    temporary: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            newline="",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            delete=False,
-        ) as handle:
-            temporary = Path(handle.name)
-            writer = csv.writer(handle, delimiter=";", lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-        temporary.chmod(0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_atomically(path, [text.getvalue().encode("utf-8")], mode=0o644)
 
 
 def refresh(source_dir: Path, target_dir: Path) -> dict[str, int]:
