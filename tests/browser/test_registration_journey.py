@@ -18,7 +18,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -118,7 +118,9 @@ def new_candidate(live_app) -> Candidate:
         "civility": "MME",
         "last_name": "Martin",
         "first_names": "Claire",
-        "birth_date": "1998-06-12",
+        # A birth date of its own: every test's candidate is another person (the same
+        # person from two accounts is a duplicate, which the save reports).
+        "birth_date": (date(1990, 1, 1) + timedelta(days=uuid.uuid4().int % 5000)).isoformat(),
         "birth_country": "FR",
         "birth_departement": "33",
         "birth_commune": "33063",
