@@ -94,6 +94,13 @@ class Exam:
         found = self.speciality(speciality)
         return found.tests if found and found.tests else self.tests
 
+    def with_session(self, label: str) -> str:
+        """« CFG JUIN 2027 », but « BTS 2027 » (not « BTS BTS 2027 ») when the session's
+        label already names the exam."""
+        if label.casefold().startswith(self.short_name.casefold()):
+            return label
+        return f"{self.short_name} {label}"
+
 
 @dataclass(frozen=True)
 class ExamOffice:

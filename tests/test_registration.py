@@ -553,3 +553,28 @@ def test_the_same_person_registering_from_a_second_account_is_told_at_save(pinne
     with pinned.app_context():
         pairs = db.get().execute("SELECT count(*) FROM duplicates").fetchone()[0]
     assert pairs == 1
+
+
+def test_an_expired_start_form_shows_the_page_again_with_a_message(pinned):
+    """A « Démarrer mon inscription » left open for hours: the page again, and what to do."""
+    client = signed_in(pinned)
+    academy = open_academy(pinned, "cfg", "juin-2027")
+    url = f"/espace-candidat/inscription/nouvelle/examen/cfg/juin-2027/{academy}"
+    stale = client.http.post(url, data={"csrf_token": "périmé"})
+    assert stale.status_code == 303 and stale.headers["Location"] == url
+    page = text(client.get(url))
+    assert "Le formulaire a expiré" in page and "Démarrer mon inscription" in page
+    with pinned.app_context():
+        assert db.get().execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
+def test_page_titles_name_the_exam_once(pinned):
+    """« Identification – BTS 2027 », never « BTS BTS 2027 »; « CFG JUIN 2027 » stays."""
+    client = signed_in(pinned)
+    for exam, session, expected in (
+        ("bts", "2027", "BTS 2027"),
+        ("cfg", "juin-2027", "CFG JUIN 2027"),
+    ):
+        page = client.get(start(client, pinned, exam, session))
+        title = re.search(r"<title>(.*?)</title>", page.get_data(as_text=True)).group(1)
+        assert expected in title and "BTS BTS" not in title, title

@@ -1,11 +1,11 @@
-"""The candidate space, one blueprint per capability."""
+"""Page helpers both sides share: form pages, notices, expired forms, file downloads."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, current_app, flash, redirect, render_template
 
 from worker.files import storage
-from worker.forms.base import PortailForm
+from worker.forms.base import CSRF_EXPIRED, PortailForm
 from worker.web.downloads import content_disposition
 
 
@@ -42,3 +42,10 @@ def send_stored(area: str, stored_name: str, download_name: str, content_type: s
 def dead_link(status: int, explanation: str, link: tuple[str, str]):
     """« Ce lien n'est plus valable »: a mailed link that expired, served or was overtaken."""
     return notice("Ce lien n'est plus valable", explanation, status=status, links=[link])
+
+
+def form_expired(back_to: str):
+    """A button's form whose token expired (a page left open for hours): the page again,
+    with a message to retry, rather than a bare 400."""
+    flash(CSRF_EXPIRED, "error")
+    return redirect(back_to, code=303)

@@ -24,7 +24,7 @@ from worker.rules import pieces as supporting
 from worker.store import db
 from worker.store.applications import Application
 from worker.web import auth
-from worker.web.pages import send_stored
+from worker.web.pages import form_expired, send_stored
 
 blueprint = Blueprint("documents", __name__, url_prefix="/espace-candidat/inscriptions")
 QUARANTINED = (
@@ -133,7 +133,7 @@ def upload(number: str, code: str):
 def remove(number: str, code: str, file_id: int):
     found = own_application(number)
     if not ConfirmForm.from_request().validate():
-        abort(400)
+        return form_expired(url_for("documents.pieces", number=number))
     match piece_actions.remove(db.get(), catalog(), found, code, file_id):
         case piece_actions.NoSuchPiece():
             abort(404)
@@ -149,7 +149,7 @@ def lock(number: str):
     """« J'ai fourni toutes mes pièces » for one group."""
     found = own_application(number)
     if not ConfirmForm.from_request().validate():
-        abort(400)
+        return form_expired(url_for("documents.pieces", number=number))
     match piece_actions.lock(db.get(), catalog(), found, request.form.get("groupe", "")):
         case piece_actions.NoSuchPiece():
             abort(404)

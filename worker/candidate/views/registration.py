@@ -24,7 +24,7 @@ from worker.rules import recap
 from worker.store import applications, db
 from worker.store.applications import Draft
 from worker.web import auth
-from worker.web.pages import form_page, notice
+from worker.web.pages import form_expired, form_page, notice
 
 blueprint = Blueprint("registration", __name__, url_prefix="/espace-candidat")
 LEVELS = ("Domaine", "Examen", "Session", "Académie")
@@ -143,7 +143,9 @@ def start(domain: str, exam: str, session: str, academy: str):
     if levels is None:
         abort(404)
     if not form.validate():
-        abort(400)
+        return form_expired(
+            url_for("registration.choose", path=f"{domain}/{exam}/{session}/{academy}")
+        )
     outcome = register.start(db.get(), c, auth.current_account(), levels[1], levels[2], academy)
     return _answer(outcome)
 
@@ -176,7 +178,7 @@ def _duplicate_notice(application) -> str:
 def _closed(exam, session):
     return notice(
         "Le service d'inscription est fermé",
-        f"Aucune période d'inscription n'est ouverte pour {exam.short_name} – {session.label} "
+        f"Aucune période d'inscription n'est ouverte pour {exam.with_session(session.label)} "
         "dans cette académie. Consultez l'ouverture des services pour connaître les dates.",
         status=409,
         links=[
@@ -236,7 +238,7 @@ def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
     return form_page(
         "candidate/step.html",
         form,
-        f"{at.step.title} – {ctx.exam.short_name} {ctx.session.label}",
+        f"{at.step.title} – {ctx.exam.with_session(ctx.session.label)}",
         draft=draft,
         steps=at.steps,
         index=at.index,
@@ -334,7 +336,7 @@ def modify(number: str):
     found = own_application(number)
     card = common.card(found)
     if not ConfirmForm.from_request().validate():
-        abort(400)
+        return form_expired(url_for("registration.application", number=number))
     return _answer(register.start_modification(db.get(), catalog(), found, card))
 
 
