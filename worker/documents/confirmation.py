@@ -102,8 +102,8 @@ def build(
     exam = catalog.exams[application.exam]
     ctx = _context(catalog, account, application, now)
 
-    def answer(name: str) -> str:
-        return _answer(catalog, application, name, ctx)
+    def answer(name: str, capitals: bool = True) -> str:
+        return _answer(catalog, application, name, ctx, capitals)
 
     speciality = exam.speciality(application.speciality)
     return Registration(
@@ -115,7 +115,7 @@ def build(
         usual_name=account.usual_name,
         birth_date=date.fromisoformat(account.birth_date),
         birth_place=records.birth_place(account),
-        nationality=answer("nationalite"),
+        nationality=answer("nationalite", capitals=False),
         address=records.postal_address(application.answers),
         phone=str(application.answers.get("telephone_portable", "")),
         email=account.email,
@@ -150,12 +150,16 @@ def _context(
     )
 
 
-def _answer(catalog: Catalog, application: Application, name: str, ctx: recap.Context) -> str:
-    """The answer to the question ``name`` as the récapitulatif shows it, in capitals."""
+def _answer(
+    catalog: Catalog, application: Application, name: str, ctx: recap.Context, capitals=True
+) -> str:
+    """The answer to the question ``name`` as the récapitulatif shows it, in capitals
+    unless told otherwise (the nationality reads « Français », as the guides print it)."""
     for step in catalog.steps.values():
         for question in step.fields:
             if question.name == name and name in application.answers:
-                return recap.display(question, application.answers[name], ctx).upper()
+                shown = recap.display(question, application.answers[name], ctx)
+                return shown.upper() if capitals else shown
     return ""
 
 

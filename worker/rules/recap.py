@@ -10,6 +10,7 @@ from datetime import datetime
 from catalog import Catalog
 from catalog.model import Academy, Exam, Session, Step, StepField, Test
 from worker import refdata
+from worker.rules import birthplace
 from worker.store.accounts import Account
 
 YES_NO = (("oui", "Oui"), ("non", "Non"))
@@ -149,12 +150,25 @@ def display(field: StepField, value, ctx: Context) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
+def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
+    """The account's civil status, as the identification step shows it."""
+    return (
+        ("Civilité", "Madame" if account.civility == "MME" else "Monsieur"),
+        ("Nom de famille", account.last_name.upper()),
+        ("Nom d'usage", account.usual_name or "—"),
+        ("Prénoms", account.first_names),
+        ("Date de naissance", account.birth_day.strftime("%d/%m/%Y")),
+        ("Lieu de naissance", birthplace.birth_place(account)),
+    )
+
+
 def summary(ctx: Context, steps: list[Step]) -> list[Section]:
     """The récapitulatif: every answer of every step, in the wizard's order."""
     sections = []
     for step in steps:
         if step.kind == "form":
-            rows = tuple(
+            rows = identity_rows(ctx.account) if step.show_account else ()
+            rows += tuple(
                 (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
                 for f in step.fields
                 if visible(f, ctx.answers, ctx.account) and f.type != "checkbox"
