@@ -39,11 +39,13 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
             ("modification_mail", True),
             ("withdrawal", True),
             ("residence_rule", False),
+            ("administration_reference", False),
         )
     }
     tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
     pieces = _records(f, d, "pieces", partial(_piece, f))
     document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
+    tests_note = f.value(d, "tests_note", str, default="") or ""
     if code is None or None in fields.values() or not sessions or None in settings.values():
         return None
     return Exam(
@@ -55,6 +57,7 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         tests=tests,
         pieces=tuple(pieces),
         document=document or "confirmation",
+        tests_note=" ".join(tests_note.split()),
         **settings,
         **fields,
     )

@@ -82,6 +82,8 @@ class Exam:
     residence_rule: bool = False  # only in the académie of the candidate's residence
     pieces: tuple[Piece, ...] = ()  # supporting documents asked for
     document: str = "confirmation"  # confirmation (to sign and return) | recapitulatif (G02)
+    tests_note: str = ""  # « NB : … » printed under the tests of the confirmation
+    administration_reference: bool = False  # « Référence réservée à l'administration » box
 
     def session(self, code: str) -> Session | None:
         return next((s for s in self.sessions if s.code == code), None)

@@ -1,6 +1,12 @@
 // Progressive enhancement only: every page works without this script.
 
 document.addEventListener("DOMContentLoaded", () => {
+  // « Imprimer » on a printable page: the browser's print dialog (links remain without it).
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+
   // Static pages are built ahead of time: hide a home message whose window has ended.
   const now = Date.now();
   for (const notice of document.querySelectorAll("[data-until]")) {

@@ -74,3 +74,93 @@ def test_born_in_morocco_reads_the_town_everywhere(app, mailbox):
         )
     office = member(app, academy)
     assert "Casablanca (MAROC)" in text(office.get(f"/gestion/candidatures/{application_id}"))
+
+
+# -- B: the numbers page, the récapitulatif's header, the CFG confirmation ----------------
+
+
+def test_number_page_recap_header_and_cfg_confirmation(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    url = register_cfg_abroad(client, app)
+    recap = text(client.get(url))
+    assert "N° inscription attribué à l'enregistrement" in recap
+    saved = client.submit(url, {"action": "enregistrer"})
+    done = client.get(saved.headers["Location"])
+    assert "prise en compte le 22/11/2026 à 11:00 (heure de Paris)" in text(done)
+    page = text(client.get("/espace-candidat/inscriptions/001"))
+    assert "N° inscription 001 Créée le 22/11/2026 à 11:00 (heure de Paris) Académie" in page
+    pdf = links(done, r'href="(/espace-candidat/inscriptions/001/documents/\d+)"')[0]
+    content = pdf_text(client.get(pdf).data)
+    assert "NB : le jour de l'entretien, apportez le dossier" in content
+    assert "Référence réservée à l'administration" in content
+    assert content.count("Lieu de naissance") == 0  # the identity is printed once, at the top
+    modify = client.submit("/espace-candidat/inscriptions/001/modifier")
+    assert modify.status_code == 303, text(modify)
+    step = modify.headers["Location"].rsplit("/", 1)[0] + "/recapitulatif"
+    header = text(client.get(step))
+    assert "Candidature d'origine n° 001, créée le 22/11/2026 à 11:00" in header
+
+
+# -- C: abandoning a draft, printing the récapitulatif before saving ----------------------
+
+
+def draft_ids(app) -> list[int]:
+    with app.app_context():
+        return [row[0] for row in db.get().execute("SELECT id FROM drafts ORDER BY id")]
+
+
+def test_a_draft_is_abandoned_after_confirmation_and_only_that_one(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    first = start(client, app, "cfg", "juin-2027")
+    start(client, app, "bts", "2027")
+    kept, abandoned = draft_ids(app)[1], int(first.split("/")[-2])
+    step = client.get(first)
+    assert f"/espace-candidat/brouillon/{abandoned}/abandonner" in step.get_data(as_text=True)
+    page = client.get(f"/espace-candidat/brouillon/{abandoned}/abandonner")
+    assert page.status_code == 200 and "Confirmer l'annulation" in text(page)
+    assert draft_ids(app) == [abandoned, kept]  # showing the page deletes nothing
+    bad = client.http.post(f"/espace-candidat/brouillon/{abandoned}/abandonner")
+    assert bad.status_code == 400 and draft_ids(app) == [abandoned, kept]  # no CSRF token
+    done = client.submit(f"/espace-candidat/brouillon/{abandoned}/abandonner")
+    assert done.status_code == 303
+    assert "Rien n'a été enregistré" in text(client.get(done.headers["Location"]))
+    assert draft_ids(app) == [kept]
+    assert client.get(first).status_code == 404
+
+
+def test_quitting_a_modification_keeps_the_application(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    url = register_cfg_abroad(client, app)
+    client.submit(url, {"action": "enregistrer"})
+    step = client.submit("/espace-candidat/inscriptions/001/modifier").headers["Location"]
+    draft = int(step.split("/")[-2])
+    assert "Quitter sans enregistrer" in text(
+        client.get(f"/espace-candidat/brouillon/{draft}/abandonner")
+    )
+    done = client.submit(f"/espace-candidat/brouillon/{draft}/abandonner")
+    assert "reste telle qu'elle était enregistrée" in text(client.get(done.headers["Location"]))
+    with app.app_context():
+        version, status = db.get().execute("SELECT version, status FROM applications").fetchone()
+    assert version == 1 and status != "withdrawn"
+
+
+def test_the_recapitulatif_prints_before_saving(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    first = start(client, app, "cfg", "juin-2027")
+    draft = int(first.split("/")[-2])
+    early = client.get(f"/espace-candidat/brouillon/{draft}/imprimer")
+    assert early.status_code == 303 and early.headers["Location"].endswith("/identification")
+    url = register_cfg_abroad(client, app)
+    assert f"/espace-candidat/brouillon/{draft}/imprimer" in client.get(url).get_data(as_text=True)
+    printed = client.get(f"/espace-candidat/brouillon/{draft}/imprimer")
+    page = text(printed)
+    assert printed.status_code == 200
+    assert "Ce récapitulatif n'est pas une inscription" in page
+    assert "Casablanca (MAROC)" in page and "Entretien avec le jury" in page
+    assert draft_ids(app) == [draft]
+    with app.app_context():
+        assert db.get().execute("SELECT count(*) FROM applications").fetchone()[0] == 0

@@ -523,7 +523,8 @@ def register_cfg(page: Page, axe, catalog, choice: Choice) -> None:
 
 def expect_number_page(page: Page, candidate: Candidate, choice: Choice, number: str) -> None:
     summary = main(page).locator(".notice-success")
-    expect(summary).to_contain_text("Votre inscription est enregistrée.")
+    expect(summary).to_contain_text("Votre inscription a bien été prise en compte le ")
+    expect(summary).to_contain_text("(heure de Paris)")
     expect(definition(summary, "Numéro de candidat")).to_have_text(candidate.number)
     expect(definition(summary, "Numéro d'inscription")).to_have_text(number)
     expect(definition(summary, "Session")).to_have_text(choice.session)

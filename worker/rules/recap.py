@@ -162,12 +162,13 @@ def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
     )
 
 
-def summary(ctx: Context, steps: list[Step]) -> list[Section]:
-    """The récapitulatif: every answer of every step, in the wizard's order."""
+def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Section]:
+    """The récapitulatif: every answer of every step, in the wizard's order (the account's
+    civil status first where the step shows it, unless ``identity`` is False)."""
     sections = []
     for step in steps:
         if step.kind == "form":
-            rows = identity_rows(ctx.account) if step.show_account else ()
+            rows = identity_rows(ctx.account) if step.show_account and identity else ()
             rows += tuple(
                 (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
                 for f in step.fields
