@@ -296,7 +296,7 @@ def fill_identification(page: Page, choice: Choice, town: str = "Ville-sur-Test"
     field(page, "Code postal").fill(choice.postcode)
     field(page, "Localité").fill(town)
     field(page, "Téléphone portable").fill("0623456789")
-    field(page, "Nationalité").select_option(label="FRANCE (DONT OUTRE-MER)")
+    field(page, "Nationalité").select_option(label="Français")
     field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
 
 
@@ -437,7 +437,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
             "Localité": "Ville-sur-Test",
             "Téléphone portable": "0623456789",
             "Téléphone fixe": "—",
-            "Nationalité": "FRANCE (DONT OUTRE-MER)",
+            "Nationalité": "Français",
             "Catégorie socio-professionnelle": "Techniciens",
         },
         "Informations candidature": {
@@ -1092,7 +1092,7 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     keyboard_text(page, "Code postal", choice.postcode)
     keyboard_text(page, "Localité", "Ville-sur-Test")
     keyboard_text(page, "Téléphone portable", "0611223344")
-    keyboard_select(page, "Nationalité", "FRANCE", "FR")
+    keyboard_select(page, "Nationalité", "Français", "FR")
     keyboard_select(page, "Catégorie socio-professionnelle", "Techniciens", "47")
     # Back up with Shift+Tab to correct the address.
     tab_to(page, "Numéro, rue, voie", back=True)
