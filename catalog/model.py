@@ -119,6 +119,7 @@ class Academy:
     members: tuple[str, ...] = ()
     variables: tuple[tuple[str, str], ...] = ()  # extra guide variables, as sorted pairs
     departements: tuple[str, ...] = ()  # for the residence rule
+    copies_url: str = ""  # « Mes copies dématérialisées »: where the académie shows them
 
     def guide_variables(self) -> dict[str, str]:
         """Every variable a guide may use for this académie (only those with a value)."""

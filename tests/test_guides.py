@@ -3,13 +3,26 @@ the numbers page and the récapitulatif, drafts, dematerialised copies…)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from flask import Flask
 
+import build
+from tests.conftest import ROOT, make_app, stop_mail
 from tests.forms import FormClient, errors, text
 from tests.test_accounts import SIGNUP, active_account, identity, log_in
 from tests.test_documents import links, pdf_text
 from tests.test_office_actions import member
-from tests.test_registration import CFG, NOW, fill, start
+from tests.test_registration import (
+    CFG,
+    NOW,
+    fill,
+    open_academy,
+    register_cfg,
+    signed_in,
+    start,
+)
 from worker.store import accounts, db
 
 MOROCCO = {"birth_country": "MA", "birth_departement": "", "birth_commune": "Casablanca"}
@@ -164,3 +177,44 @@ def test_the_recapitulatif_prints_before_saving(app, mailbox):
     assert draft_ids(app) == [draft]
     with app.app_context():
         assert db.get().execute("SELECT count(*) FROM applications").fetchone()[0] == 0
+
+
+# -- D: « Mes copies dématérialisées » where the académie offers them ---------------------
+
+
+def test_copies_link_only_where_the_academy_says_so(tmp_path, site_dir, mailbox):
+    content = Path(shutil.copytree(ROOT / "content", tmp_path / "content"))
+    app = make_app(tmp_path / "data", site_dir, mailbox, CONTENT_DIR=str(content))
+    app.config["NOW"] = lambda: NOW
+    try:
+        client = signed_in(app)
+        academy = open_academy(app, "cfg", "juin-2027")
+        register_cfg(client, app, academy)
+        cards = text(client.get("/espace-candidat/inscriptions"))
+        assert "Mes copies dématérialisées" not in cards
+        toml = content / "academies" / f"{academy}.toml"
+        source = toml.read_text(encoding="utf-8")
+        assert "[options]" in source
+        link = '[options]\ncopies_url = "https://copies.example.fr/consulter"'
+        toml.write_text(source.replace("[options]", link), encoding="utf-8")
+        app.extensions["catalog"].refresh()  # the worker reloads content/ every few seconds
+        page = client.get("/espace-candidat/inscriptions").get_data(as_text=True)
+        assert 'href="https://copies.example.fr/consulter"' in page
+        assert "Mes copies dématérialisées" in page and "mise à disposition autorisée" in page
+    finally:
+        stop_mail(app)
+
+
+def test_a_copies_link_must_be_https(tmp_path, capsys):
+    content = Path(shutil.copytree(ROOT / "tests" / "fixtures" / "content", tmp_path / "content"))
+    toml = content / "academies" / "rennes.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            "[options]", '[options]\ncopies_url = "http://copies.example.fr"'
+        ),
+        encoding="utf-8",
+    )
+    assert build.main(["--check", "--content", str(content)]) == 1
+    assert "copies_url : « http://copies.example.fr » n'est pas une adresse https://" in (
+        capsys.readouterr().out
+    )
