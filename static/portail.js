@@ -37,6 +37,15 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const input of inputs) input.addEventListener("change", follow);
   }
 
+  // Acquis: the tests an origin exempts from show once that origin is ticked.
+  for (const tests of document.querySelectorAll("[data-acquis-for]")) {
+    const origin = document.getElementById(tests.dataset.acquisFor);
+    if (!origin) continue;
+    const follow = () => { tests.hidden = !origin.checked; };
+    origin.addEventListener("change", follow);
+    follow();
+  }
+
   // Birth place: the communes of the chosen département are offered as you type.
   const commune = document.querySelector("input[data-communes]");
   const departement = document.getElementById("birth_departement");

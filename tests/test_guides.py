@@ -3,6 +3,8 @@ the numbers page and the récapitulatif, drafts, dematerialised copies…)."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tests.test_registration import (
     signed_in,
     start,
 )
+from worker.rules import recap
 from worker.store import accounts, db
 
 MOROCCO = {"birth_country": "MA", "birth_departement": "", "birth_commune": "Casablanca"}
@@ -218,3 +221,89 @@ def test_a_copies_link_must_be_https(tmp_path, capsys):
     assert "copies_url : « http://copies.example.fr » n'est pas une adresse https://" in (
         capsys.readouterr().out
     )
+
+
+# -- E: the acquis step proposes the exempted tests ticked --------------------------------
+
+BTS_UNTIL_ACQUIS = {
+    "modalites": {"modalites_acceptees": "y"},
+    "candidatures-precedentes": None,
+    "identification": {
+        **CFG["identification"],
+        "nom_pere": "Alaoui Karim",
+        "nom_mere": "Benali Samira",
+    },
+    "informations": None,
+    "qualification": None,
+}
+
+
+def bts_at_acquis(client, app) -> str:
+    """A BTS draft up to its acquis step, the other steps answered with first choices."""
+    url = start(client, app, "bts", "2027")
+    while "/acquis" not in url:
+        html = client.get(url).get_data(as_text=True)
+        names = set(re.findall(r'name="([a-z0-9_]+)"', html)) - {"csrf_token", "action"}
+        known = next((a for c, a in BTS_UNTIL_ACQUIS.items() if url.endswith(c) and a), {})
+        data = {n: known.get(n) or first_value(html, n) for n in names}
+        response = client.submit(url, {**data, "action": "suivant"})
+        assert response.status_code == 303, (url, errors(response))
+        url = response.headers["Location"]
+    return url
+
+
+def first_value(html: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        return next((v for v in re.findall(r'value="([^"]*)"', select.group(1)) if v), "")
+    values = re.findall(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html)
+    if "modalites" in name or "accept" in name:
+        return "y"
+    return values[-1] if values else "x"
+
+
+def ticked(html: str, name: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert tag, name
+    return " checked" in tag.group(0)
+
+
+def test_a_previous_session_proposes_its_tests_ticked_and_one_is_unticked(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    url = bts_at_acquis(client, app)
+    page = client.get(url).get_data(as_text=True)
+    assert "Si vous souhaitez repasser une épreuve, décochez-la." in text(client.get(url))
+    assert ticked(page, "acquis_meme_bts__e1") and ticked(page, "acquis_meme_bts__e2")
+    answers = {
+        "acquis_origine_meme_bts": "y",
+        "acquis_meme_bts__e1": "y",  # E2 unticked: sat again
+        "note_e1": "14,5",
+        "acquis_origine_vae": "",
+        "acquis_annee": "2025",
+        "acquis_academie": "rennes",
+    }
+    response = client.submit(url, {**answers, "action": "suivant"})
+    assert response.status_code == 303, errors(response)
+    with app.app_context():
+        saved = json.loads(db.get().execute("SELECT answers FROM drafts").fetchone()[0])
+    assert saved["acquis_e1"] is True and saved["acquis_statut_e1"] == "Bénéfice"
+    assert saved["acquis_e2"] is False and saved["acquis_origine"] == "benefice"
+    back = client.get(url).get_data(as_text=True)
+    assert ticked(back, "acquis_meme_bts__e1") and not ticked(back, "acquis_meme_bts__e2")
+    rows = recap.test_rows(
+        app.extensions["catalog"]().exams["bts"], saved, saved.get("specialite", "")
+    )
+    positions = {row.test.code: row.status for row in rows}
+    assert positions["E1"] == "Bénéfice" and positions["E2"] == "Inscrit"
+
+
+def test_untick_every_test_of_a_declared_origin_is_refused(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    url = bts_at_acquis(client, app)
+    answers = {"acquis_origine_autre_diplome": "y", "acquis_annee": "2024",
+               "acquis_academie": "rennes"}  # fmt: skip
+    response = client.submit(url, {**answers, "action": "suivant"})
+    assert response.status_code == 400
+    assert any("Vous avez décoché toutes les épreuves" in e for e in errors(response))

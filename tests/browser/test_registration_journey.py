@@ -33,6 +33,10 @@ BTS = "BREVET DE TECHNICIEN SUPERIEUR"
 CFG = "CERTIFICAT DE FORMATION GENERALE"
 CC1D = "CERTIFICATION COMPLEMENTAIRE PERSONNELS ENSEIGNANTS DU 1ER DEGRE"
 SIO = "SERVICES INFORMATIQUES AUX ORGANISATIONS"
+PREVIOUS_SESSION_LABEL = (
+    "Je me suis déjà présenté(e) à ce BTS lors d'une session précédente et je n'ai pas "
+    "obtenu le diplôme : je conserve mes notes d'au moins 10 sur 20"
+)
 CONDITIONS = (
     "Je certifie l'exactitude des renseignements fournis et j'accepte les conditions d'inscription"
 )
@@ -379,24 +383,29 @@ def bts_to_recap(page: Page, axe, catalog, choice: Choice) -> BtsAnswers:
     fill_qualification(page)
     next_step(page)
 
-    at_next_step()  # 6 - Acquis: two tests kept (bénéfice), then one of them unticked
-    choose(page, "Origine de vos acquis", "Notes conservées d'une session antérieure (bénéfice)")
+    at_next_step()  # 6 - Acquis: a previous session proposes its tests ticked (bénéfice)
+    kept = group(page, "Épreuves concernées (notes conservées)")
+    page.get_by_label(PREVIOUS_SESSION_LABEL, exact=True).check()
+    expect(kept).to_be_visible()
+    expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
+    expect(field(kept, "E2 - Expression et communication en langue anglaise")).to_be_checked()
+    for code in ("E3", "E4"):
+        kept.get_by_label(re.compile(rf"^{code} - ")).uncheck()
     field(page, "Année d'obtention").select_option(label=answers.year)
     field(page, "Académie d'obtention").select_option(label=answers.acquis_academy)
-    field(page, "E1 - Culture générale et expression").check()
-    field(page, "Note obtenue en E1 (sur 20)").fill(answers.kept_mark)
-    field(page, "E2 - Expression et communication en langue anglaise").check()
-    field(page, "Note obtenue en E2 (sur 20)").fill(answers.dropped_mark)
+    field(kept, "Note obtenue en E1 (sur 20)").fill(answers.kept_mark)
+    field(kept, "Note obtenue en E2 (sur 20)").fill(answers.dropped_mark)
     next_step(page)
 
     at_next_step()  # 7 - Informations supplémentaires
     # Back to the acquis: both tests are still ticked; E2 is to be sat again after all.
     button(page, "Précédent").click()
     expect_step(page, 6, "Acquis")
-    expect(field(page, "E1 - Culture générale et expression")).to_be_checked()
-    expect(field(page, "E2 - Expression et communication en langue anglaise")).to_be_checked()
-    expect(field(page, "Note obtenue en E1 (sur 20)")).to_have_value(answers.kept_mark)
-    field(page, "E2 - Expression et communication en langue anglaise").uncheck()
+    kept = group(page, "Épreuves concernées (notes conservées)")
+    expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
+    expect(field(kept, "E2 - Expression et communication en langue anglaise")).to_be_checked()
+    expect(field(kept, "Note obtenue en E1 (sur 20)")).to_have_value(answers.kept_mark)
+    field(kept, "E2 - Expression et communication en langue anglaise").uncheck()
     next_step(page)
 
     expect_step(page, 7, "Informations supplémentaires")
@@ -454,7 +463,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
             "Je présente la forme finale de l'examen": "Non",
         },
         "Acquis": {
-            "Origine de vos acquis": "Notes conservées d'une session antérieure (bénéfice)",
+            "Origine de vos acquis": PREVIOUS_SESSION_LABEL,
             "Année d'obtention": answers.year,
             "Académie d'obtention": answers.acquis_academy,
         },

@@ -114,7 +114,8 @@ def test_rows(exam: Exam, answers: dict, speciality: str) -> list[TestRow]:
     for test in exam.tests_for(speciality):
         option = str(answers.get(f"option_{test.key}", ""))
         if test.exemptable and answers.get(f"acquis_{test.key}") and origin != "aucun":
-            status = "Bénéfice" if origin == "benefice" else "Dispensé"
+            default = "Bénéfice" if origin == "benefice" else "Dispensé"
+            status = answers.get(f"acquis_statut_{test.key}") or default
             rows.append(
                 TestRow(
                     test,
@@ -150,6 +151,15 @@ def display(field: StepField, value, ctx: Context) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
+def _origins(ctx: Context) -> str:
+    """The origins of prior credits declared, in words (older answers: their kind)."""
+    labels = {o.code: o.label for o in ctx.exam.acquis}
+    declared = [labels.get(code, code) for code in ctx.answers.get("acquis_origines", [])]
+    if declared:
+        return " ; ".join(declared)
+    return dict(ACQUIS_ORIGINS).get(ctx.answers.get("acquis_origine", "aucun"), "—")
+
+
 def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
     """The account's civil status, as the identification step shows it."""
     return (
@@ -180,8 +190,7 @@ def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Sect
                 if f.type == "checkbox"
             )
         elif step.kind == "acquis":
-            origin = dict(ACQUIS_ORIGINS).get(ctx.answers.get("acquis_origine", "aucun"), "—")
-            rows = (("Origine de vos acquis", origin),)
+            rows = (("Origine de vos acquis", _origins(ctx)),)
             if ctx.answers.get("acquis_origine", "aucun") != "aucun":
                 academy = ctx.catalog.academies.get(ctx.answers.get("acquis_academie", ""))
                 rows += (
