@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -307,3 +308,61 @@ def test_untick_every_test_of_a_declared_origin_is_refused(app, mailbox):
     response = client.submit(url, {**answers, "action": "suivant"})
     assert response.status_code == 400
     assert any("Vous avez décoché toutes les épreuves" in e for e in errors(response))
+
+
+# -- F: the generic model G02 ------------------------------------------------------------
+
+
+def test_g02_offers_only_the_sectors_open_in_the_academy_and_says_there_is_nothing_to_choose(
+    app, mailbox
+):
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if p.exam == "cc1d" and p.speciality)
+    when = period.opens + timedelta(hours=1)
+    app.config["NOW"] = lambda: when
+    opened = {p.speciality for p in catalog.open_periods_for("cc1d", "2027", period.academy, when)}
+    closed = {s.code for s in catalog.exams["cc1d"].specialities} - opened
+    assert opened and closed, "the shipped periods open some sectors only"
+    client, _email = born_abroad_client(app, mailbox)
+    url = start(client, app, "cc1d", "2027", period.academy)
+    fill(client, url, steps_g02()["identification"])
+    url = url.rsplit("/", 1)[0] + "/qualification-generique"
+    html = client.get(url).get_data(as_text=True)
+    offered = set(re.findall(r'<option value="([^"]+)"', html))
+    assert opened <= offered and not (closed & offered)
+    refused = client.submit(url, {"specialite_generique": sorted(closed)[0], "action": "suivant"})
+    assert refused.status_code == 400
+    response = fill(client, url, {"specialite_generique": period.speciality})
+    situation = response.headers["Location"]
+    page = text(client.get(situation))
+    for label in (
+        "Corps",
+        "Statut",
+        "Position administrative",
+        "Localité",
+        "Établissement ou service",
+    ):
+        assert label in page
+    response = fill(client, situation, steps_g02()["situation-actuelle"])
+    assert response.status_code == 303, errors(response)
+    tests = text(client.get(response.headers["Location"]))
+    assert "Vous n'avez aucun choix à faire" in tests and "Passez directement" in tests
+
+
+def steps_g02() -> dict:
+    return {
+        "identification": {
+            **CFG["identification"],
+            "nom_pere": "Alaoui Karim",
+            "nom_mere": "Benali Samira",
+        },
+        "situation-actuelle": {
+            "corps": "PROFESSEUR DES ECOLES",
+            "statut": "TITULAIRE",
+            "position_administrative": "ACTIVITE",
+            "pays_exercice": "FR",
+            "departement_exercice": "",
+            "commune_exercice": "78000 VERSAILLES",
+            "lieu_exercice": "ECOLE JULES FERRY",
+        },
+    }

@@ -55,7 +55,13 @@ BTS_STEPS = [
     "Récapitulatif",
     "Conditions d'inscription",
 ]
-CC1D_STEPS = ["Identification", "Qualification présentée", "Situation actuelle", "Récapitulatif"]
+CC1D_STEPS = [
+    "Identification",
+    "Qualification présentée",
+    "Situation actuelle",
+    "Épreuves",
+    "Récapitulatif",
+]
 
 
 @dataclass
@@ -770,7 +776,7 @@ def test_register_for_a_generic_certification(
 
     expect_step(page, 1, "Identification")
     expect(step_list(page).get_by_role("listitem")).to_have_text(
-        [f"{i} - {t}" for i, t in enumerate(CC1D_STEPS, 1)] + ["5 - N° inscription"]
+        [f"{i} - {t}" for i, t in enumerate(CC1D_STEPS, 1)] + ["6 - N° inscription"]
     )
     audited(axe)
     fill_identification(page, choice)
@@ -781,18 +787,21 @@ def test_register_for_a_generic_certification(
     next_step(page)
     expect_step(page, 3, "Situation actuelle")
     audited(axe)
-    field(page, "Corps et grade").fill("Professeur des écoles de classe normale")
-    field(page, "Établissement ou service d'exercice").fill("École élémentaire Jean Jaurès")
-    field(page, "Commune d'exercice").fill("Ville-sur-Test")
-    field(page, "Ancienneté dans le corps (en années)").fill("6")
-    field(page, "Fonction exercée").select_option(label="PROFESSEUR DES ÉCOLES")
+    field(page, "Corps").select_option(label="PROFESSEUR DES ÉCOLES")
+    field(page, "Statut").select_option(label="Titulaire")
+    field(page, "Position administrative").select_option(label="Activité")
+    field(page, "Pays d'exercice ou de formation").select_option(label="FRANCE (DONT OUTRE-MER)")
+    field(page, "Établissement ou service").fill("École élémentaire Jean Jaurès")
+    field(page, "Localité").fill("Ville-sur-Test")
     next_step(page)
-    expect_step(page, 4, "Récapitulatif")
+    expect_step(page, 4, "Épreuves")
+    expect(main(page)).to_contain_text("Passez directement à l'étape suivante.")
+    audited(axe)
+    next_step(page)
+    expect_step(page, 5, "Récapitulatif")
     situation = region(page, "Situation actuelle")
-    expect(definition(situation, "Corps et grade")).to_have_text(
-        "Professeur des écoles de classe normale"
-    )
-    expect(definition(situation, "NUMEN")).to_have_text("—")
+    expect(definition(situation, "Corps")).to_have_text("PROFESSEUR DES ÉCOLES")
+    expect(definition(situation, "Position administrative")).to_have_text("Activité")
     expect(
         definition(region(page, "Qualification présentée"), "Certification / secteur présenté")
     ).to_have_text(sector)
@@ -820,14 +829,14 @@ def test_register_for_a_generic_certification(
     expect(main(page)).to_contain_text("modification de la candidature n° 001")
     step_list(page).get_by_role("link", name="3 - Situation actuelle").click()
     expect_step(page, 3, "Situation actuelle")
-    expect(field(page, "Commune d'exercice")).to_have_value("Ville-sur-Test")
-    field(page, "Commune d'exercice").fill("Autre-Ville")
+    expect(field(page, "Localité")).to_have_value("Ville-sur-Test")
+    field(page, "Localité").fill("Autre-Ville")
     audited(axe)
     next_step(page)
-    expect_step(page, 4, "Récapitulatif")
-    expect(definition(region(page, "Situation actuelle"), "Commune d'exercice")).to_have_text(
-        "Autre-Ville"
-    )
+    expect_step(page, 4, "Épreuves")
+    next_step(page)
+    expect_step(page, 5, "Récapitulatif")
+    expect(definition(region(page, "Situation actuelle"), "Localité")).to_have_text("Autre-Ville")
     button(page, "Enregistrer").click()
     expect(heading(page, "Numéro d'inscription")).to_be_visible()
     expect(definition(main(page), "Version")).to_have_text("2")

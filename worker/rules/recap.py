@@ -76,11 +76,25 @@ def choices(field: StepField, ctx: Context) -> list[tuple[str, str]]:
         )
     if source == "pays":
         return refdata.countries()
+    if source == "departements":
+        return refdata.departements()
     if source == "specialites":
-        return [(s.code, s.name) for s in ctx.exam.specialities]
+        return [(s.code, s.name) for s in open_specialities(ctx)]
     if source == "annees":
         return [(str(year), str(year)) for year in range(ctx.now.year, ctx.now.year - 20, -1)]
     return []
+
+
+def open_specialities(ctx: Context) -> list:
+    """The specialities offered: those of the académie's open periods (a period for every
+    speciality offers them all), else all of them (a draft kept past its period)."""
+    periods = ctx.catalog.open_periods_for(
+        ctx.exam.code, ctx.session.code, ctx.academy.code, ctx.now
+    )
+    if not periods or any(not p.speciality for p in periods):
+        return list(ctx.exam.specialities)
+    codes = {p.speciality for p in periods}
+    return [s for s in ctx.exam.specialities if s.code in codes]
 
 
 def visible(field: StepField, values: dict, account: Account) -> bool:
