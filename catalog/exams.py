@@ -57,6 +57,10 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     pieces = _records(f, d, "pieces", partial(_piece, f))
     document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
     tests_note = f.value(d, "tests_note", str, default="") or ""
+    retention = f.value(d, "retention_months", int, default=0) or 0
+    if retention < 0:
+        f.problem(f.lines.key("retention_months"), "retention_months : un nombre de mois ≥ 0")
+        retention = 0
     acquis = _records(f, d, "acquis", partial(_acquis, f))
     _check_acquis_tests(f, acquis, tests, specialities)
     if code is None or None in fields.values() or not sessions or None in settings.values():
@@ -72,6 +76,7 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         document=document or "confirmation",
         tests_note=" ".join(tests_note.split()),
         acquis=tuple(acquis),
+        retention_months=retention,
         **settings,
         **fields,
     )

@@ -100,6 +100,7 @@ class Exam:
     tests_note: str = ""  # « NB : … » printed under the tests of the confirmation
     acquis: tuple[AcquisOrigin, ...] = ()  # the acquis step's origins of prior credits
     acquis_several: bool = False  # several origins may be declared in one application
+    retention_months: int = 0  # months after a session's end before its data is deleted; 0: kept
     administration_reference: bool = False  # « Référence réservée à l'administration » box
 
     def session(self, code: str) -> Session | None:

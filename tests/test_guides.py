@@ -3,10 +3,12 @@ the numbers page and the récapitulatif, drafts, dematerialised copies…)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
-from datetime import timedelta
+import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -15,7 +17,7 @@ import build
 from tests.conftest import ROOT, make_app, stop_mail
 from tests.forms import FormClient, errors, text
 from tests.test_accounts import SIGNUP, active_account, identity, log_in
-from tests.test_documents import links, pdf_text
+from tests.test_documents import PDF, links, pdf_text, upload
 from tests.test_office_actions import member
 from tests.test_registration import (
     CFG,
@@ -366,3 +368,77 @@ def steps_g02() -> dict:
             "lieu_exercice": "ECOLE JULES FERRY",
         },
     }
+
+
+# -- G: « Télécharger mon dossier » and the retention run ---------------------------------
+
+
+def test_my_file_is_a_zip_of_my_data_documents_and_uploads(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client = registered_with_a_piece(app)
+    account = text(client.get("/espace-candidat/compte"))
+    assert "Télécharger mon dossier" in account
+    response = client.get("/espace-candidat/compte/mon-dossier.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    zipped = zipfile.ZipFile(io.BytesIO(response.data))
+    names = zipped.namelist()
+    assert {"compte.json", "dossier.html"} <= set(names)
+    record = json.loads(zipped.read("compte.json"))
+    assert "password_hash" not in record["account"] and "email_key" not in record["account"]
+    assert record["account"]["birth_place"] == "Rennes (35)"
+    assert record["applications"][0]["answers"]["nationalite"] == "FR"
+    documents = [n for n in names if n.startswith("candidature-001/documents/")]
+    uploads = [n for n in names if n.startswith("candidature-001/justificatifs/")]
+    assert documents and all(zipped.read(n).startswith(b"%PDF") for n in documents)
+    assert len(uploads) == 1 and zipped.read(uploads[0]) == PDF
+    html = zipped.read("dossier.html").decode()
+    assert "Candidature n° 001" in html and "MARTIN" in html.upper()
+
+
+def registered_with_a_piece(app) -> FormClient:
+    client = signed_in(app)
+    url = start(client, app, "cfg", "juin-2027")
+    for code, answers in CFG.items():
+        if code == "informations":
+            answers = {**answers, "amenagement_handicap": "oui"}
+        last = code == "recapitulatif"
+        response = fill(client, url, answers, "enregistrer" if last else "suivant")
+        assert response.status_code == 303, errors(response)
+        url = response.headers["Location"]
+    page = client.get("/espace-candidat/inscriptions/001/justificatifs").get_data(as_text=True)
+    code = re.search(r"/justificatifs/([a-z0-9-]+)\"", page).group(1)
+    assert upload(client, code).status_code in (200, 303)
+    return client
+
+
+def test_retention_run_deletes_closed_sessions_after_their_months_and_audits(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    registered_with_a_piece(app)
+    data_dir = Path(app.config["DATA_DIR"])
+
+    def files() -> list[Path]:
+        return [p for area in ("documents", "uploads") for p in (data_dir / area).rglob("*")
+                if p.is_file()]  # fmt: skip
+
+    kept = files()
+    assert kept
+    runner = app.test_cli_runner()
+    early = runner.invoke(args=["data", "purge", "--dry-run"])
+    assert "Total : 0 candidature(s)" in early.output
+    app.config["NOW"] = lambda: datetime(2029, 8, 15, tzinfo=UTC)  # juin 2027 ended + 24 months
+    dry = runner.invoke(args=["data", "purge", "--dry-run"])
+    assert "cfg juin-2027 (fin le 31/07/2027) : 1 candidature(s) à supprimer" in dry.output
+    assert files() == kept and count(app, "applications") == 1
+    run = runner.invoke(args=["data", "purge"])
+    assert run.exit_code == 0 and "1 candidature(s) supprimée(s)" in run.output, run.output
+    assert files() == [] and count(app, "applications") == 0 and count(app, "documents") == 0
+    assert count(app, "accounts") == 1
+    with app.app_context():
+        action, before = db.get().execute("SELECT action, before FROM audit").fetchone()
+    assert action == "retention.purge" and json.loads(before)["session"] == "juin-2027"
+
+
+def count(app, table: str) -> int:
+    with app.app_context():
+        return db.get().execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from worker.cli.data import data_cli
 from worker.cli.demo import demo_cli
 from worker.cli.mail import mail_cli
 from worker.cli.refdata import refresh_command
@@ -163,6 +164,15 @@ def backup_restore(archive: Path, data_dir: Path) -> None:
 
 
 def init_app(app: Flask) -> None:
-    groups = (accounts_cli, mail_cli, refdata_cli, files_cli, staff_cli, backup_cli, demo_cli)
+    groups = (
+        accounts_cli,
+        mail_cli,
+        refdata_cli,
+        files_cli,
+        staff_cli,
+        backup_cli,
+        demo_cli,
+        data_cli,
+    )
     for group in groups:
         app.cli.add_command(group)
