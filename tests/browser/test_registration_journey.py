@@ -1110,7 +1110,7 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     keyboard_text(page, "Code postal", choice.postcode)
     keyboard_text(page, "Localité", "Ville-sur-Test")
     keyboard_text(page, "Téléphone portable", "0611223344")
-    keyboard_select(page, "Nationalité", "Français", "FR")
+    keyboard_select(page, "Nationalité", "Fran", "FR")
     keyboard_select(page, "Catégorie socio-professionnelle", "Techniciens", "47")
     # Back up with Shift+Tab to correct the address.
     tab_to(page, "Numéro, rue, voie", back=True)
