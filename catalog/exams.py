@@ -7,7 +7,17 @@ from functools import partial
 from pathlib import Path
 
 from .dates import DateFormatError, parse_paris
-from .model import PIECE_MODES, TEST_KINDS, Exam, Piece, Session, Speciality, Test
+from .model import (
+    ACQUIS_KINDS,
+    PIECE_MODES,
+    TEST_KINDS,
+    AcquisOrigin,
+    Exam,
+    Piece,
+    Session,
+    Speciality,
+    Test,
+)
 from .problems import Problem
 from .toml_file import TomlFile
 
@@ -39,12 +49,21 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
             ("modification_mail", True),
             ("withdrawal", True),
             ("residence_rule", False),
+            ("administration_reference", False),
+            ("acquis_several", False),
         )
     }
     tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
     pieces = _records(f, d, "pieces", partial(_piece, f))
     document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
     reminders = _reminders(f, d)
+    tests_note = f.value(d, "tests_note", str, default="") or ""
+    retention = f.value(d, "retention_months", int, default=0) or 0
+    if retention < 0:
+        f.problem(f.lines.key("retention_months"), "retention_months : un nombre de mois ≥ 0")
+        retention = 0
+    acquis = _records(f, d, "acquis", partial(_acquis, f))
+    _check_acquis_tests(f, acquis, tests, specialities)
     if code is None or None in fields.values() or not sessions or None in settings.values():
         return None
     return Exam(
@@ -57,6 +76,9 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         pieces=tuple(pieces),
         document=document or "confirmation",
         reminders=reminders,
+        tests_note=" ".join(tests_note.split()),
+        acquis=tuple(acquis),
+        retention_months=retention,
         **settings,
         **fields,
     )
@@ -97,6 +119,33 @@ def _piece(f: TomlFile, record: dict, line: int) -> Piece:
         deadline=deadline,
         hint=f.value(record, "hint", str, line=line, default="") or "",
     )
+
+
+def _acquis(f: TomlFile, record: dict, line: int) -> AcquisOrigin:
+    kind = f.value(record, "kind", str, line=line, default="dispense", choices=ACQUIS_KINDS)
+    tests = f.value(record, "tests", list, line=line, default=[]) or []
+    return AcquisOrigin(
+        code=f.code(record, line=line),
+        label=" ".join((f.value(record, "label", str, line=line) or "").split()) or None,
+        kind=kind or "dispense",
+        tests=tuple(map(str, tests)),
+    )
+
+
+def _check_acquis_tests(f: TomlFile, acquis: list, tests: tuple, specialities: list) -> None:
+    """Every test an origin names must be an exemptable test of the exam."""
+    known = {t.code for t in tests if t.exemptable}
+    known |= {t.code for s in specialities for t in s.tests if t.exemptable}
+    lines = iter(f.lines.tables("acquis"))
+    for origin in acquis:
+        line = next(lines, 1)
+        for code in origin.tests:
+            if code not in known:
+                f.problem(
+                    line,
+                    f"acquis « {origin.code} » : « {code} » n'est pas une épreuve de "
+                    "l'examen pouvant faire l'objet d'un acquis (exemptable = true)",
+                )
 
 
 def _session(f: TomlFile, record: dict, line: int) -> Session:

@@ -44,6 +44,21 @@ class Test:
 
 
 PIECE_MODES = ("en_ligne", "voie_postale", "autre")
+ACQUIS_KINDS = ("benefice", "dispense", "vae")
+
+
+@dataclass(frozen=True)
+class AcquisOrigin:
+    """Where prior credits come from (« Je me suis déjà présenté(e) à ce BTS… »), and the
+    tests they exempt the candidate from; each is proposed ticked on the acquis step."""
+
+    code: str
+    label: str
+    kind: str = "dispense"  # benefice (marks kept, 10 to 20) | dispense | vae
+    tests: tuple[str, ...] = ()  # codes of the tests it exempts; () for every exemptable one
+
+    def exempts(self, test: Test) -> bool:
+        return test.exemptable and (not self.tests or test.code in self.tests)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,11 @@ class Exam:
     residence_rule: bool = False  # only in the académie of the candidate's residence
     pieces: tuple[Piece, ...] = ()  # supporting documents asked for
     document: str = "confirmation"  # confirmation (to sign and return) | recapitulatif (G02)
+    tests_note: str = ""  # « NB : … » printed under the tests of the confirmation
+    acquis: tuple[AcquisOrigin, ...] = ()  # the acquis step's origins of prior credits
+    acquis_several: bool = False  # several origins may be declared in one application
+    retention_months: int = 0  # months after a session's end before its data is deleted; 0: kept
+    administration_reference: bool = False  # « Référence réservée à l'administration » box
 
     def session(self, code: str) -> Session | None:
         return next((s for s in self.sessions if s.code == code), None)
@@ -125,6 +145,7 @@ class Academy:
     members: tuple[str, ...] = ()
     variables: tuple[tuple[str, str], ...] = ()  # extra guide variables, as sorted pairs
     departements: tuple[str, ...] = ()  # for the residence rule
+    copies_url: str = ""  # « Mes copies dématérialisées »: where the académie shows them
 
     def guide_variables(self) -> dict[str, str]:
         """Every variable a guide may use for this académie (only those with a value)."""

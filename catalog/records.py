@@ -63,12 +63,24 @@ def read_academy(path: Path, label: str, problems: list[Problem]) -> Academy | N
         code=code,
         exam_office=office,
         number=number,
+        copies_url=_copies_url(f, options),
         residence_rule=bool(f.value(options, "residence_rule", bool, default=False)),
         members=tuple(members or ()),
         departements=tuple(str(code) for code in departements),
         variables=tuple(sorted((k, v) for k, v in variables.items() if isinstance(v, str))),
         **fields,
     )
+
+
+def _copies_url(f: TomlFile, options: dict) -> str:
+    """The optional link to the académie's dematerialised copies: an https:// address."""
+    url = f.value(options, "copies_url", str, line=f.lines.key("copies_url"), default="") or ""
+    if url and not re.fullmatch(r"https://[^\s/]+\.[^\s/]+(/\S*)?", url):
+        f.problem(
+            f.lines.key("copies_url"), f"copies_url : « {url} » n'est pas une adresse https://"
+        )
+        return ""
+    return url
 
 
 def _exam_office(f: TomlFile, table: dict | None) -> ExamOffice | None:

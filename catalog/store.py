@@ -342,7 +342,7 @@ def _check_text(guide: Guide | Page, academies: list[Academy]) -> list[Problem]:
     return problems
 
 
-COMPUTED_CHOICES = ("etablissements", "academies", "pays", "specialites", "annees")
+COMPUTED_CHOICES = ("etablissements", "academies", "pays", "departements", "specialites", "annees")
 
 
 def _check_wizard(c: Catalog, label) -> list[Problem]:

@@ -1,6 +1,12 @@
 // Progressive enhancement only: every page works without this script.
 
 document.addEventListener("DOMContentLoaded", () => {
+  // « Imprimer » on a printable page: the browser's print dialog (links remain without it).
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+
   // Static pages are built ahead of time: hide a home message whose window has ended.
   const now = Date.now();
   for (const notice of document.querySelectorAll("[data-until]")) {
@@ -32,6 +38,15 @@ document.addEventListener("DOMContentLoaded", () => {
       notice.hidden = !chosen || chosen.value !== notice.dataset.noticeIf;
     };
     for (const input of inputs) input.addEventListener("change", follow);
+  }
+
+  // Acquis: the tests an origin exempts from show once that origin is ticked.
+  for (const tests of document.querySelectorAll("[data-acquis-for]")) {
+    const origin = document.getElementById(tests.dataset.acquisFor);
+    if (!origin) continue;
+    const follow = () => { tests.hidden = !origin.checked; };
+    origin.addEventListener("change", follow);
+    follow();
   }
 
   // Birth place: the communes of the chosen département are offered as you type.

@@ -142,7 +142,7 @@ def test_commune_must_belong_to_the_departement(client):
 
 def test_born_abroad_needs_no_departement(client, mailbox, app):
     data, _link = sign_up(
-        client, mailbox, birth_country="MA", birth_departement="", birth_commune=""
+        client, mailbox, birth_country="MA", birth_departement="", birth_commune="Casablanca"
     )
     with app.app_context():
         account = accounts.by_email(db.get(), data["email"])
@@ -151,6 +151,7 @@ def test_born_abroad_needs_no_departement(client, mailbox, app):
         "",
         "",
     )
+    assert account.birth_commune_name == "Casablanca"
 
 
 def test_signup_page_then_activation_mail(client, mailbox, app):

@@ -118,9 +118,12 @@ def test_g02_gets_a_recapitulatif_without_deadline(app):
     url = start(client, app, "cc1d", "2027", period.academy)
     steps = {"identification": CFG["identification"],
              "qualification-generique": {"specialite_generique": period.speciality},
-             "situation-actuelle": {"corps_grade": "PROFESSEUR DES ECOLES",
+             "situation-actuelle": {"corps": "PROFESSEUR DES ECOLES", "statut": "TITULAIRE",
+                                    "position_administrative": "ACTIVITE",
+                                    "pays_exercice": "FR", "departement_exercice": "35",
                                     "lieu_exercice": "ECOLE JULES FERRY",
-                                    "commune_exercice": "RENNES"},
+                                    "commune_exercice": "35000 RENNES"},
+             "epreuves": {},
              "recapitulatif": {}}  # fmt: skip
     for code, answers in steps.items():
         response = fill(

@@ -22,6 +22,7 @@ from worker.forms.base import ConfirmForm
 from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
 from worker.public.views import verify as public_verify
+from worker.rules.birthplace import birth_place
 from worker.store import db
 from worker.web import auth, errors, params, public_site, security
 
@@ -37,7 +38,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     config.load(app, overrides)
     render.configure(app.jinja_env)
     app.jinja_env.undefined = StrictUndefined
-    app.jinja_env.filters.update(parse_stamp=clock.parse, linkify=linkify, markdown=markdown)
+    app.jinja_env.filters.update(
+        parse_stamp=clock.parse, linkify=linkify, markdown=markdown, birth_place=birth_place
+    )
     app.context_processor(layout_context)
     app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])
     db.init_app(app)

@@ -33,6 +33,10 @@ BTS = "BREVET DE TECHNICIEN SUPERIEUR"
 CFG = "CERTIFICAT DE FORMATION GENERALE"
 CC1D = "CERTIFICATION COMPLEMENTAIRE PERSONNELS ENSEIGNANTS DU 1ER DEGRE"
 SIO = "SERVICES INFORMATIQUES AUX ORGANISATIONS"
+PREVIOUS_SESSION_LABEL = (
+    "Je me suis déjà présenté(e) à ce BTS lors d'une session précédente et je n'ai pas "
+    "obtenu le diplôme : je conserve mes notes d'au moins 10 sur 20"
+)
 CONDITIONS = (
     "Je certifie l'exactitude des renseignements fournis et j'accepte les conditions d'inscription"
 )
@@ -51,7 +55,13 @@ BTS_STEPS = [
     "Récapitulatif",
     "Conditions d'inscription",
 ]
-CC1D_STEPS = ["Identification", "Qualification présentée", "Situation actuelle", "Récapitulatif"]
+CC1D_STEPS = [
+    "Identification",
+    "Qualification présentée",
+    "Situation actuelle",
+    "Épreuves",
+    "Récapitulatif",
+]
 
 
 @dataclass
@@ -298,7 +308,7 @@ def fill_identification(page: Page, choice: Choice, town: str = "Ville-sur-Test"
     field(page, "Code postal").fill(choice.postcode)
     field(page, "Localité").fill(town)
     field(page, "Téléphone portable").fill("0623456789")
-    field(page, "Nationalité").select_option(label="FRANCE (DONT OUTRE-MER)")
+    field(page, "Nationalité").select_option(label="Français")
     field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
 
 
@@ -381,24 +391,29 @@ def bts_to_recap(page: Page, axe, catalog, choice: Choice) -> BtsAnswers:
     fill_qualification(page)
     next_step(page)
 
-    at_next_step()  # 6 - Acquis: two tests kept (bénéfice), then one of them unticked
-    choose(page, "Origine de vos acquis", "Notes conservées d'une session antérieure (bénéfice)")
+    at_next_step()  # 6 - Acquis: a previous session proposes its tests ticked (bénéfice)
+    kept = group(page, "Épreuves concernées (notes conservées)")
+    page.get_by_label(PREVIOUS_SESSION_LABEL, exact=True).check()
+    expect(kept).to_be_visible()
+    expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
+    expect(field(kept, "E2 - Expression et communication en langue anglaise")).to_be_checked()
+    for code in ("E3", "E4"):
+        kept.get_by_label(re.compile(rf"^{code} - ")).uncheck()
     field(page, "Année d'obtention").select_option(label=answers.year)
     field(page, "Académie d'obtention").select_option(label=answers.acquis_academy)
-    field(page, "E1 - Culture générale et expression").check()
-    field(page, "Note obtenue en E1 (sur 20)").fill(answers.kept_mark)
-    field(page, "E2 - Expression et communication en langue anglaise").check()
-    field(page, "Note obtenue en E2 (sur 20)").fill(answers.dropped_mark)
+    field(kept, "Note obtenue en E1 (sur 20)").fill(answers.kept_mark)
+    field(kept, "Note obtenue en E2 (sur 20)").fill(answers.dropped_mark)
     next_step(page)
 
     at_next_step()  # 7 - Informations supplémentaires
     # Back to the acquis: both tests are still ticked; E2 is to be sat again after all.
     button(page, "Précédent").click()
     expect_step(page, 6, "Acquis")
-    expect(field(page, "E1 - Culture générale et expression")).to_be_checked()
-    expect(field(page, "E2 - Expression et communication en langue anglaise")).to_be_checked()
-    expect(field(page, "Note obtenue en E1 (sur 20)")).to_have_value(answers.kept_mark)
-    field(page, "E2 - Expression et communication en langue anglaise").uncheck()
+    kept = group(page, "Épreuves concernées (notes conservées)")
+    expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
+    expect(field(kept, "E2 - Expression et communication en langue anglaise")).to_be_checked()
+    expect(field(kept, "Note obtenue en E1 (sur 20)")).to_have_value(answers.kept_mark)
+    field(kept, "E2 - Expression et communication en langue anglaise").uncheck()
     next_step(page)
 
     expect_step(page, 7, "Informations supplémentaires")
@@ -439,7 +454,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
             "Localité": "Ville-sur-Test",
             "Téléphone portable": "0623456789",
             "Téléphone fixe": "—",
-            "Nationalité": "FRANCE (DONT OUTRE-MER)",
+            "Nationalité": "Français",
             "Catégorie socio-professionnelle": "Techniciens",
         },
         "Informations candidature": {
@@ -456,7 +471,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
             "Je présente la forme finale de l'examen": "Non",
         },
         "Acquis": {
-            "Origine de vos acquis": "Notes conservées d'une session antérieure (bénéfice)",
+            "Origine de vos acquis": PREVIOUS_SESSION_LABEL,
             "Année d'obtention": answers.year,
             "Académie d'obtention": answers.acquis_academy,
         },
@@ -525,7 +540,8 @@ def register_cfg(page: Page, axe, catalog, choice: Choice) -> None:
 
 def expect_number_page(page: Page, candidate: Candidate, choice: Choice, number: str) -> None:
     summary = main(page).locator(".notice-success")
-    expect(summary).to_contain_text("Votre inscription est enregistrée.")
+    expect(summary).to_contain_text("Votre inscription a bien été prise en compte le ")
+    expect(summary).to_contain_text("(heure de Paris)")
     expect(definition(summary, "Numéro de candidat")).to_have_text(candidate.number)
     expect(definition(summary, "Numéro d'inscription")).to_have_text(number)
     expect(definition(summary, "Session")).to_have_text(choice.session)
@@ -762,7 +778,7 @@ def test_register_for_a_generic_certification(
 
     expect_step(page, 1, "Identification")
     expect(step_list(page).get_by_role("listitem")).to_have_text(
-        [f"{i} - {t}" for i, t in enumerate(CC1D_STEPS, 1)] + ["5 - N° inscription"]
+        [f"{i} - {t}" for i, t in enumerate(CC1D_STEPS, 1)] + ["6 - N° inscription"]
     )
     audited(axe)
     fill_identification(page, choice)
@@ -773,18 +789,21 @@ def test_register_for_a_generic_certification(
     next_step(page)
     expect_step(page, 3, "Situation actuelle")
     audited(axe)
-    field(page, "Corps et grade").fill("Professeur des écoles de classe normale")
-    field(page, "Établissement ou service d'exercice").fill("École élémentaire Jean Jaurès")
-    field(page, "Commune d'exercice").fill("Ville-sur-Test")
-    field(page, "Ancienneté dans le corps (en années)").fill("6")
-    field(page, "Fonction exercée").select_option(label="PROFESSEUR DES ÉCOLES")
+    field(page, "Corps").select_option(label="PROFESSEUR DES ÉCOLES")
+    field(page, "Statut").select_option(label="Titulaire")
+    field(page, "Position administrative").select_option(label="Activité")
+    field(page, "Pays d'exercice ou de formation").select_option(label="FRANCE (DONT OUTRE-MER)")
+    field(page, "Établissement ou service").fill("École élémentaire Jean Jaurès")
+    field(page, "Localité").fill("Ville-sur-Test")
     next_step(page)
-    expect_step(page, 4, "Récapitulatif")
+    expect_step(page, 4, "Épreuves")
+    expect(main(page)).to_contain_text("Passez directement à l'étape suivante.")
+    audited(axe)
+    next_step(page)
+    expect_step(page, 5, "Récapitulatif")
     situation = region(page, "Situation actuelle")
-    expect(definition(situation, "Corps et grade")).to_have_text(
-        "Professeur des écoles de classe normale"
-    )
-    expect(definition(situation, "NUMEN")).to_have_text("—")
+    expect(definition(situation, "Corps")).to_have_text("PROFESSEUR DES ÉCOLES")
+    expect(definition(situation, "Position administrative")).to_have_text("Activité")
     expect(
         definition(region(page, "Qualification présentée"), "Certification / secteur présenté")
     ).to_have_text(sector)
@@ -812,14 +831,14 @@ def test_register_for_a_generic_certification(
     expect(main(page)).to_contain_text("modification de la candidature n° 001")
     step_list(page).get_by_role("link", name="3 - Situation actuelle").click()
     expect_step(page, 3, "Situation actuelle")
-    expect(field(page, "Commune d'exercice")).to_have_value("Ville-sur-Test")
-    field(page, "Commune d'exercice").fill("Autre-Ville")
+    expect(field(page, "Localité")).to_have_value("Ville-sur-Test")
+    field(page, "Localité").fill("Autre-Ville")
     audited(axe)
     next_step(page)
-    expect_step(page, 4, "Récapitulatif")
-    expect(definition(region(page, "Situation actuelle"), "Commune d'exercice")).to_have_text(
-        "Autre-Ville"
-    )
+    expect_step(page, 4, "Épreuves")
+    next_step(page)
+    expect_step(page, 5, "Récapitulatif")
+    expect(definition(region(page, "Situation actuelle"), "Localité")).to_have_text("Autre-Ville")
     button(page, "Enregistrer").click()
     expect(heading(page, "Numéro d'inscription")).to_be_visible()
     expect(definition(main(page), "Version")).to_have_text("2")
@@ -1093,7 +1112,7 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     keyboard_text(page, "Code postal", choice.postcode)
     keyboard_text(page, "Localité", "Ville-sur-Test")
     keyboard_text(page, "Téléphone portable", "0611223344")
-    keyboard_select(page, "Nationalité", "FRANCE", "FR")
+    keyboard_select(page, "Nationalité", "Fran", "FR")
     keyboard_select(page, "Catégorie socio-professionnelle", "Techniciens", "47")
     # Back up with Shift+Tab to correct the address.
     tab_to(page, "Numéro, rue, voie", back=True)

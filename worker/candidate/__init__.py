@@ -12,6 +12,7 @@ from flask import Blueprint
 from worker.candidate.views import (
     account,
     documents,
+    drafts,
     franceconnect,
     home,
     login,
@@ -22,5 +23,15 @@ from worker.candidate.views import (
 
 BLUEPRINTS: tuple[Blueprint, ...] = tuple(
     view.blueprint
-    for view in (signup, login, account, home, registration, documents, results, franceconnect)
+    for view in (
+        signup,
+        login,
+        account,
+        home,
+        registration,
+        drafts,
+        documents,
+        results,
+        franceconnect,
+    )
 )

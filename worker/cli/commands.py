@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from worker.cli.data import data_cli
 from worker.cli.demo import demo_cli
 from worker.cli.mail import mail_cli
 from worker.cli.refdata import refresh_command
@@ -190,6 +191,7 @@ def init_app(app: Flask) -> None:
         backup_cli,
         demo_cli,
         reminders_cli,
+        data_cli,
     )
     for group in groups:
         app.cli.add_command(group)

@@ -88,6 +88,8 @@ class Registration:
     return_by: date | None = None  # None: no return deadline and no signature block
     tests: tuple[TestLine, ...] = ()
     answers: tuple[tuple[str, str], ...] = ()  # (question, answer): other answers
+    tests_note: str = ""  # « NB : … » under the tests (exam setting)
+    reference: str = ""  # « Référence réservée à l'administration » box: académie, or "" for none
     office: Office = field(kw_only=True)  # required, by keyword
     edited_at: datetime = field(kw_only=True)  # footer « Édité le … » and PDF creation date
 
@@ -102,8 +104,8 @@ def build(
     exam = catalog.exams[application.exam]
     ctx = _context(catalog, account, application, now)
 
-    def answer(name: str) -> str:
-        return _answer(catalog, application, name, ctx)
+    def answer(name: str, capitals: bool = True) -> str:
+        return _answer(catalog, application, name, ctx, capitals)
 
     speciality = exam.speciality(application.speciality)
     return Registration(
@@ -115,7 +117,7 @@ def build(
         usual_name=account.usual_name,
         birth_date=date.fromisoformat(account.birth_date),
         birth_place=records.birth_place(account),
-        nationality=answer("nationalite"),
+        nationality=answer("nationalite", capitals=False),
         address=records.postal_address(application.answers),
         phone=str(application.answers.get("telephone_portable", "")),
         email=account.email,
@@ -130,6 +132,10 @@ def build(
         return_by=_return_by(catalog, application),
         tests=_test_lines(catalog, application),
         answers=_other_answers(catalog, ctx),
+        tests_note=exam.tests_note,
+        reference=catalog.academies[application.academy].name.upper()
+        if exam.administration_reference
+        else "",
         office=records.office(catalog, application.academy),
         edited_at=now,
     )
@@ -150,12 +156,16 @@ def _context(
     )
 
 
-def _answer(catalog: Catalog, application: Application, name: str, ctx: recap.Context) -> str:
-    """The answer to the question ``name`` as the récapitulatif shows it, in capitals."""
+def _answer(
+    catalog: Catalog, application: Application, name: str, ctx: recap.Context, capitals=True
+) -> str:
+    """The answer to the question ``name`` as the récapitulatif shows it, in capitals
+    unless told otherwise (the nationality reads « Français », as the guides print it)."""
     for step in catalog.steps.values():
         for question in step.fields:
             if question.name == name and name in application.answers:
-                return recap.display(question, application.answers[name], ctx).upper()
+                shown = recap.display(question, application.answers[name], ctx)
+                return shown.upper() if capitals else shown
     return ""
 
 
@@ -199,7 +209,7 @@ def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str
     shown = {f.label for step in catalog.steps.values() for f in step.fields if f.name in SHOWN}
     return tuple(
         row
-        for section in recap.summary(ctx, catalog.exam_steps(ctx.exam))
+        for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
         for row in section.rows
         if row[0] not in shown
     )
@@ -231,6 +241,27 @@ def test_position(test: TestLine) -> str:
     return position
 
 
+def _reference(doc: Registration) -> dict[str, object] | None:
+    """The box kept for the exam office: the académie, the numbers and the version."""
+    if not doc.reference.strip():
+        return None
+    return {
+        "title": one_line(_text("reference")),
+        "rows": _reference_rows(doc),
+    }
+
+
+def _reference_rows(doc: Registration) -> list[list[str]]:
+    return pairs(
+        [
+            ("Académie", one_line(doc.reference)),
+            ("N° candidat", doc.candidate_number),
+            ("Inscription n°", doc.application_number),
+            ("Version", str(doc.version)),
+        ]
+    )
+
+
 def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
     """The confirmation or récapitulatif d'inscription, as PDF bytes.
 
@@ -259,6 +290,8 @@ def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
         ],
         answers=[[one_line(q), paragraph(a.strip())] for q, a in doc.answers],
         consents=_consents(doc),
+        tests_note=one_line(doc.tests_note),
+        reference=_reference(doc),
         verify=verify,
     )
     return compile_pdf("confirmation", data, edited_at=doc.edited_at)

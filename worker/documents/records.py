@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from catalog import Catalog
-from worker import refdata
+from worker.rules import birthplace
 from worker.store.accounts import Account
 from worker.store.applications import Application
 
@@ -55,10 +55,13 @@ def heading_fields(catalog: Catalog, account: Account, application: Application)
 
 
 def birth_place(account: Account) -> str:
-    """« RENNES - 035 » for a commune in France, else the country's name."""
-    if account.birth_commune_name:
-        return f"{account.birth_commune_name.upper()} - {account.birth_departement.zfill(3)}"
-    return dict(refdata.countries()).get(account.birth_country, account.birth_country)
+    """« RENNES - 035 » for a commune in France; abroad the town typed and the country's
+    name, « CASABLANCA (MAROC) » (the country alone when no town was recorded)."""
+    if not birthplace.born_abroad(account):
+        if account.birth_commune_name:
+            return f"{account.birth_commune_name.upper()} - {account.birth_departement.zfill(3)}"
+        return birthplace.country_name("FR")
+    return birthplace.birth_place(account).upper()
 
 
 def postal_address(answers: Mapping[str, object]) -> tuple[str, ...]:

@@ -108,10 +108,11 @@ class IdentityForm(PortailForm):
             raise ValidationError("Choisissez un département dans la liste.")
 
     def validate_birth_commune(self, field):
-        if not refdata.is_france(self.birth_country.data) or self.birth_departement.errors:
-            return
+        field.data = (field.data or "").strip()
         if not field.data:
             raise ValidationError("Saisissez votre commune de naissance.")
+        if not refdata.is_france(self.birth_country.data) or self.birth_departement.errors:
+            return
         self.commune = refdata.find_commune(self.birth_departement.data, field.data)
         if self.commune is None:
             close = refdata.suggest_communes(self.birth_departement.data, field.data)
@@ -122,6 +123,8 @@ class IdentityForm(PortailForm):
         """The validated values, as the accounts table stores them."""
         france = refdata.is_france(self.birth_country.data)
         commune = self.commune if france else None
+        # Abroad, the town is kept as typed: there is no official list to match it to.
+        town = commune.name if commune else (self.birth_commune.data or "")
         return {
             "civility": self.civility.data,
             "last_name": self.last_name.data,
@@ -131,7 +134,7 @@ class IdentityForm(PortailForm):
             "birth_country": self.birth_country.data,
             "birth_departement": self.birth_departement.data if france else "",
             "birth_commune": commune.insee if commune else "",
-            "birth_commune_name": commune.name if commune else "",
+            "birth_commune_name": town,
         }
 
 

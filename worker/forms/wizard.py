@@ -25,9 +25,9 @@ from wtforms.fields.choices import SelectChoice
 from catalog.model import Step, StepField, Test
 from sitebuild.render import academy_phrase
 from worker import refdata
+from worker.forms import acquis
 from worker.forms.base import PortailForm, email_address, max_length, one_of
 from worker.rules.recap import (
-    ACQUIS_ORIGINS,
     NOT_REGISTERED,
     POSITIONS,
     REGISTERED,
@@ -147,7 +147,7 @@ def form_class(step: Step, ctx: Context) -> type[StepForm]:
             attributes[field.name] = _wt_field(field, ctx)
             attributes["step_fields"][field.name] = field
     elif step.kind == "acquis":
-        _acquis_fields(attributes, ctx)
+        acquis.fields(attributes, ctx)
     elif step.kind == "epreuves":
         _test_fields(attributes, ctx)
     return type(f"Step_{step.code.replace('-', '_')}", (StepForm,), attributes)
@@ -198,91 +198,20 @@ def step_answers(form: StepForm, step: Step) -> dict:
         if declared and not visible(declared, form.data, ctx.account):
             continue
         answers[name] = wt_field.data if wt_field.data is not None else ""
+    if step.kind == "acquis":
+        answers.update(acquis.derived(form, ctx))
     return answers
 
 
 # -- step kinds built from the exam: acquis and épreuves -----------------------------------
 
 
-def _acquis_fields(attributes: dict, ctx: Context) -> None:
-    attributes["acquis_origine"] = RadioField(
-        "Origine de vos acquis",
-        choices=[SelectChoice(c, t) for c, t in ACQUIS_ORIGINS],
-        default="aucun",
-        validate_choice=False,
-        validators=[one_of(list(ACQUIS_ORIGINS), "Indiquez l'origine de vos acquis.")],
-    )
-    attributes["acquis_annee"] = SelectField(
-        "Année d'obtention",
-        validate_choice=False,
-        choices=[
-            SelectChoice("", "Sélectionnez une valeur"),
-            *(SelectChoice(str(y), str(y)) for y in range(ctx.now.year, ctx.now.year - 20, -1)),
-        ],
-    )
-    attributes["acquis_academie"] = SelectField(
-        "Académie d'obtention",
-        validate_choice=False,
-        choices=[
-            SelectChoice("", "Sélectionnez une valeur"),
-            *(
-                SelectChoice(a.code, a.name)
-                for a in sorted(ctx.catalog.academies.values(), key=lambda a: a.name)
-            ),
-        ],
-    )
-    for test in exemptable(ctx):
-        attributes[f"acquis_{test.key}"] = BooleanField(f"{test.code} - {test.name}")
-        attributes[f"note_{test.key}"] = StringField(f"Note obtenue en {test.code} (sur 20)")
-
-
 def exemptable(ctx: Context) -> list[Test]:
-    return [t for t in ctx.tests() if t.exemptable]
+    return acquis.exemptable(ctx)
 
 
 def _acquis_rule(form: StepForm) -> bool:
-    if "acquis_origine" not in form._fields:
-        return True
-    ctx = form.context
-    origin = form.acquis_origine.data
-    kept = [t for t in exemptable(ctx) if form[f"acquis_{t.key}"].data]
-    ok = True
-    if origin == "aucun":
-        if kept:
-            form.acquis_origine.errors.append(
-                "Vous avez coché des épreuves : indiquez l'origine de vos acquis, ou décochez-les."
-            )
-            ok = False
-        return ok
-    for name, message in (
-        ("acquis_annee", "Indiquez l'année d'obtention de vos acquis."),
-        ("acquis_academie", "Indiquez l'académie d'obtention de vos acquis."),
-    ):
-        if not form[name].data:
-            form[name].errors.append(message)
-            ok = False
-    if not kept and exemptable(ctx):
-        first = form[f"acquis_{exemptable(ctx)[0].key}"]
-        first.errors.append("Cochez au moins une épreuve, ou choisissez « Je n'ai aucun acquis ».")
-        ok = False
-    if origin == "benefice":
-        for test in kept:
-            mark = form[f"note_{test.key}"]
-            value = _mark(mark.data)
-            if value is None or not 10 <= value <= 20:
-                mark.errors.append(
-                    f"Saisissez la note obtenue en {test.code}, entre 10 et 20 "
-                    "(seule une note d'au moins 10 peut être conservée)."
-                )
-                ok = False
-    return ok
-
-
-def _mark(text: str | None) -> float | None:
-    try:
-        return float((text or "").replace(",", "."))
-    except ValueError:
-        return None
+    return acquis.rule(form) if "acquis_annee" in form._fields else True
 
 
 def _test_fields(attributes: dict, ctx: Context) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from catalog import Catalog
 from catalog.model import Academy, Exam, Session, Step, StepField, Test
 from worker import refdata
+from worker.rules import birthplace
 from worker.store.accounts import Account
 
 YES_NO = (("oui", "Oui"), ("non", "Non"))
@@ -75,11 +76,25 @@ def choices(field: StepField, ctx: Context) -> list[tuple[str, str]]:
         )
     if source == "pays":
         return refdata.countries()
+    if source == "departements":
+        return refdata.departements()
     if source == "specialites":
-        return [(s.code, s.name) for s in ctx.exam.specialities]
+        return [(s.code, s.name) for s in open_specialities(ctx)]
     if source == "annees":
         return [(str(year), str(year)) for year in range(ctx.now.year, ctx.now.year - 20, -1)]
     return []
+
+
+def open_specialities(ctx: Context) -> list:
+    """The specialities offered: those of the académie's open periods (a period for every
+    speciality offers them all), else all of them (a draft kept past its period)."""
+    periods = ctx.catalog.open_periods_for(
+        ctx.exam.code, ctx.session.code, ctx.academy.code, ctx.now
+    )
+    if not periods or any(not p.speciality for p in periods):
+        return list(ctx.exam.specialities)
+    codes = {p.speciality for p in periods}
+    return [s for s in ctx.exam.specialities if s.code in codes]
 
 
 def visible(field: StepField, values: dict, account: Account) -> bool:
@@ -113,7 +128,8 @@ def test_rows(exam: Exam, answers: dict, speciality: str) -> list[TestRow]:
     for test in exam.tests_for(speciality):
         option = str(answers.get(f"option_{test.key}", ""))
         if test.exemptable and answers.get(f"acquis_{test.key}") and origin != "aucun":
-            status = "Bénéfice" if origin == "benefice" else "Dispensé"
+            default = "Bénéfice" if origin == "benefice" else "Dispensé"
+            status = answers.get(f"acquis_statut_{test.key}") or default
             rows.append(
                 TestRow(
                     test,
@@ -158,12 +174,35 @@ def display(field: StepField, value, ctx: Context) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def summary(ctx: Context, steps: list[Step]) -> list[Section]:
-    """The récapitulatif: every answer of every step, in the wizard's order."""
+def _origins(ctx: Context) -> str:
+    """The origins of prior credits declared, in words (older answers: their kind)."""
+    labels = {o.code: o.label for o in ctx.exam.acquis}
+    declared = [labels.get(code, code) for code in ctx.answers.get("acquis_origines", [])]
+    if declared:
+        return " ; ".join(declared)
+    return dict(ACQUIS_ORIGINS).get(ctx.answers.get("acquis_origine", "aucun"), "—")
+
+
+def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
+    """The account's civil status, as the identification step shows it."""
+    return (
+        ("Civilité", "Madame" if account.civility == "MME" else "Monsieur"),
+        ("Nom de famille", account.last_name.upper()),
+        ("Nom d'usage", account.usual_name or "—"),
+        ("Prénoms", account.first_names),
+        ("Date de naissance", account.birth_day.strftime("%d/%m/%Y")),
+        ("Lieu de naissance", birthplace.birth_place(account)),
+    )
+
+
+def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Section]:
+    """The récapitulatif: every answer of every step, in the wizard's order (the account's
+    civil status first where the step shows it, unless ``identity`` is False)."""
     sections = []
     for step in steps:
         if step.kind == "form":
-            rows = tuple(
+            rows = identity_rows(ctx.account) if step.show_account and identity else ()
+            rows += tuple(
                 (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
                 for f in step.fields
                 if visible(f, ctx.answers, ctx.account) and f.type != "checkbox"
@@ -174,8 +213,7 @@ def summary(ctx: Context, steps: list[Step]) -> list[Section]:
                 if f.type == "checkbox"
             )
         elif step.kind == "acquis":
-            origin = dict(ACQUIS_ORIGINS).get(ctx.answers.get("acquis_origine", "aucun"), "—")
-            rows = (("Origine de vos acquis", origin),)
+            rows = (("Origine de vos acquis", _origins(ctx)),)
             if ctx.answers.get("acquis_origine", "aucun") != "aucun":
                 academy = ctx.catalog.academies.get(ctx.answers.get("acquis_academie", ""))
                 rows += (

@@ -147,6 +147,16 @@ def consume_draft(db: Database, draft_id: int, application_id: int) -> bool:
     return cursor.rowcount == 1
 
 
+def delete_draft(db: Database, draft_id: int, account_id: int) -> bool:
+    """Delete this draft of this account, unless it was saved meanwhile (then it stays,
+    pointing at its application); False when nothing was deleted."""
+    cursor = db.execute(
+        "DELETE FROM drafts WHERE id = ? AND account_id = ? AND saved_as IS NULL",
+        [draft_id, account_id],
+    )
+    return cursor.rowcount == 1
+
+
 def drafts_of(db: Database, account_id: int) -> list[Draft]:
     rows = db.execute(
         f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE account_id = ? AND application_id IS NULL"

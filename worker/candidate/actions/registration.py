@@ -365,3 +365,23 @@ def withdraw(
             when=dates.format_long(clock.now()),
         )
     return Withdrawn(done)
+
+
+@dataclass(frozen=True)
+class Abandoned:
+    """The draft is deleted; ``application`` is the one a modification left unchanged."""
+
+    draft: Draft
+    application: Application | None
+
+
+def abandon(database: Database, account: Account, draft: Draft) -> Abandoned | Saved:
+    """« Annuler » / « Quitter »: this draft only is deleted, nothing else changes. A draft
+    saved meanwhile (another tab) is kept: its application is the answer."""
+    with db.transaction(database):
+        deleted = applications.delete_draft(database, draft.id, account.id)
+        current = applications.draft(database, draft.id, account.id)
+        if not deleted and current is not None and current.saved_as is not None:
+            return Saved(applications.by_id(database, current.saved_as))
+        modified = draft.application_id
+    return Abandoned(draft, applications.by_id(database, modified) if modified else None)

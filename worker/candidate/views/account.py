@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
 
 from worker.candidate.actions import accounts as account_actions
+from worker.candidate.actions import personal_data
 from worker.candidate.actions.cards import exam_offices
 from worker.candidate.actions.outcomes import DeadLink, WrongPassword
 from worker.candidate.views.common import mailed
@@ -172,3 +173,22 @@ def _cannot_delete(refusal: account_actions.HasApplications):
         status=409,
         links=[(url_for("account.overview"), "Revenir à mon compte")],
     )
+
+
+@blueprint.get("/mon-dossier.zip")
+@auth.login_required
+def download():
+    """« Télécharger mon dossier »: the ZIP of everything the portal keeps about me."""
+    account = auth.current_account()
+    spool = personal_data.archive(
+        db.get(), current_catalog(), account, current_app.config["DATA_DIR"]
+    )
+    response = send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"mon-dossier-{account.candidate_number or account.id}.zip",
+    )
+    response.call_on_close(spool.close)
+    response.headers["Cache-Control"] = "no-store"
+    return response

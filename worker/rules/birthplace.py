@@ -1,0 +1,26 @@
+"""Where a candidate was born, in words: the commune and its département for France,
+the town typed and the country's name for anyone born abroad."""
+
+from __future__ import annotations
+
+from worker import refdata
+from worker.store.accounts import Account
+
+
+def country_name(code: str) -> str:
+    """« MAROC » for ``MA``; the code itself when the list does not know it."""
+    return dict(refdata.countries()).get(code, code)
+
+
+def born_abroad(account: Account) -> bool:
+    return not refdata.is_france(account.birth_country)
+
+
+def birth_place(account: Account) -> str:
+    """« Rennes (35) » in France, « Casablanca (MAROC) » abroad, the country alone when
+    no town was recorded (accounts created before the town was kept)."""
+    town = account.birth_commune_name
+    if not born_abroad(account):
+        return f"{town} ({account.birth_departement})" if town else country_name("FR")
+    country = country_name(account.birth_country)
+    return f"{town} ({country})" if town else country
