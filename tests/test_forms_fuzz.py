@@ -141,7 +141,8 @@ birth_place = st.one_of(
     st.builds(
         lambda country, dep, commune: {"birth_country": country, "birth_departement": dep,
                                        "birth_commune": commune},
-        st.sampled_from(ABROAD), st.sampled_from(["", "35", "zz"]), st.text(ANY, max_size=20),
+        st.sampled_from(ABROAD), st.sampled_from(["", "35", "zz"]),
+        st.text(ANY, min_size=1, max_size=20).filter(str.strip),  # the town, compulsory
     ),
 )  # fmt: skip
 
