@@ -1,4 +1,4 @@
-"""Issue 12 in a real browser: the pages the guides asked for pass the audit (axe, unique
+"""The guides' pages in a real browser: the pages the guides asked for pass the audit (axe, unique
 ids, 320 px reflow) and work by mouse and keyboard."""
 
 from __future__ import annotations
