@@ -93,6 +93,8 @@ def test_born_in_morocco_reads_the_town_everywhere(app, mailbox):
         )
     office = member(app, academy)
     assert "Casablanca (MAROC)" in text(office.get(f"/gestion/candidatures/{application_id}"))
+    export = office.get("/gestion/candidatures/export.csv").get_data(as_text=True)
+    assert "lieu_naissance" in export.splitlines()[0] and ";Casablanca (MAROC);" in export
 
 
 # -- B: the numbers page, the récapitulatif's header, the CFG confirmation ----------------

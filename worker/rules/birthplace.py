@@ -19,8 +19,13 @@ def born_abroad(account: Account) -> bool:
 def birth_place(account: Account) -> str:
     """« Rennes (35) » in France, « Casablanca (MAROC) » abroad, the country alone when
     no town was recorded (accounts created before the town was kept)."""
-    town = account.birth_commune_name
-    if not born_abroad(account):
-        return f"{town} ({account.birth_departement})" if town else country_name("FR")
-    country = country_name(account.birth_country)
-    return f"{town} ({country})" if town else country
+    return place_in_words(
+        account.birth_country, account.birth_departement, account.birth_commune_name
+    )
+
+
+def place_in_words(country: str, departement: str, town: str) -> str:
+    """The same, from the three columns (the back office's lists and exports)."""
+    if refdata.is_france(country):
+        return f"{town} ({departement})" if town else country_name("FR")
+    return f"{town} ({country_name(country)})" if town else country_name(country)

@@ -53,7 +53,7 @@ def _where(scope: tuple[str, ...], filters: Filters) -> tuple[str, list]:
 SEARCH_COLUMNS = (
     "ap.id, ap.number, ap.academy, ap.exam, ap.session, ap.speciality, ap.status, ap.version,"
     " ap.created_at, ac.id, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
-    " ac.kind"
+    " ac.kind, ac.birth_date, ac.birth_country, ac.birth_departement, ac.birth_commune_name"
 )
 SEARCH_NAMES = (
     "id",
@@ -71,6 +71,10 @@ SEARCH_NAMES = (
     "first_names",
     "email",
     "kind",
+    "birth_date",
+    "birth_country",
+    "birth_departement",
+    "birth_commune_name",
 )
 
 

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from catalog import Catalog
 from worker.office.actions.outcomes import Done, NotFound, Refused
 from worker.rules import pieces as supporting
+from worker.rules.birthplace import place_in_words
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db, search
 from worker.store.applications import STATUS_LABELS, Application
@@ -25,6 +26,8 @@ EXPORT_HEADER = (
     "numero_inscription",
     "nom",
     "prenoms",
+    "date_naissance",
+    "lieu_naissance",
     "courriel",
     "etat",
     "version",
@@ -115,6 +118,10 @@ def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, c
             row["number"],
             row["last_name"],
             row["first_names"],
+            row["birth_date"],
+            place_in_words(
+                row["birth_country"], row["birth_departement"], row["birth_commune_name"]
+            ),
             row["email"],
             STATUS_LABELS.get(row["status"], row["status"]),
             row["version"],
