@@ -1,0 +1,51 @@
+"""The systemd units of deploy/: every timer starts a service of the same name, every
+periodic job's command exists with the arguments the unit gives it, and the README's
+« Deploying » enables every timer."""
+
+from __future__ import annotations
+
+import configparser
+import shlex
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+UNITS = ROOT / "deploy" / "systemd"
+TIMERS = sorted(UNITS.glob("*.timer"))
+
+
+def unit(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(path, encoding="utf-8")
+    return parser
+
+
+def test_there_is_a_timer_for_every_periodic_job():
+    names = {t.stem.removeprefix("portail-candidat-") for t in TIMERS}
+    assert {"purge", "sweep", "rescan", "build", "backup", "reminders", "retention"} <= names
+
+
+@pytest.mark.parametrize("timer", TIMERS, ids=lambda t: t.stem)
+def test_each_timer_starts_its_service_whose_command_exists(timer, app):
+    schedule = unit(timer)["Timer"]
+    assert schedule.get("OnCalendar") or schedule.get("OnUnitActiveSec")
+    service = unit(timer.with_suffix(".service"))["Service"]
+    assert service["User"] == "portail" and service["Type"] == "oneshot"
+    command = shlex.split(service["ExecStart"])
+    if Path(command[0]).name == "flask":
+        assert command[1:3] == ["--app", "worker"]
+        result = app.test_cli_runner().invoke(args=[*command[3:], "--help"])
+        assert result.exit_code == 0, result.output
+    else:
+        assert command[-1].endswith("build.py") or "build.py" in command
+
+
+def test_the_readme_enables_every_timer():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(
+        line for line in readme.splitlines() if "systemctl enable --now" in line and "{" in line
+    )
+    listed = line.split("{")[1].split("}")[0].split(",")
+    assert sorted(listed) == sorted(t.stem.removeprefix("portail-candidat-") for t in TIMERS)
