@@ -1,8 +1,11 @@
-"""The Flask worker: the candidate space, serving the built static site beside it.
+"""The Flask worker: the candidate space, the exam offices' back office and the public
+verification of documents, with the built static site served beside them in development.
 
     flask --app worker run --host 127.0.0.1 --port 8000
 
-Configuration comes from PORTAIL_* environment variables (see config.py and the README).
+``create_app`` loads the settings (``config.py``: PORTAIL_* environment variables), opens
+the store, and registers the blueprints of ``candidate``, ``office`` and ``public``; the
+map of the packages is ARCHITECTURE.md.
 """
 
 from __future__ import annotations
