@@ -33,7 +33,13 @@ from worker.office.actions import interventions
 from worker.office.actions import publication as publishing
 from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Invalid
-from worker.office.views.common import application_in_scope, back_to, checked_form, office_context
+from worker.office.views.common import (
+    application_in_scope,
+    back_to,
+    checked_form,
+    group_label,
+    office_context,
+)
 from worker.rules import marks
 from worker.rules.office_documents import BULK_KINDS, KINDS
 from worker.store import accounts, applications, db, publications
@@ -242,16 +248,7 @@ def _groups() -> dict[str, Group]:
 
 
 def _group_label(group: Group) -> str:
-    c = catalog()
-    exam = c.exams.get(group.exam)
-    session = exam.session(group.session) if exam else None
-    academy = c.academies.get(group.academy)
-    return (
-        f"{academy.name if academy else group.academy} – "
-        f"{exam.short_name if exam else group.exam} – "
-        f"{session.label if session else group.session} "
-        f"({group.count} candidature{'s' if group.count > 1 else ''})"
-    )
+    return f"{group_label(group)} ({group.count} candidature{'s' if group.count > 1 else ''})"
 
 
 def _publish_page(publish_form, message_form, errors=(), status: int = 200):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, url_for
 
+from worker.content import current_catalog as catalog
 from worker.forms.base import ConfirmForm
 from worker.rules import pieces as supporting
 from worker.store import search
@@ -62,3 +63,16 @@ def back_to(application: Application, anchor: str):
     """The application page, at this section."""
     target = url_for("office.application", application_id=application.id) + f"#{anchor}"
     return redirect(target, code=303)
+
+
+def group_label(group) -> str:
+    """« ACADÉMIE DE RENNES – CFG – JUIN 2027 »: an exam session of an académie, in words."""
+    c = catalog()
+    exam = c.exams.get(group.exam)
+    session = exam.session(group.session) if exam else None
+    academy = c.academies.get(group.academy)
+    return (
+        f"{academy.name if academy else group.academy} – "
+        f"{exam.short_name if exam else group.exam} – "
+        f"{session.label if session else group.session}"
+    )

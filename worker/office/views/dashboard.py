@@ -7,8 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from worker.content import current_catalog as catalog
 from worker.office.actions import dashboard as dashboards
-from worker.office.views.common import office_context
-from worker.office.views.queue import group_label
+from worker.office.views.common import group_label, office_context
 from worker.store import db
 from worker.store.applications import STATUS_LABELS
 from worker.web import staff_auth as office_auth

@@ -17,7 +17,12 @@ from worker.files import storage
 from worker.forms.base import ConfirmForm
 from worker.office.actions import queue as queueing
 from worker.office.actions.outcomes import NotFound, Refused
-from worker.office.views.common import application_in_scope, checked_form, office_context
+from worker.office.views.common import (
+    application_in_scope,
+    checked_form,
+    group_label,
+    office_context,
+)
 from worker.rules import pieces as supporting
 from worker.store import db
 from worker.store import pieces as stored_pieces
@@ -26,18 +31,6 @@ from worker.web.downloads import content_disposition
 
 blueprint = Blueprint("office_queue", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
-
-
-def group_label(group) -> str:
-    c = catalog()
-    exam = c.exams.get(group.exam)
-    session = exam.session(group.session) if exam else None
-    academy = c.academies.get(group.academy)
-    return (
-        f"{academy.name if academy else group.academy} – "
-        f"{exam.short_name if exam else group.exam} – "
-        f"{session.label if session else group.session}"
-    )
 
 
 @blueprint.get("/a-traiter")
