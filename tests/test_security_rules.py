@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SECURITY = ROOT.parent / "shared" / "design" / "SECURITY.md"
 
@@ -94,6 +96,8 @@ RULES = {
 
 def rules_of_security_md() -> list[str]:
     """The bullets of SECURITY.md, and the Headers paragraph."""
+    if not SECURITY.exists():  # shared/ lies beside the checkout in CI and for developers
+        pytest.skip(f"{SECURITY} absent : les règles ne peuvent pas être relues")
     text = SECURITY.read_text(encoding="utf-8")
     bullets = re.findall(r"^- (.+)$", text, re.M)
     headers = text.split("## Headers", 1)[1].strip().splitlines()[0]
