@@ -171,7 +171,7 @@ def wait_until_up(process: subprocess.Popen, port_file: Path) -> int:
             else:
                 if status == 200:
                     return port
-        time.sleep(0.05)
+        time.sleep(0.05)  # poll again until it answers or the deadline
     pytest.fail(f"worker process not answering after {STARTUP_TIMEOUT} s")
 
 

@@ -206,7 +206,7 @@ def wait_for(what: str, ready, servers: list[Server]):
                 return result
         except OSError as exc:  # not listening yet
             last = exc
-        time.sleep(0.1)
+        time.sleep(0.1)  # poll again until ready or the deadline
     logs = "\n".join(f"--- {s.name}:\n{s.tail()}" for s in servers)
     pytest.fail(f"{what} not ready after {WAIT} s ({last}):\n{logs}")
 
