@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import threading
-import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -399,23 +398,32 @@ def test_concurrent_saves_are_serialised_by_the_lock(office, tmp_path):
     rennes = row(content, "rennes", "cap", "juin-2027")
     mayotte = row(content, "mayotte", "cap", "juin-2027")
 
-    def slow(edit):
+    editing = [threading.Event(), threading.Event()]
+
+    def meeting(index: int, edit):
+        """Each edit waits for the other to be editing too: without the lock they would
+        both be, on the same bytes; with it the first waits in vain (bounded), then
+        writes, and the second reads what the first wrote."""
+
         def apply(data: bytes):
-            time.sleep(0.2)  # both threads would read the same file without the lock
+            editing[index].set()
+            editing[1 - index].wait(timeout=1)
             return edit(data)
 
         return apply
 
     edits = [
-        slow(
+        meeting(
+            0,
             republish.edit_period(
                 "rennes", rennes.id, {**rennes.values, "fermeture": "10/12/2026 18:00"}
-            )
+            ),
         ),
-        slow(
+        meeting(
+            1,
             republish.edit_period(
                 "mayotte", mayotte.id, {**mayotte.values, "fermeture": "11/12/2026 18:00"}
-            )
+            ),
         ),
     ]
     failures = []
