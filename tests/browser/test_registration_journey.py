@@ -308,7 +308,7 @@ def fill_identification(page: Page, choice: Choice, town: str = "Ville-sur-Test"
     field(page, "Code postal").fill(choice.postcode)
     field(page, "Localité").fill(town)
     field(page, "Téléphone portable").fill("0623456789")
-    field(page, "Nationalité").select_option(label="Français")
+    field(page, "Nationalité").select_option(label="Française")
     field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
 
 
@@ -454,7 +454,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
             "Localité": "Ville-sur-Test",
             "Téléphone portable": "0623456789",
             "Téléphone fixe": "—",
-            "Nationalité": "Français",
+            "Nationalité": "Française",
             "Catégorie socio-professionnelle": "Techniciens",
         },
         "Informations candidature": {

@@ -247,6 +247,7 @@ def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
         existing=existing,
         last=at.last,
         wizard=wizard,
+        exam_rows=recap.exam_rows(at.step, ctx),
         sections=recap.summary(ctx, at.steps) if at.step.kind == "recapitulatif" else [],
         rows=recap.test_rows(ctx.exam, ctx.answers, ctx.speciality),
         step_url=lambda target: step_url(draft, target),

@@ -28,6 +28,7 @@ EXPORT_HEADER = (
     "prenoms",
     "date_naissance",
     "lieu_naissance",
+    "nationalite",
     "courriel",
     "etat",
     "version",
@@ -122,8 +123,15 @@ def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, c
             place_in_words(
                 row["birth_country"], row["birth_departement"], row["birth_commune_name"]
             ),
+            _nationality(catalog, row["answers"]),
             row["email"],
             STATUS_LABELS.get(row["status"], row["status"]),
             row["version"],
             row["created_at"],
         )
+
+
+def _nationality(catalog: Catalog, answers: dict) -> str:
+    """« Française », as the list of content/ words it (the code for a retired choice)."""
+    code = str(answers.get("nationalite", ""))
+    return dict(catalog.lists.get("nationalites", ())).get(code, code)
