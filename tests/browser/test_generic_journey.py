@@ -205,9 +205,9 @@ def test_a_certification_candidate_goes_through_the_six_tabs_then_modifies(
     identification_tab(page, axe, choice)
 
     # 2 - Qualification présentée: the certification, and the sectors open in the académie.
-    at_tab(page, axe, 2, ["Certification / secteur présenté"])
+    at_tab(page, axe, 2, ["Secteur disciplinaire ou spécialité"])
     expect(definition(main(page), "Certification")).to_have_text(CC1D)
-    field(page, "Certification / secteur présenté").select_option(label=sector)
+    field(page, "Secteur disciplinaire ou spécialité").select_option(label=sector)
     next_step(page)
 
     situation_tab(page, axe, choice, "PROFESSEUR DES ÉCOLES", "Titulaire", "Activité")
@@ -222,7 +222,7 @@ def test_a_certification_candidate_goes_through_the_six_tabs_then_modifies(
     recap_tab(page, axe)
     qualification = region(page, "Qualification présentée")
     expect(definition(qualification, "Certification")).to_have_text(CC1D)
-    expect(definition(qualification, "Certification / secteur présenté")).to_have_text(sector)
+    expect(definition(qualification, "Secteur disciplinaire ou spécialité")).to_have_text(sector)
     expect(definition(region(page, "Situation actuelle"), "Corps")).to_have_text(
         "PROFESSEUR DES ÉCOLES"
     )

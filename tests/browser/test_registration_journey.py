@@ -4,8 +4,8 @@ From the candidate home: « Ajouter une nouvelle candidature », the drill-down 
 examen → session → académie, « Démarrer mon inscription », every step of the wizard
 filled by its labels, « Enregistrer », the number page, the mail, « Mes inscriptions »;
 then modifying, withdrawing, a closed period, and the whole CFG wizard with the keyboard
-only (the generic model's tabs are in test_generic_journey). Every page is audited with axe-core (WCAG 2.1
-A and AA): zero violations.
+only (the generic model's tabs are in test_generic_journey). Every page is audited with
+axe-core (WCAG 2.1 A and AA): zero violations.
 
 Periods are the real dates of content/periods.csv: the tests pick a period open now, and
 pin the worker's clock (live_app.config["NOW"]) only where no period is open now or where
