@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests import databases
 from tests.forms import FormClient
 from tests.mailbox import Mailbox
 
@@ -33,6 +34,26 @@ def missing(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_engine() -> Iterator[str]:
+    """SQLite files, or a PostgreSQL cluster of the run's own (PORTAIL_TEST_DATABASE)."""
+    if databases.POSTGRESQL:
+        databases.cluster = databases.Cluster().start()
+    yield databases.ENGINE
+    if databases.cluster is not None:
+        databases.cluster.stop()
+        databases.cluster = None
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases(request) -> Iterator[None]:
+    """The databases of a test's data folders go with the test (PostgreSQL runs)."""
+    yield
+    tmp_path = request.node.funcargs.get("tmp_path")
+    if databases.cluster is not None and tmp_path is not None:
+        databases.cluster.drop_under(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +85,7 @@ def make_app(data_dir: Path, site_dir: Path, mailbox: Mailbox, **settings) -> Fl
         "SMTP_PORT": mailbox.port,
         "BASE_URL": "http://localhost",
         "TESTING": True,
+        **databases.settings_for(data_dir),
         **settings,
     }
     return create_app(config)
