@@ -47,6 +47,28 @@ def database_engine() -> Iterator[str]:
         databases.cluster = None
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    if databases.POSTGRESQL:
+        skip = pytest.mark.skip(reason="about SQLite's own file or planner (marker sqlite)")
+        for item in items:
+            if "sqlite" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgresql() -> Iterator[databases.Cluster]:
+    """A PostgreSQL server: the run's own on a PostgreSQL run, else one started for the
+    tests that need one whatever the engine (two hosts, migration from SQLite)."""
+    if databases.cluster is not None:
+        yield databases.cluster
+        return
+    own = databases.Cluster()
+    try:
+        yield own.start()
+    finally:
+        own.stop()
+
+
 @pytest.fixture(autouse=True)
 def _drop_test_databases(request) -> Iterator[None]:
     """The databases of a test's data folders go with the test (PostgreSQL runs)."""

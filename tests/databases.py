@@ -15,6 +15,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ENGINE = os.environ.get("PORTAIL_TEST_DATABASE", "sqlite")
@@ -117,13 +119,56 @@ def settings_for(data_dir: Path) -> dict[str, str]:
     }
 
 
-def open_database(data_dir: Path):
+def open_database(data_dir: Path, busy_seconds: float = 10.0):
     """A connection of the test's own to data_dir's database, whichever the engine."""
     from worker.store import db
 
     if cluster is None:
-        return db.connect(Path(data_dir) / "portail.db")
-    return db.connect(cluster.database_for(data_dir))
+        return db.connect(Path(data_dir) / "portail.db", busy_seconds)
+    return db.connect(cluster.database_for(data_dir), busy_seconds)
+
+
+def take_write_lock(database) -> None:
+    """Begin a transaction that keeps every other writer out, as another process would:
+    SQLite's BEGIN IMMEDIATE; on PostgreSQL, every table locked in EXCLUSIVE mode (reads
+    go on, writes wait)."""
+    database.begin()
+    if database.engine == "postgresql":
+        tables = [
+            name
+            for (name,) in database.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        ]
+        database.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
+
+
+@contextmanager
+def write_lock(data_dir: Path) -> Iterator[None]:
+    """Another process holds data_dir's write lock until the block ends."""
+    database = open_database(data_dir)
+    try:
+        take_write_lock(database)
+        yield
+    finally:
+        database.rollback()
+        database.close()
+
+
+def text_of_every_row(data_dir: Path) -> str:
+    """Every value of every table, as text: what a dump of the database would show."""
+    database = open_database(data_dir)
+    try:
+        if database.engine == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        else:
+            query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        tables = [name for (name,) in database.execute(query)]
+        return "\n".join(
+            repr(row) for table in tables for row in database.execute(f"SELECT * FROM {table}")
+        )
+    finally:
+        database.close()
 
 
 def environment_for(data_dir: Path) -> dict[str, str]:

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests import databases
 from tests.mailbox import Mailbox, free_port, link_in
 from tests.test_accounts import LOGIN, PASSWORD, SIGNUP, identity
 from tests.test_production import (
@@ -54,23 +53,10 @@ class Hosts:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[databases.Cluster]:
-    """The run's PostgreSQL cluster, or one of this module's own on a SQLite run."""
-    if databases.cluster is not None:
-        yield databases.cluster
-        return
-    own = databases.Cluster()
-    try:
-        yield own.start()
-    finally:
-        own.stop()
-
-
-@pytest.fixture(scope="module")
-def hosts(tmp_path_factory, site_dir: Path, mailbox: Mailbox, cluster) -> Iterator[Hosts]:
+def hosts(tmp_path_factory, site_dir: Path, mailbox: Mailbox, postgresql) -> Iterator[Hosts]:
     tmp = tmp_path_factory.mktemp("two-hosts")
     shared = tmp / "shared-files"
-    database = cluster.database_for(shared)
+    database = postgresql.database_for(shared)
     ports = (free_port(), free_port())
     base_url = f"http://127.0.0.1:{ports[0]}"
     common = {
