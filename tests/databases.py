@@ -48,7 +48,8 @@ class Cluster:
     def url(self, database: str) -> str:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{database}"
 
-    def start(self) -> Cluster:
+    def start(self, durable: bool = False) -> Cluster:
+        """initdb, then the server; ``durable`` keeps fsync on (the benchmarks)."""
         if not (BIN / "pg_ctl").exists():
             raise RuntimeError(f"{BIN}/pg_ctl absent : installez le paquet Debian postgresql-15")
         if os.geteuid() == 0:
@@ -60,10 +61,10 @@ class Cluster:
             check=True, capture_output=True,
         )  # fmt: skip
         options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            " -c max_connections=400"
-        )  # a throwaway cluster: durability is PostgreSQL's own, tested by PostgreSQL
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=400"
+        )
+        if not durable:  # a throwaway cluster: durability is PostgreSQL's own concern
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             _as_owner([str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "120",
                        "-l", str(self.folder / "server.log"), "start"]),

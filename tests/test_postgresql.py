@@ -29,6 +29,13 @@ def test_placeholders_become_psycopg_ones_outside_quotes_only():
     )
 
 
+def test_named_parameters_and_casts():
+    sql = "DELETE FROM t WHERE a = :id OR b = :id AND c = '1'::text AND d = x::bigint"
+    assert postgres.placeholders(sql) == (
+        "DELETE FROM t WHERE a = %(id)s OR b = %(id)s AND c = '1'::text AND d = x::bigint"
+    )
+
+
 def test_sqlite_types_that_postgresql_spells_differently():
     ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, owner_id INTEGER);"
     assert postgres.schema(ddl) == (

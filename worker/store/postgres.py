@@ -23,22 +23,28 @@ from psycopg.pq import TransactionStatus
 
 MIGRATION_LOCK = 7_100_001  # pg_advisory_xact_lock key: one host migrates at a time
 IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @lru_cache(maxsize=2048)
 def placeholders(sql: str) -> str:
-    """``?`` → ``%s`` and ``%`` → ``%%`` outside quoted strings and identifiers."""
-    out, quote = [], ""
-    for char in sql:
+    """``?`` → ``%s``, ``:name`` → ``%(name)s`` and ``%`` → ``%%``, outside quoted strings
+    and identifiers (a ``::`` cast stays as it is)."""
+    out, quote, i = [], "", 0
+    while i < len(sql):
+        char = sql[i]
         if quote:
             quote = "" if char == quote else quote
         elif char in "'\"":
             quote = char
         elif char == "?":
             char = "%s"
+        elif char == ":" and (name := NAMED.match(sql, i + 1)) and sql[i - 1 : i] != ":":
+            char, i = f"%({name.group()})s", name.end() - 1
         if char == "%":
             char = "%%"
         out.append(char)
+        i += 1
     return "".join(out)
 
 
