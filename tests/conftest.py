@@ -28,9 +28,10 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def missing(what: str) -> None:
-    """Browser tests skip loudly on a developer machine without Chromium, never in CI."""
-    message = f"{what} — browser tests cannot run (see README, « Tests »)."
+def missing(what: str, needed_by: str = "browser") -> None:
+    """Tests skip loudly on a developer machine without Chromium (or PostgreSQL), never in
+    CI."""
+    message = f"{what} — {needed_by} tests cannot run (see README, « Tests »)."
     if os.environ.get("CI"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
@@ -40,6 +41,8 @@ def missing(what: str) -> None:
 def database_engine() -> Iterator[str]:
     """SQLite files, or a PostgreSQL cluster of the run's own (PORTAIL_TEST_DATABASE)."""
     if databases.POSTGRESQL:
+        if not databases.available():
+            missing(f"{databases.BIN}/pg_ctl absent (apt-get install postgresql-15)", "PostgreSQL")
         databases.cluster = databases.Cluster().start()
     yield databases.ENGINE
     if databases.cluster is not None:
@@ -62,6 +65,8 @@ def postgresql() -> Iterator[databases.Cluster]:
     if databases.cluster is not None:
         yield databases.cluster
         return
+    if not databases.available():
+        missing(f"{databases.BIN}/pg_ctl absent (apt-get install postgresql-15)", "PostgreSQL")
     own = databases.Cluster()
     try:
         yield own.start()

@@ -26,6 +26,10 @@ USER = "portail"
 TEMPLATE = "portail_template"
 
 
+def available() -> bool:
+    return (BIN / "pg_ctl").exists() and (BIN / "initdb").exists()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
