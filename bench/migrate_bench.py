@@ -81,9 +81,10 @@ def demo_candidate(database_path: Path) -> tuple[str, str]:
 
 def migrate(env: dict[str, str], url: str) -> None:
     started = time.perf_counter()
-    output = flask(env, "store", "migrate-to", url, timed=Path("/usr/bin/time").exists())
+    timed = Path("/usr/bin/time").exists()  # GNU time (Debian package time): peak memory
+    output = flask(env, "store", "migrate-to", url, timed=timed)
     print(output.strip())
-    print(f"store migrate-to: {time.perf_counter() - started:.0f} s (apt-get install time: memory)")
+    print(f"store migrate-to: {time.perf_counter() - started:.0f} s")
 
 
 def check_portal(tmp: Path, env: dict[str, str], email: str, number: str) -> None:
