@@ -112,7 +112,7 @@ def imported_login(
         " JOIN pupil_imports i ON i.id = p.import_id"
         " JOIN applications ap ON ap.id = p.application_id"
         " WHERE i.exam = ? AND i.session = ? AND i.establishment = ? AND ap.status = ?"
-        " AND ac.last_name = ? COLLATE NOCASE AND ac.first_names = ? COLLATE NOCASE"
+        " AND lower(ac.last_name) = lower(?) AND lower(ac.first_names) = lower(?)"
         " AND ac.birth_date = ?",
         [
             exam,
