@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker.store import applications
 from worker.store.applications import Application
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 
 CANDIDATES = ("sessions", "account_id")
 STAFF = ("staff_sessions", "staff_id")  # the back office: same rules, its own table

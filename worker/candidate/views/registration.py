@@ -257,7 +257,7 @@ def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
 
 def _save(c: Catalog, draft: Draft, answers: dict):
     outcome = register.save(
-        db.get(), c, auth.current_account(), draft, answers, current_app.config["DATA_DIR"]
+        db.get(), c, auth.current_account(), draft, answers, current_app.config["FILES_DIR"]
     )
     match outcome:
         case register.StepIncomplete(_index, incomplete):
