@@ -37,6 +37,10 @@ JOURNEYS = {
     "test_verification_journey": "la vérification d'un document",
     "test_office_journey": "le service de gestion des examens : candidatures et élèves",
     "test_office_queue_journey": "le contrôle des pièces par le service des examens",
+    "test_born_abroad_journey": (
+        "un candidat né à l'étranger : son lieu de naissance en toutes lettres, de la création "
+        "du compte à l'export du service des examens"
+    ),
 }
 KEYBOARD = {
     "test_keyboard_user_reaches_content_with_the_skip_link": "le lien d'évitement",

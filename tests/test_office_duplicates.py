@@ -56,6 +56,7 @@ def test_a_second_account_of_the_same_person_is_flagged_and_one_is_rejected(pinn
     shown = text(pair)
     assert "Première candidature" in shown and "Seconde candidature" in shown
     assert shown.count("MARTIN Léa") >= 2
+    assert shown.count("Lieu de naissance Rennes (35)") == 2  # in words, not « (FR) »
     html = pair.get_data(as_text=True)
     assert f"/gestion/candidatures/{second_id}/ecarter" in html
     assert f"/gestion/candidatures/{first_id}/ecarter" in html

@@ -14,6 +14,7 @@ time must pass (a period closing).
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -109,6 +110,8 @@ def catalog(live_app):
 
 # --- helpers: accounts ---------------------------------------------------------------------
 
+BIRTH_DAYS = itertools.count()  # days after 01/01/1990, one per candidate of the run
+
 
 def new_candidate(live_app) -> Candidate:
     """An active account created directly in the database (the account journey is tested
@@ -122,8 +125,9 @@ def new_candidate(live_app) -> Candidate:
         "last_name": "Martin",
         "first_names": "Claire",
         # A birth date of its own: every test's candidate is another person (the same
-        # person from two accounts is a duplicate, which the save reports).
-        "birth_date": (date(1990, 1, 1) + timedelta(days=uuid.uuid4().int % 5000)).isoformat(),
+        # person from two accounts is a duplicate, which the save reports). Counted, not
+        # drawn: two random days out of a few thousand meet now and then in a whole run.
+        "birth_date": (date(1990, 1, 1) + timedelta(days=next(BIRTH_DAYS))).isoformat(),
         "birth_country": "FR",
         "birth_departement": "33",
         "birth_commune": "33063",
