@@ -17,14 +17,19 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
+from worker.store import search_keys
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Migrations whose rows need Python after their SQL (normalisation SQL cannot do on both
+# engines), run in the same transaction.
+STEPS: dict[int, Callable[[Database], None]] = {13: search_keys.backfill}
 BUSY_SECONDS = 10.0  # how long a statement waits for another process's write lock
 
 
@@ -92,7 +97,8 @@ def migrate(path: Path) -> int:
     """Apply the migrations newer than PRAGMA user_version; returns the schema version.
 
     A file lock keeps two processes starting together from migrating twice; each
-    migration file runs in its own transaction and sets user_version itself.
+    migration file runs in its own transaction, with its Python step if it has one, and
+    sets user_version in it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".migrate-lock"), "w") as lock:
@@ -103,14 +109,23 @@ def migrate(path: Path) -> int:
             for file in sorted(MIGRATIONS.glob("*.sql")):
                 number = int(file.name.split("_", 1)[0])
                 if number > version:
-                    db.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{file.read_text(encoding='utf-8')}\n"
-                        f"PRAGMA user_version = {number};\nCOMMIT;"
-                    )
+                    _apply(db, number, file.read_text(encoding="utf-8"))
                     version = number
             return version
         finally:
             db.conn.close()
+
+
+def _apply(db: Database, number: int, script: str) -> None:
+    db.conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n")
+    try:
+        if number in STEPS:
+            STEPS[number](db)
+        db.conn.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def init_app(app: Flask) -> None:

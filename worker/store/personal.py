@@ -82,6 +82,9 @@ PURGED_TABLES = (
     "DELETE FROM application_versions WHERE application_id = :id",
     "DELETE FROM drafts WHERE application_id = :id OR saved_as = :id",
     "DELETE FROM pupils WHERE application_id = :id",
+    "DELETE FROM search_terms WHERE application_id = :id",
+    "UPDATE application_counts SET count = count - 1 WHERE (academy, exam, session, status) ="
+    " (SELECT academy, exam, session, status FROM applications WHERE id = :id)",
     "DELETE FROM applications WHERE id = :id",
 )
 

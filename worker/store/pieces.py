@@ -75,10 +75,23 @@ def files_of(db: Database, piece_id: int) -> list[StoredFile]:
     return [StoredFile(*row) for row in rows]
 
 
+# A piece's exam session while its application is registered (migration 0013).
+GROUP_KEY_SQL = (
+    "CASE WHEN ap.status = 'registered' THEN ap.academy || '|' || ap.exam || '|' || ap.session END"
+)
+# Whether a piece of the application holds a file that was not removed (migration 0013).
+HAS_FILE_SQL = (
+    "CASE WHEN EXISTS (SELECT 1 FROM pieces p JOIN piece_files f ON f.piece_id = p.id"
+    " WHERE p.application_id = applications.id AND f.removed_at IS NULL) THEN 1 ELSE 0 END"
+)
+
+
 def ensure_row(db: Database, application_id: int, code: str) -> int:
     """The id of the piece's row, created on first use."""
     db.execute(
-        "INSERT OR IGNORE INTO pieces (application_id, code) VALUES (?, ?)", [application_id, code]
+        f"INSERT INTO pieces (application_id, code, group_key) SELECT ap.id, ?, {GROUP_KEY_SQL}"
+        " FROM applications ap WHERE ap.id = ? ON CONFLICT (application_id, code) DO NOTHING",
+        [code, application_id],
     )
     return db.execute(
         "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
@@ -103,7 +116,34 @@ def add_file(
             scan_state,
         ],
     )  # fmt: skip
+    db.execute(
+        "UPDATE applications SET has_file = 1"
+        " WHERE id = (SELECT application_id FROM pieces WHERE id = ?)",
+        [piece_id],
+    )
     return cursor.lastrowid
+
+
+def _file_gone(db: Database, file_id: int) -> None:
+    """A file was removed or found infected: does its application still hold one?"""
+    db.execute(
+        f"UPDATE applications SET has_file = {HAS_FILE_SQL} WHERE id = (SELECT p.application_id"
+        " FROM pieces p JOIN piece_files f ON f.piece_id = p.id WHERE f.id = ?)",
+        [file_id],
+    )
+
+
+def derive_for_applications(db: Database, first_id: int, last_id: int) -> None:
+    """What migration 0013 derives, for applications and pieces written in bulk."""
+    db.execute(
+        f"UPDATE pieces SET group_key = (SELECT {GROUP_KEY_SQL} FROM applications ap"
+        " WHERE ap.id = pieces.application_id) WHERE application_id >= ? AND application_id <= ?",
+        [first_id, last_id],
+    )
+    db.execute(
+        f"UPDATE applications SET has_file = {HAS_FILE_SQL} WHERE id >= ? AND id <= ?",
+        [first_id, last_id],
+    )
 
 
 def pending_scans(db: Database, limit: int = 100) -> list[PendingScan]:
@@ -125,6 +165,8 @@ def set_scan_state(db: Database, file_id: int, state: str) -> None:
         " THEN coalesce(removed_at, ?) ELSE removed_at END WHERE id = ?",
         [state, state, clock.stamp(), file_id],
     )
+    if state == "infected":
+        _file_gone(db, file_id)
 
 
 def usage(db: Database, application_id: int) -> tuple[int, int]:
@@ -139,6 +181,7 @@ def usage(db: Database, application_id: int) -> tuple[int, int]:
 
 def mark_removed(db: Database, file_id: int) -> None:
     db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
+    _file_gone(db, file_id)
 
 
 def mark_validated(db: Database, piece_id: int) -> None:

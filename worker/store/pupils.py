@@ -15,7 +15,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from worker import clock
-from worker.store import accounts, applications, sessions
+from worker.store import accounts, applications, search_keys, sessions
 from worker.store.accounts import Account, EmailTaken, normalize_email
 from worker.store.applications import Application
 
@@ -279,6 +279,7 @@ def set_first_email(db: Database, account_id: int, email: str) -> Account:
         " WHERE id = ?",
         [email, key, clock.stamp(), account_id],
     )
+    search_keys.for_account(db, account_id)
     return accounts.by_id(db, account_id)
 
 
