@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from worker import clock
-from worker.store import search_keys
+from worker.store import piece_counts, search_keys
 
 REGISTERED, WITHDRAWN = "registered", "withdrawn"
 OFFICE_WITHDRAWN, REJECTED = "withdrawn_by_office", "rejected"  # closed by the exam office
@@ -381,6 +381,7 @@ def _moved(db: Database, application: Application, status: str) -> None:
     _counted(db, *where, application.status, -1)
     _counted(db, *where, status, 1)
     if application.status == REGISTERED:
+        piece_counts.count(db, "p.application_id = ?", [application.id], -1)
         db.execute("UPDATE pieces SET group_key = NULL WHERE application_id = ?", [application.id])
 
 

@@ -105,14 +105,14 @@ def entries(
     ).fetchone()
     if not total:
         return [], 0
-    union, union_params = paging.first_rows(
-        "SELECT a.id FROM audit a", arms, "a.id DESC", offset + per_page
+    page_query, page_params = paging.page_of(
+        "SELECT a.id FROM audit a", arms, "id DESC", per_page, offset
     )
     rows = db.execute(
-        f"SELECT {COLUMNS} FROM ({union}) AS found JOIN audit a ON a.id = found.id"
+        f"SELECT {COLUMNS} FROM ({page_query}) AS found JOIN audit a ON a.id = found.id"
         " LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN accounts ac ON ac.id = a.account_id"
-        " ORDER BY a.id DESC LIMIT ? OFFSET ?",
-        [*union_params, per_page, offset],
+        " ORDER BY a.id DESC",
+        page_params,
     )
     return [AuditEntry(*row) for row in rows], total
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from worker.store import applications
-from worker.store.queue import STATE_SQL
+from worker.store import applications, piece_counts
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,7 @@ def pieces_by_state(
     db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str
 ) -> dict[tuple[str, str], int]:
     """(piece code, state) → how many, over the registered applications."""
-    rows = db.execute(
-        f"SELECT p.code, {STATE_SQL} AS state, count(*) FROM pieces p WHERE p.group_key = ?"
-        " GROUP BY p.code, state",
-        [_key(scope, academy, exam, session)],
-    )
-    return {(code, state or ""): count for code, state, count in rows}
+    return piece_counts.of_group(db, _key(scope, academy, exam, session))
 
 
 def idle_count(db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str) -> int:
@@ -81,10 +75,14 @@ def nothing_uploaded(
     if academy not in scope:
         return []
     first = "" if limit is None else f" LIMIT {int(limit)}"
+    # The ids first, from the partial index alone (joined, the planner would rather walk
+    # every registered application of the session).
     rows = db.execute(
         "SELECT ap.id, ap.number, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
-        " ap.created_at FROM applications ap JOIN accounts ac ON ac.id = ap.account_id"
-        f" WHERE {IDLE} ORDER BY ap.sort_key, ap.id{first}",
+        " ap.created_at FROM (SELECT ap.id, ap.sort_key FROM applications ap"
+        f" WHERE {IDLE} ORDER BY ap.sort_key, ap.id{first}) AS idle"
+        " JOIN applications ap ON ap.id = idle.id JOIN accounts ac ON ac.id = ap.account_id"
+        " ORDER BY idle.sort_key, idle.id",
         [academy, exam, session],
     )
     return [Idle(*row) for row in rows]

@@ -8,13 +8,22 @@ of every académie); one ``ORDER BY … LIMIT`` per académie can, on PostgreSQL
 from __future__ import annotations
 
 
-def first_rows(select: str, arms: list[tuple[str, list]], order: str, rows: int):
-    """``select`` (``SELECT … FROM …``) restricted by each arm's condition, ordered by
-    ``order``, the first ``rows`` rows of each, as one UNION ALL and its parameters."""
+def page_of(
+    select: str, arms: list[tuple[str, list]], order: str, limit: int, offset: int
+) -> tuple[str, list]:
+    """One page of ``select`` (``SELECT <the columns order names> FROM <one table>``) over
+    the arms' conditions: the first offset + limit rows of each arm in ``order`` (columns
+    named without their table), merged, then the page; as one query and its parameters.
+    Join the rows' other columns to this page, not to the arms, so that only the page's
+    rows are read whole."""
     parts, params = [], []
     for index, (condition, values) in enumerate(arms):
         parts.append(
             f"SELECT * FROM ({select} WHERE {condition} ORDER BY {order} LIMIT ?) AS arm{index}"
         )
-        params += [*values, rows]
-    return " UNION ALL ".join(parts), params
+        params += [*values, offset + limit]
+    merged = order.replace(order.split(".", 1)[0] + ".", "")  # « ap.sort_key, ap.id » → keys
+    query = (
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS merged ORDER BY {merged} LIMIT ? OFFSET ?"
+    )
+    return query, [*params, limit, offset]

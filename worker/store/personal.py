@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from worker.store import piece_counts
+
 
 @dataclass(frozen=True)
 class StoredRef:
@@ -93,6 +95,7 @@ def delete_application(db: Database, application_id: int) -> list[StoredRef]:
     """Delete the application and every row hanging from it; returns its files, for the
     caller to delete once the transaction commits."""
     files = documents_of(db, application_id) + uploads_of(db, application_id)
+    piece_counts.count(db, "p.application_id = ?", [application_id], -1)
     for statement in PURGED_TABLES:
         db.execute(statement, {"id": application_id})
     return files

@@ -12,6 +12,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from worker import clock
+from worker.store import piece_counts
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,13 @@ HAS_FILE_SQL = (
 
 def ensure_row(db: Database, application_id: int, code: str) -> int:
     """The id of the piece's row, created on first use."""
-    db.execute(
+    created = db.execute(
         f"INSERT INTO pieces (application_id, code, group_key) SELECT ap.id, ?, {GROUP_KEY_SQL}"
         " FROM applications ap WHERE ap.id = ? ON CONFLICT (application_id, code) DO NOTHING",
         [code, application_id],
     )
+    if created.rowcount:
+        piece_counts.count(db, "p.application_id = ? AND p.code = ?", [application_id, code], 1)
     return db.execute(
         "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
     ).fetchone()[0]
@@ -140,6 +143,9 @@ def derive_for_applications(db: Database, first_id: int, last_id: int) -> None:
         " WHERE ap.id = pieces.application_id) WHERE application_id >= ? AND application_id <= ?",
         [first_id, last_id],
     )
+    piece_counts.count(
+        db, "p.application_id >= ? AND p.application_id <= ?", [first_id, last_id], 1
+    )
     db.execute(
         f"UPDATE applications SET has_file = {HAS_FILE_SQL} WHERE id >= ? AND id <= ?",
         [first_id, last_id],
@@ -185,27 +191,29 @@ def mark_removed(db: Database, file_id: int) -> None:
 
 
 def mark_validated(db: Database, piece_id: int) -> None:
-    db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [clock.stamp(), piece_id])
+    with piece_counts.changing(db, "p.id = ?", [piece_id]):
+        db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [clock.stamp(), piece_id])
 
 
 def set_status(
     db: Database, piece_id: int, status: str, comment: str, received_on: date | None, reopen: bool
 ) -> None:
     """Record the office's decision; ``reopen`` starts a new round and unlocks the piece."""
-    db.execute(
-        "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
-        " round = round + ?, validated_at = CASE WHEN ? THEN NULL ELSE validated_at END"
-        " WHERE id = ?",
-        [
-            status,
-            clock.stamp(),
-            comment,
-            received_on.isoformat() if received_on else None,
-            1 if reopen else 0,
-            reopen,
-            piece_id,
-        ],
-    )
+    with piece_counts.changing(db, "p.id = ?", [piece_id]):
+        db.execute(
+            "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
+            " round = round + ?, validated_at = CASE WHEN ? = 1 THEN NULL ELSE validated_at END"
+            " WHERE id = ?",
+            [
+                status,
+                clock.stamp(),
+                comment,
+                received_on.isoformat() if received_on else None,
+                1 if reopen else 0,
+                1 if reopen else 0,
+                piece_id,
+            ],
+        )
 
 
 def file_of_application(db: Database, application_id: int, file_id: int) -> StoredFile | None:

@@ -14,21 +14,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-
-def pending_sql(alias: str) -> str:
-    """The piece ``alias`` awaits a decision (the condition of the pieces_pending index)."""
-    return (
-        f"{alias}.validated_at IS NOT NULL"
-        f" AND ({alias}.status_at IS NULL OR {alias}.validated_at > {alias}.status_at)"
-    )
-
-
-# The derived state of a piece, as SQL: what the counts group by.
-PENDING_SQL = pending_sql("p")
-STATE_SQL = (
-    f"CASE WHEN {PENDING_SQL} THEN (CASE WHEN p.status_at IS NULL THEN 'a_controler'"
-    " ELSE 'nouveau_depot' END) ELSE p.status END"
-)
+from worker.store import piece_counts
+from worker.store.piece_counts import PENDING_SQL, pending_sql
 
 
 @dataclass(frozen=True)
@@ -111,9 +98,7 @@ def counts(
     db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str
 ) -> dict[str, int]:
     """How many pieces of the session's registered applications are in each state."""
-    key = _key(scope, academy, exam, session)
-    rows = db.execute(
-        f"SELECT {STATE_SQL} AS state, count(*) FROM pieces p WHERE p.group_key = ? GROUP BY state",
-        [key],
-    )
-    return {state or "": count for state, count in rows}
+    found: dict[str, int] = {}
+    for (_, state), n in piece_counts.of_group(db, _key(scope, academy, exam, session)).items():
+        found[state] = found.get(state, 0) + n
+    return found

@@ -64,27 +64,31 @@ SEARCH_COLUMNS = (
     " ap.created_at, ac.id, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
     " ac.kind, ac.birth_date, ac.birth_country, ac.birth_departement, ac.birth_commune_name"
 )
-SEARCH_NAMES = (
-    "id",
-    "number",
-    "academy",
-    "exam",
-    "session",
-    "speciality",
-    "status",
-    "version",
-    "created_at",
-    "account_id",
-    "candidate_number",
-    "last_name",
-    "first_names",
-    "email",
-    "kind",
-    "birth_date",
-    "birth_country",
-    "birth_departement",
-    "birth_commune_name",
-)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An application of the list, with what the list and the export show of its candidate."""
+
+    id: int
+    number: str
+    academy: str
+    exam: str
+    session: str
+    speciality: str
+    status: str
+    version: int
+    created_at: str
+    account_id: int
+    candidate_number: str | None
+    last_name: str
+    first_names: str
+    email: str
+    kind: str
+    birth_date: str
+    birth_country: str
+    birth_departement: str
+    birth_commune_name: str
 
 
 def _total(db: Database, academies: tuple[str, ...], filters: Filters) -> int:
@@ -98,7 +102,7 @@ def _total(db: Database, academies: tuple[str, ...], filters: Filters) -> int:
 
 def search(
     db: Database, scope: tuple[str, ...], filters: Filters, page: int = 1, per_page: int = 50
-) -> tuple[list[dict], int]:
+) -> tuple[list[Found], int]:
     """One page of the applications in scope, by name, and how many match in all.
 
     The page is read per académie through its index in name order (at most as many rows
@@ -108,19 +112,20 @@ def search(
     total = _total(db, academies, filters)
     if not total:
         return [], 0
-    arms, arm_params = paging.first_rows(
+    page_query, page_params = paging.page_of(
         "SELECT ap.id, ap.sort_key FROM applications ap",
         [_where((academy,), filters) for academy in academies],
-        "ap.sort_key, ap.id",
-        offset + per_page,
+        "sort_key, id",
+        per_page,
+        offset,
     )
     rows = db.execute(
-        f"SELECT {SEARCH_COLUMNS} FROM ({arms}) AS found"
+        f"SELECT {SEARCH_COLUMNS} FROM ({page_query}) AS found"
         " JOIN applications ap ON ap.id = found.id JOIN accounts ac ON ac.id = ap.account_id"
-        " ORDER BY found.sort_key, found.id LIMIT ? OFFSET ?",
-        [*arm_params, per_page, offset],
+        " ORDER BY found.sort_key, found.id",
+        page_params,
     )
-    return [dict(zip(SEARCH_NAMES, row, strict=True)) for row in rows], total
+    return [Found(*row) for row in rows], total
 
 
 def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
@@ -131,7 +136,7 @@ def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
         params,
     )
     for row in rows:
-        yield dict(zip(SEARCH_NAMES, row, strict=True))
+        yield Found(*row)
 
 
 def application_in_scope(

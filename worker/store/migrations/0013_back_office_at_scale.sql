@@ -52,7 +52,7 @@ INSERT INTO application_counts (academy, exam, session, status, count)
 -- A piece carries the exam session of its application (« académie|examen|session », the
 -- key of worker.store.applications.Group) while that application is registered, NULL once
 -- it is withdrawn or rejected: the « À traiter » queue and the dashboard's counts read one
--- session's pieces from these indexes alone.
+-- session's pieces from these counts and this index alone.
 ALTER TABLE pieces ADD COLUMN group_key TEXT;
 
 UPDATE pieces SET group_key = (
@@ -60,13 +60,34 @@ UPDATE pieces SET group_key = (
     WHERE ap.id = pieces.application_id AND ap.status = 'registered'
 );
 
-CREATE INDEX pieces_group ON pieces (group_key, code, status, status_at, validated_at)
-    WHERE group_key IS NOT NULL;
 -- The queue itself: pieces validated since the last decision, oldest first.
 -- (status_at is in it too, so that the planner sees it answers the condition alone.)
 CREATE INDEX pieces_pending ON pieces (group_key, validated_at, id, status_at)
     WHERE group_key IS NOT NULL AND validated_at IS NOT NULL
     AND (status_at IS NULL OR validated_at > status_at);
+
+-- How many pieces of each session's registered applications are in each state, by piece
+-- (the state as worker.store.piece_counts.STATE_SQL derives it: to check, new deposit, or the
+-- office's status): the queue's and the dashboard's counts. Kept by the store around every
+-- change of a piece or of its application's state (worker/store/piece_counts.py).
+CREATE TABLE piece_counts (
+    group_key TEXT NOT NULL,
+    code TEXT NOT NULL,
+    state TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (group_key, code, state)
+);
+
+INSERT INTO piece_counts (group_key, code, state, count)
+    SELECT group_key, code, CASE WHEN validated_at IS NOT NULL
+        AND (status_at IS NULL OR validated_at > status_at)
+        THEN (CASE WHEN status_at IS NULL THEN 'a_controler' ELSE 'nouveau_depot' END)
+        ELSE status END, count(*)
+    FROM pieces WHERE group_key IS NOT NULL
+    GROUP BY group_key, code, CASE WHEN validated_at IS NOT NULL
+        AND (status_at IS NULL OR validated_at > status_at)
+        THEN (CASE WHEN status_at IS NULL THEN 'a_controler' ELSE 'nouveau_depot' END)
+        ELSE status END;
 
 -- Whether any piece of the application holds a file not removed: the dashboard's
 -- « aucun fichier déposé » is a range of this partial index, in name order.
@@ -81,7 +102,9 @@ CREATE INDEX applications_idle
     ON applications (academy, exam, session, sort_key, id, status, has_file)
     WHERE status = 'registered' AND has_file = 0;
 
--- The audit log screen: per académie newest first, and by staff member or candidate.
+-- The audit log screen: per académie newest first, filtered by staff member (also a
+-- member's own entries, académie ''), by action, or by candidate.
 CREATE INDEX audit_scope ON audit (academy, id);
-CREATE INDEX audit_staff ON audit (staff_id, id);
+CREATE INDEX audit_staff ON audit (academy, staff_id, id);
+CREATE INDEX audit_action ON audit (academy, action, id);
 CREATE INDEX audit_account ON audit (account_id, id);

@@ -7,6 +7,7 @@ the counts by state always equal a count of the rows."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,6 +17,8 @@ from worker.store import (
     audit_log,
     dashboard,
     db,
+    piece_counts,
+    pieces,
     queue,
     search,
     search_keys,
@@ -42,7 +45,7 @@ def enrol(database, last: str, first: str, email: str, academy: str = "rennes", 
 def found(database, query: str, scope=("rennes",), **filters) -> list[str]:
     rows, total = search.search(database, scope, search.Filters(query=query, **filters))
     assert total == len(rows)
-    return sorted(row["email"] for row in rows)
+    return sorted(row.email for row in rows)
 
 
 @pytest.fixture
@@ -110,10 +113,10 @@ def test_search_by_candidate_and_application_number(people):
 def test_lists_are_in_name_order_accents_and_case_aside(people):
     rows, total = search.search(people, ("rennes", "lyon"), search.Filters(), per_page=2)
     assert total == 5
-    assert [r["last_name"] for r in rows] == ["ÉLOÏSE", "Lætitia"]
+    assert [r.last_name for r in rows] == ["ÉLOÏSE", "Lætitia"]
     second, _ = search.search(people, ("rennes", "lyon"), search.Filters(), page=2, per_page=2)
     third, _ = search.search(people, ("rennes", "lyon"), search.Filters(), page=3, per_page=2)
-    assert [r["last_name"] for r in second + third] == ["Le Goff", "Martin", "N'Diaye-Sy"]
+    assert [r.last_name for r in second + third] == ["Le Goff", "Martin", "N'Diaye-Sy"]
 
 
 def test_keys_follow_identity_and_address_changes(people):
@@ -134,6 +137,7 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
     path = app.config["DATA_DIR"] + "/portail.db"
     expected = sorted(people.execute("SELECT * FROM search_terms").fetchall())
     counts = sorted(people.execute("SELECT * FROM application_counts").fetchall())
+    by_piece = sorted(people.execute("SELECT * FROM piece_counts WHERE count > 0").fetchall())
     copy = tmp_path / "old.db"
     source = sqlite3.connect(path)
     source.backup(old := sqlite3.connect(copy))
@@ -142,8 +146,9 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
         "DROP TABLE search_terms; DROP TABLE application_counts;"
         " DROP INDEX applications_sorted; DROP INDEX applications_group_sorted;"
         " DROP INDEX applications_status_sorted; DROP INDEX applications_idle;"
-        " DROP INDEX pieces_group; DROP INDEX pieces_pending;"
-        " DROP INDEX audit_scope; DROP INDEX audit_staff; DROP INDEX audit_account;"
+        " DROP TABLE piece_counts; DROP INDEX pieces_pending;"
+        " DROP INDEX audit_scope; DROP INDEX audit_staff; DROP INDEX audit_action;"
+        " DROP INDEX audit_account;"
         " ALTER TABLE applications DROP COLUMN sort_key;"
         " ALTER TABLE applications DROP COLUMN has_file;"
         " ALTER TABLE pieces DROP COLUMN group_key; PRAGMA user_version = 12;"
@@ -153,6 +158,7 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
     migrated = sqlite3.connect(copy)
     assert sorted(migrated.execute("SELECT * FROM search_terms").fetchall()) == expected
     assert sorted(migrated.execute("SELECT * FROM application_counts").fetchall()) == counts
+    assert sorted(migrated.execute("SELECT * FROM piece_counts").fetchall()) == by_piece
     migrated.close()
 
 
@@ -176,6 +182,55 @@ def test_counts_by_state_equal_the_rows(people):
     assert ("lyon", "cfg", "juin-2027", "rejected", 1) in kept
     _, total = search.search(people, ("rennes",), search.Filters(status="registered"))
     assert total == 3
+
+
+def test_piece_counts_equal_the_rows_through_every_change(people, app):
+    ids = [r[0] for r in people.execute("SELECT id FROM applications ORDER BY id")]
+    app.config["NOW"] = lambda: datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with db.transaction(people):
+        first = pieces.ensure_row(people, ids[0], "cni")
+        second = pieces.ensure_row(people, ids[1], "cni")
+        pieces.ensure_row(people, ids[1], "photo")
+        pieces.ensure_row(people, ids[4], "cni")  # Lyon's
+        pieces.mark_validated(people, first)
+        pieces.mark_validated(people, second)
+    with db.transaction(people):
+        pieces.set_status(people, first, "non_conforme", "Illisible", None, True)
+        pieces.set_status(people, second, "conforme", "", None, False)
+    app.config["NOW"] = lambda: datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    with db.transaction(people):
+        pieces.mark_validated(people, first)  # a new deposit, the day after
+        applications.withdraw(people, applications.by_id(people, ids[4]))
+    kept = dict(
+        ((g, c, s), n)
+        for g, c, s, n in people.execute("SELECT * FROM piece_counts WHERE count > 0")
+    )
+    counted = dict(
+        ((g, c, s), n)
+        for g, c, s, n in people.execute(
+            f"SELECT p.group_key, p.code, {piece_counts.STATE_SQL}, count(*) FROM pieces p"
+            " WHERE p.group_key IS NOT NULL GROUP BY 1, 2, 3"
+        )
+    )
+    assert (
+        kept
+        == counted
+        == {
+            ("rennes|cfg|juin-2027", "cni", "nouveau_depot"): 1,
+            ("rennes|cfg|juin-2027", "cni", "conforme"): 1,
+            ("rennes|cfg|juin-2027", "photo", ""): 1,
+        }
+    )
+    session = ("rennes", "cfg", "juin-2027")
+    assert queue.counts(people, ("rennes",), *session) == {
+        "nouveau_depot": 1,
+        "conforme": 1,
+        "": 1,
+    }
+    assert queue.waiting(people, ("rennes",), *session) == 1
+    assert queue.waiting(people, ("lyon",), *session) == 0  # out of scope
+    assert queue.rank(people, ("rennes",), *session, ids[0], "cni") == 1
+    assert queue.rank(people, ("rennes",), *session, ids[1], "cni") == 0  # decided
 
 
 def plan(database, query: str, params) -> str:
@@ -219,12 +274,6 @@ def test_queue_dashboard_and_journal_read_indexes(people):
             " ORDER BY p.validated_at, p.id LIMIT 50",
             key,
             "pieces_pending",
-        ),
-        (
-            f"SELECT {queue.STATE_SQL} AS s, count(*) FROM pieces p WHERE p.group_key = ?"
-            " GROUP BY s",
-            key,
-            "pieces_group",
         ),
         (
             f"SELECT ap.id FROM applications ap WHERE {dashboard.IDLE}"
