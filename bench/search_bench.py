@@ -18,9 +18,12 @@ in the next round), `wrk -t2 -c<connections> -d<seconds>s --latency` loads, sign
     applications in the large set (the same session in both);
   - « Journal des actions » (the demo's decisions are audited).
 Every answer must be a 200 (a wrk Lua script counts the others), and each page is checked
-once before the load (its counts shown). Printed per page: requests/s and p99 of both
-sizes for every round, the large/small throughput ratio with its spread (target ≥ 0.8)
-and the p99 at the large size (target < 100 ms), and the load average at start and end.
+once before the load (its counts shown). Printed per page: requests/s, p99 and the CPU
+time the two workers spent per request (from /proc: what the throughput of an idle machine
+follows, much less disturbed by the neighbours' load than requests/s) of both sizes for
+every round, the large/small throughput ratio with its spread (target ≥ 0.8) and the p99
+at the large size (target < 100 ms), the small/large CPU-per-request ratio, and the load
+average at start and end.
 Output also goes to bench/search_results.txt.
 """
 
@@ -161,11 +164,58 @@ def check(browser: Browser, data_set: DataSet) -> None:
         print(f"  {data_set.name:>5} {name:<26} 200, {rows} table rows, {', '.join(shown[:3])}")
 
 
-def report(name: str, small: list[Load], large: list[Load]) -> tuple[float, float]:
+@dataclass
+class Run:
+    """One wrk run and the CPU its server's workers spent on it."""
+
+    load: Load
+    cpu_ms: float  # CPU time of the gunicorn workers per request
+
+    @property
+    def rps(self) -> float:
+        return self.load.rps
+
+    @property
+    def p99_ms(self) -> float:
+        return self.load.p99_ms
+
+    @property
+    def bad(self) -> int:
+        return self.load.bad
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu_ms(server: Server) -> float:
+    """User and system CPU of the master's children (the workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == server.process.pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) * TICK_MS  # utime, stime
+    return total
+
+
+def measured(data_set: DataSet, name: str, args: argparse.Namespace) -> Run:
+    before = workers_cpu_ms(data_set.server)
+    found = run_wrk(data_set.server.port, data_set.pages[name], args.seconds,
+                    args.connections, data_set.scripts[name])  # fmt: skip
+    spent = workers_cpu_ms(data_set.server) - before
+    return Run(found, spent / max(1, found.requests))
+
+
+def report(name: str, small: list[Run], large: list[Run]) -> tuple[float, float, float]:
     print(f"\n== {name}")
     for label, loads in (("1k", small), ("100k", large)):
         print(f"  {label:<5} req/s {describe([x.rps for x in loads], 0)}")
         print(f"  {'':<5} p99   {describe([x.p99_ms for x in loads], 1, ' ms')}")
+        print(f"  {'':<5} CPU   {describe([x.cpu_ms for x in loads], 2, ' ms')} per request")
+    cpu = ratios([x.cpu_ms for x in small], [x.cpu_ms for x in large])
+    print(f"  RATIO CPU per request small/large: {describe(cpu, 3, '×')}")
     rps = ratios([x.rps for x in large], [x.rps for x in small])
     p99 = sorted(x.p99_ms for x in large)[len(large) // 2]
     ratio = sorted(rps)[len(rps) // 2]
@@ -174,10 +224,10 @@ def report(name: str, small: list[Load], large: list[Load]) -> tuple[float, floa
     print(f"  target ≥ {TARGET_RATIO}× and p99 < {TARGET_P99:.0f} ms at the large size: {verdict}")
     bad = sum(x.bad for x in small + large)
     print(f"  !! {bad} answers were not 200" if bad else "  every answer was a 200")
-    return ratio, p99
+    return ratio, p99, sorted(cpu)[len(cpu) // 2]
 
 
-def control(loads: dict[str, dict[str, list[Load]]], sets: list[DataSet]) -> None:
+def control(loads: dict[str, dict[str, list[Run]]], sets: list[DataSet]) -> None:
     """Where the large set's page shows more rows, part of its cost is rendering them, not
     finding them. The same page with as many rows at both sizes: « Candidatures » searched
     by a family name at the large size against the unfiltered list at the small size."""
@@ -187,6 +237,8 @@ def control(loads: dict[str, dict[str, list[Load]]], sets: list[DataSet]) -> Non
     rps = ratios([x.rps for x in loads[large]["100k"]], [x.rps for x in loads[small]["1k"]])
     print(f"\n== control, the same page with {sets[1].rows[large]} table rows at both sizes:")
     print(f"  « {large} » at the large size / « {small} » at the small: {describe(rps, 3, '×')}")
+    cpu = ratios([x.cpu_ms for x in loads[small]["1k"]], [x.cpu_ms for x in loads[large]["100k"]])
+    print(f"  CPU per request, small/large: {describe(cpu, 3, '×')}")
     same = ratios([x.rps for x in loads[small]["1k"]], [x.rps for x in loads[large]["1k"]])
     print(f"  at the small size, {small} ({sets[0].rows[small]} rows) / {large}"
           f" ({sets[0].rows[large]} rows): {describe(same, 3, '×')}")  # fmt: skip
@@ -231,35 +283,30 @@ def bench(args: argparse.Namespace) -> None:
                     data_set.scripts[name] = lua_script(
                         root, f"{data_set.name}-{slug}", 200, browser.cookie
                     )
-            loads: dict[str, dict[str, list[Load]]] = {
+            loads: dict[str, dict[str, list[Run]]] = {
                 name: {"1k": [], "100k": []} for name in sets[0].pages
             }
             for round_ in range(args.rounds):
                 print(f"round {round_ + 1}/{args.rounds}, load average {load()}")
                 for name in sets[0].pages:
                     for data_set in sets if round_ % 2 == 0 else sets[::-1]:
-                        found = run_wrk(
-                            data_set.server.port,
-                            data_set.pages[name],
-                            args.seconds,
-                            args.connections,
-                            data_set.scripts[name],
-                        )
+                        found = measured(data_set, name, args)
                         loads[name][data_set.name].append(found)
                         print(
                             f"  {name:<26} {data_set.name:>5}: {found.rps:7.0f} req/s,"
-                            f" p50 {found.p50_ms:6.1f} ms, p99 {found.p99_ms:6.1f} ms"
+                            f" p50 {found.load.p50_ms:6.1f} ms, p99 {found.p99_ms:6.1f} ms,"
+                            f" CPU {found.cpu_ms:5.2f} ms/request"
                         )
             summary = [(name, *report(name, v["1k"], v["100k"])) for name, v in loads.items()]
         finally:
             for data_set in sets:
                 if data_set.server:
                     data_set.server.stop()
-    print("\n== summary: large/small req/s (median), p99 at the large size (median),")
-    print("   table rows on the page (small → large)")
-    for name, ratio, p99 in summary:
+    print("\n== summary: large/small req/s, p99 at the large size, small/large CPU per request")
+    print("   (medians over the rounds), table rows on the page (small → large)")
+    for name, ratio, p99, cpu in summary:
         shown = f"{sets[0].rows[name]:>3} → {sets[1].rows[name]:>3}"
-        print(f"  {name:<26} {ratio:6.3f}×   p99 {p99:6.1f} ms   rows {shown}")
+        print(f"  {name:<26} {ratio:6.3f}×   p99 {p99:6.1f} ms   CPU {cpu:6.3f}×   rows {shown}")
     control(loads, sets)
     print(f"load average at end: {load()}")
 
