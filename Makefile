@@ -55,6 +55,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/build_vs_hugo.py --scale 1,2,4
 	$(PY) bench/pdf_bench.py
 	$(PY) bench/login_bench.py
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf site data .venv node_modules bench/out

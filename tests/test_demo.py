@@ -6,6 +6,7 @@ from tests import databases
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, text
 from worker.cli.demo import PASSWORD
+from worker.rules import passwords
 
 
 def seed(app, *args: str) -> str:
@@ -35,6 +36,29 @@ def test_demo_seed_makes_accounts_the_portal_works_with(tmp_path, site_dir, mail
     assert len(rows(app, "SELECT DISTINCT academy FROM applications")) > 5
     statuses = {s for (s,) in rows(app, "SELECT DISTINCT status FROM pieces")}
     assert {"conforme", "non_conforme", "recue"} <= statuses
+    # Pieces await the office (first deposits and new ones), decisions are audited, and
+    # what the store derives (counts, search terms) matches the rows.
+    [(waiting,)] = rows(
+        app,
+        "SELECT count(*) FROM pieces WHERE group_key IS NOT NULL AND validated_at IS NOT NULL"
+        " AND (status_at IS NULL OR validated_at > status_at)",
+    )
+    [(audited,)] = rows(app, "SELECT count(*) FROM audit WHERE action = 'piece.status'")
+    [(decided,)] = rows(app, "SELECT count(*) FROM pieces WHERE status != ''")
+    assert waiting > 10 and audited == decided > 100
+    counted = (
+        "SELECT academy, exam, session, status, count(*) FROM applications GROUP BY 1, 2, 3, 4"
+    )
+    kept = "SELECT academy, exam, session, status, count FROM application_counts WHERE count > 0"
+    assert sorted(rows(app, counted)) == sorted(rows(app, kept))
+    [(termless,)] = rows(
+        app,
+        "SELECT count(*) FROM applications"
+        " WHERE id NOT IN (SELECT application_id FROM search_terms)",
+    )
+    assert termless == 0
+    demo_staff = "SELECT password_hash FROM staff WHERE email_key LIKE 'demo.gestion.%'"
+    assert all(not passwords.verify(h, PASSWORD) for (h,) in rows(app, demo_staff))
 
     # A demo candidate signs in and finds an application and its document.
     email, number = rows(

@@ -3,8 +3,10 @@ the benchmarks at scale.
 
 Accounts (active, with candidate numbers and a shared password), applications spread
 over every exam session and académie that content/ opens, in several states, their
-supporting documents with the statuses an exam office gives, and the confirmation
-documents (one real PDF file, shared by every demo document). Deterministic for a given
+supporting documents with the statuses an exam office gives (some validated again since
+the decision, awaiting the office in « À traiter »), each decision in the audit log under
+a demo staff member of the académie (who cannot sign in: an unusable password), and the
+confirmation documents (one real PDF file, shared by every demo document). Deterministic for a given
 ``--seed``. Never run it on a production database: it refuses when accounts exist unless
 ``--add`` is given.
 """
@@ -29,7 +31,7 @@ from worker.content import current_catalog
 from worker.files import storage
 from worker.rules import passwords
 from worker.rules.pieces import applies
-from worker.store import db, demo
+from worker.store import db, demo, staff
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 PASSWORD = "Demo!2027x"
@@ -143,6 +145,11 @@ class Setting:
     password_hash: str
     document: str  # the stored name of the shared demo PDF
     now: datetime
+    staff: dict[str, int]  # académie → its demo staff member, author of the decisions
+
+    def later(self, stamp: str, hours: int) -> str:
+        """``hours`` after ``stamp``, never after now."""
+        return clock.stamp(min(clock.parse(stamp) + timedelta(hours=hours), self.now))
 
 
 def add_candidate(batch: Batch, rng: random.Random, setting: Setting, index: int, number: str):
@@ -185,27 +192,44 @@ def add_application(batch, rng, setting: Setting, account: int, number: str, off
     )  # fmt: skip
     for piece in offer.exam.pieces:
         if applies(piece, answers):
-            add_piece(batch, rng, application, piece, stamp)
+            add_piece(batch, rng, setting, (offer.academy, account, application), piece, stamp)
 
 
-def add_piece(batch: Batch, rng: random.Random, application: int, piece, stamp: str) -> None:
+def add_piece(batch: Batch, rng: random.Random, setting: Setting, owner, piece, stamp: str):
+    """The piece's row and files; a decision is audited; some files await the office: a
+    first deposit, or a new one after « Non conforme » or « En attente »."""
+    academy, account, application = owner
     status = pick(rng, PIECE_STATES)
     reopened = status in ("non_conforme", "en_attente")
+    online = piece.mode == "en_ligne"
+    decided = setting.later(stamp, 1) if status else None
+    validated = decided if status and not reopened else None
+    awaits = rng.random() < (0.3 if status == "" else 0.5 if reopened else 0)
+    if online and awaits:
+        validated = setting.later(stamp, 2)  # awaiting a decision
     row = batch.add(
         "pieces",
         {"application_id": application, "code": piece.code, "status": status,
-         "status_at": stamp if status else None,
-         "received_on": stamp[:10] if status == "recue" else None,
+         "status_at": decided, "received_on": stamp[:10] if status == "recue" else None,
          "comment": "Document illisible : merci de déposer un scan net." if reopened else "",
-         "round": 2 if reopened else 1, "validated_at": stamp if status else None},
+         "round": 2 if reopened else 1, "validated_at": validated},
     )  # fmt: skip
-    if piece.mode == "en_ligne" and (status or rng.random() < 0.5):
+    if status:
         batch.add(
-            "piece_files",
-            {"piece_id": row, "round": 1, "stored_name": secrets.token_hex(16),
-             "original_name": f"{piece.code}.pdf", "size": 180_000 + rng.randrange(90_000),
-             "content_type": "application/pdf", "uploaded_at": stamp, "removed_at": None},
+            "audit",
+            {"staff_id": setting.staff[academy], "at": decided, "action": "piece.status",
+             "academy": academy, "application_id": application, "account_id": account,
+             "before": json.dumps({"code": piece.code, "status": ""}),
+             "after": json.dumps({"code": piece.code, "status": status})},
         )  # fmt: skip
+    for round_ in range(1, 2 + (reopened and validated is not None)):
+        if online and (status or validated or rng.random() < 0.5):
+            batch.add(
+                "piece_files",
+                {"piece_id": row, "round": round_, "stored_name": secrets.token_hex(16),
+                 "original_name": f"{piece.code}.pdf", "size": 180_000 + rng.randrange(90_000),
+                 "content_type": "application/pdf", "uploaded_at": stamp, "removed_at": None},
+            )  # fmt: skip
 
 
 DEMO_DOCUMENT = """#set document(title: "Document de démonstration")
@@ -223,6 +247,23 @@ def demo_pdf(data_dir: Path) -> str:
     data = typst.compile(DEMO_DOCUMENT.encode(), ignore_system_fonts=True)
     storage.write_bytes(storage.path_of(data_dir, "documents", name), data)
     return name
+
+
+def demo_staff(database, catalog: Catalog, academies: set[str]) -> dict[str, int]:
+    """One staff member per académie to sign the demo decisions, created once; nobody
+    can sign in as them (a random password nobody knows)."""
+    found = {}
+    for academy in sorted(academies):
+        email = f"demo.gestion.{academy}@exemple.invalid"
+        member = staff.by_email(database, email) or staff.create(
+            database,
+            email,
+            f"Gestion démo {catalog.academies[academy].name}",
+            passwords.hash_password(secrets.token_urlsafe(32)),
+            [academy],
+        )
+        found[academy] = member.id
+    return found
 
 
 @demo_cli.command("seed")
@@ -246,9 +287,12 @@ def seed(candidates: int, seed_value: int, add: bool) -> None:
         password_hash=passwords.hash_password(PASSWORD),
         document=demo_pdf(Path(current_app.config["FILES_DIR"])),
         now=datetime.now(UTC),
+        staff={},
     )
     if not setting.offers:
         raise click.ClickException("content/ n'ouvre aucune période : rien à quoi s'inscrire")
+    with db.transaction(database):
+        setting.staff.update(demo_staff(database, catalog, {o.academy for o in setting.offers}))
     rng = random.Random(seed_value)
     first = demo.count(database, "accounts")  # demo addresses never repeat with --add
     with click.progressbar(length=candidates, label="Candidats créés") as progress:

@@ -53,6 +53,14 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
+def upgraded(password_hash: str, password: str) -> str | None:
+    """After a successful check of ``password``: the hash to store instead, made with
+    today's parameters, or None when ``password_hash`` already uses them. Computed before
+    the write transaction (it costs a hash), stored only if the hash did not change
+    meanwhile (``accounts.upgrade_hash``, ``staff.upgrade_hash``)."""
+    return hash_password(password) if needs_rehash(password_hash) else None
+
+
 def verify(password_hash: str | None, password: str) -> bool:
     """True when password matches; with no hash, spends the same time and says False."""
     try:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import idna
 
 from worker import clock
+from worker.store import search_keys
 from worker.store.db import Database
 
 IDENTITY_FIELDS = (
@@ -164,6 +165,7 @@ def activate(db: Database, account: Account) -> Account:
         " updated_at = ? WHERE id = ? AND status = 'pending'",
         [number, now, now, account.id],
     )
+    search_keys.for_account(db, account.id)
     return by_id(db, account.id)
 
 
@@ -173,6 +175,15 @@ def set_password(db: Database, account_id: int, password_hash: str) -> None:
         [password_hash, clock.stamp(), account_id],
     )
     bump_links_epoch(db, account_id)
+
+
+def upgrade_hash(db: Database, account_id: int, old_hash: str, new_hash: str) -> None:
+    """The same password, hashed with today's parameters: links stay valid, and a
+    password changed meanwhile is not overwritten."""
+    db.execute(
+        "UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?",
+        [new_hash, account_id, old_hash],
+    )
 
 
 def bump_links_epoch(db: Database, account_id: int) -> None:
@@ -187,6 +198,7 @@ def update_identity(db: Database, account_id: int, identity: dict[str, str]) -> 
         f"UPDATE accounts SET {assignments}, updated_at = ? WHERE id = ?",
         [*values.values(), clock.stamp(), account_id],
     )
+    search_keys.for_account(db, account_id)
 
 
 def request_email_change(db: Database, account_id: int, new_email: str) -> Account:
@@ -212,6 +224,7 @@ def confirm_email_change(db: Database, account: Account) -> Account:
         " WHERE id = ?",
         [email, key, clock.stamp(), account.id],
     )
+    search_keys.for_account(db, account.id)
     bump_links_epoch(db, account.id)
     return by_id(db, account.id)
 
@@ -226,6 +239,7 @@ def set_first_email(db: Database, account_id: int, email: str) -> Account:
         " WHERE id = ?",
         [email, key, clock.stamp(), account_id],
     )
+    search_keys.for_account(db, account_id)
     bump_links_epoch(db, account_id)
     return by_id(db, account_id)
 

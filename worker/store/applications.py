@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from worker import clock
+from worker.store import piece_counts, search_keys
 from worker.store.db import Database
 
 REGISTERED, WITHDRAWN = "registered", "withdrawn"
@@ -229,6 +230,8 @@ def create(
         " VALUES (?, 1, ?, ?)",
         [new_id, answers, now],
     )
+    search_keys.for_application(db, new_id)
+    _counted(db, draft.academy, draft.exam, draft.session, REGISTERED, 1)
     return by_id(db, new_id)
 
 
@@ -257,6 +260,7 @@ def withdraw(db: Database, application: Application) -> Application:
         "UPDATE applications SET status = ?, withdrawn_at = ?, updated_at = ? WHERE id = ?",
         [WITHDRAWN, now, now, application.id],
     )
+    _moved(db, application, WITHDRAWN)
     return by_id(db, application.id)
 
 
@@ -335,15 +339,8 @@ class Registered:
 
 
 def session_groups(db: Database, scope: tuple[str, ...]) -> list[Group]:
-    if not scope:
-        return []
-    rows = db.execute(
-        "SELECT academy, exam, session, count(*) FROM applications"
-        f" WHERE status = ? AND academy IN ({', '.join('?' * len(scope))})"
-        " GROUP BY academy, exam, session ORDER BY academy, exam, session",
-        [REGISTERED, *scope],
-    )
-    return [Group(*row) for row in rows]
+    """The exam sessions of the académies with registered applications, and how many."""
+    return [Group(a, e, s, n) for a, e, s, _, n in counts(db, scope, status=REGISTERED)]
 
 
 def registered_in(db: Database, group: Group) -> list[Registered]:
@@ -362,9 +359,67 @@ def close(db: Database, application: Application, status: str) -> Application:
         raise ValueError(status)
     now = clock.stamp()
     withdrawn = now if status == OFFICE_WITHDRAWN else None
-    db.execute(
+    closed = db.execute(
         "UPDATE applications SET status = ?, closed_at = ?, withdrawn_at = coalesce(?,"
         " withdrawn_at), updated_at = ? WHERE id = ? AND status = ?",
         [status, now, withdrawn, now, application.id, REGISTERED],
     )
+    if closed.rowcount:
+        _moved(db, application, status)
     return by_id(db, application.id)
+
+
+# -- the counts by state (migration 0013) ----------------------------------------------------
+
+
+def _counted(db: Database, academy: str, exam: str, session: str, status: str, delta: int) -> None:
+    db.execute(
+        "INSERT INTO application_counts (academy, exam, session, status, count)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (academy, exam, session, status)"
+        " DO UPDATE SET count = application_counts.count + excluded.count",
+        [academy, exam, session, status, delta],
+    )
+
+
+def _moved(db: Database, application: Application, status: str) -> None:
+    """The application left ``application.status`` for ``status``: the counts follow, and
+    its pieces leave the queue and the dashboard (they count registered applications)."""
+    where = (application.academy, application.exam, application.session)
+    _counted(db, *where, application.status, -1)
+    _counted(db, *where, status, 1)
+    if application.status == REGISTERED:
+        piece_counts.count(db, "p.application_id = ?", [application.id], -1)
+        db.execute("UPDATE pieces SET group_key = NULL WHERE application_id = ?", [application.id])
+
+
+def count_added(db: Database, first_id: int, last_id: int) -> None:
+    """Count the applications written in bulk with ids in [first_id, last_id]."""
+    db.execute(
+        "INSERT INTO application_counts (academy, exam, session, status, count)"
+        " SELECT academy, exam, session, status, count(*) FROM applications"
+        " WHERE id >= ? AND id <= ? GROUP BY academy, exam, session, status"
+        " ON CONFLICT (academy, exam, session, status)"
+        " DO UPDATE SET count = application_counts.count + excluded.count",
+        [first_id, last_id],
+    )
+
+
+def counts(
+    db: Database, academies: tuple[str, ...], exam: str = "", session: str = "", status: str = ""
+) -> list[tuple[str, str, str, str, int]]:
+    """(académie, exam, session, state, how many) of these académies, optionally of one
+    exam, session or state: a few rows, whatever the number of applications."""
+    if not academies:
+        return []
+    clauses = [f"academy IN ({', '.join('?' * len(academies))})", "count > 0"]
+    params: list = list(academies)
+    for column, value in (("exam", exam), ("session", session), ("status", status)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    rows = db.execute(
+        "SELECT academy, exam, session, status, count FROM application_counts"
+        f" WHERE {' AND '.join(clauses)} ORDER BY academy, exam, session, status",
+        params,
+    )
+    return rows.fetchall()

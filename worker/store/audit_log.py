@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from worker.store import paging, search_keys
 from worker.store.db import Database
 
 
 @dataclass(frozen=True)
 class AuditFilters:
     staff_id: int | None = None
-    candidate: str = ""  # candidate number or family name
+    candidate: str = ""  # words beginning the candidate's names or candidate number
     action: str = ""
 
 
@@ -34,21 +35,42 @@ class AuditEntry:
     after: str
 
 
-def _where(scope: tuple[str, ...], viewer_id: int, filters: AuditFilters) -> tuple[str, list]:
-    marks = ", ".join("?" * len(scope)) or "NULL"
-    clauses = [f"(a.academy IN ({marks}) OR (a.academy = '' AND a.staff_id = ?))"]
-    params: list = [*scope, viewer_id]
+def _arms(scope: tuple[str, ...], viewer_id: int) -> list[tuple[str, list]]:
+    """The entries a viewer sees, as index ranges: each académie's, and their own that
+    concern no académie."""
+    own = ("a.academy = '' AND a.staff_id = ?", [viewer_id])
+    return [("a.academy = ?", [academy]) for academy in scope] + [own]
+
+
+def _filtered(scope: tuple[str, ...], filters: AuditFilters) -> tuple[str, list]:
+    """The filters as conditions on ``a``; a candidate is found by the search terms of
+    their applications in scope (words beginning a name or a candidate number)."""
+    clauses, params = ["1 = 1"], []
     if filters.staff_id is not None:
         clauses.append("a.staff_id = ?")
         params.append(filters.staff_id)
     if filters.action:
         clauses.append("a.action = ?")
         params.append(filters.action)
-    if filters.candidate:
-        clauses.append("(ac.candidate_number = ? OR ac.last_name LIKE ? OR ac.usual_name LIKE ?)")
-        like = f"%{filters.candidate}%"
-        params += [filters.candidate, like, like]
+    words = search_keys.query_words(filters.candidate)
+    marks = ", ".join("?" * len(scope)) or "NULL"
+    for word in words:
+        clauses.append(
+            "a.account_id IN (SELECT ap.account_id FROM search_terms t JOIN applications ap"
+            f" ON ap.id = t.application_id WHERE t.academy IN ({marks})"
+            " AND t.term >= ? AND t.term < ?)"
+        )
+        params += [*scope, *search_keys.bounds(word)]
+    if filters.candidate and not words:
+        clauses.append("1 = 0")
     return " AND ".join(clauses), params
+
+
+def _where(scope: tuple[str, ...], viewer_id: int, filters: AuditFilters) -> tuple[str, list]:
+    arms = _arms(scope, viewer_id)
+    condition, params = _filtered(scope, filters)
+    either = " OR ".join(f"({arm})" for arm, _ in arms)
+    return f"({either}) AND {condition}", [v for _, values in arms for v in values] + params
 
 
 BASE = (
@@ -69,12 +91,27 @@ def entries(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[AuditEntry], int]:
-    """One page of the entries, newest first, and how many match in all."""
-    where, params = _where(scope, viewer_id, filters)
-    (total,) = db.execute(f"SELECT count(*) {BASE} WHERE {where}", params).fetchone()
+    """One page of the entries, newest first, and how many match in all: each part of
+    the scope counted and read newest first from its index range, then merged."""
+    offset = (max(page, 1) - 1) * per_page
+    condition, params = _filtered(scope, filters)
+    arms = [
+        (f"{arm} AND {condition}", [*values, *params]) for arm, values in _arms(scope, viewer_id)
+    ]
+    counts = " UNION ALL ".join(f"SELECT count(*) AS n FROM audit a WHERE {arm}" for arm, _ in arms)
+    (total,) = db.execute(
+        f"SELECT sum(n) FROM ({counts}) AS parts", [v for _, values in arms for v in values]
+    ).fetchone()
+    if not total:
+        return [], 0
+    page_query, page_params = paging.page_of(
+        "SELECT a.id FROM audit a", arms, "id DESC", per_page, offset
+    )
     rows = db.execute(
-        f"SELECT {COLUMNS} {BASE} WHERE {where} ORDER BY a.id DESC LIMIT ? OFFSET ?",
-        [*params, per_page, (max(page, 1) - 1) * per_page],
+        f"SELECT {COLUMNS} FROM ({page_query}) AS found JOIN audit a ON a.id = found.id"
+        " LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN accounts ac ON ac.id = a.account_id"
+        " ORDER BY a.id DESC",
+        page_params,
     )
     return [AuditEntry(*row) for row in rows], total
 
@@ -83,16 +120,3 @@ def all_entries(db: Database, scope: tuple[str, ...], viewer_id: int, filters: A
     where, params = _where(scope, viewer_id, filters)
     for row in db.execute(f"SELECT {COLUMNS} {BASE} WHERE {where} ORDER BY a.id DESC", params):
         yield AuditEntry(*row)
-
-
-def choices(db: Database, scope: tuple[str, ...], viewer_id: int) -> tuple[list, list[str]]:
-    """The staff members (id, name) and the actions found in the entries in scope."""
-    where, params = _where(scope, viewer_id, AuditFilters())
-    members = db.execute(
-        f"SELECT DISTINCT s.id, s.name {BASE} WHERE {where} AND s.id IS NOT NULL ORDER BY s.name",
-        params,
-    ).fetchall()
-    actions = db.execute(
-        f"SELECT DISTINCT a.action {BASE} WHERE {where} ORDER BY a.action", params
-    ).fetchall()
-    return [(i, n) for i, n in members], [a for (a,) in actions]

@@ -1,13 +1,15 @@
 """The counts of an exam session's dashboard, within the member's scope: applications by
-state, pieces by code and state, registered applications with nothing uploaded."""
+state, pieces by code and state, registered applications with nothing uploaded.
+
+Each reads the session's few count rows or an index of its own rows (``pieces.group_key``,
+``applications.has_file``: migration 0013), never every application of the académie."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from worker.store.applications import REGISTERED
+from worker.store import applications, piece_counts
 from worker.store.db import Database
-from worker.store.queue import STATE_SQL
 
 
 @dataclass(frozen=True)
@@ -23,51 +25,63 @@ class Idle:
     created_at: str
 
 
-def _in_scope(scope: tuple[str, ...], academy: str) -> bool:
-    return academy in scope
+def _key(scope: tuple[str, ...], academy: str, exam: str, session: str) -> str | None:
+    """The pieces' session key (``pieces.group_key``), None outside the scope."""
+    return f"{academy}|{exam}|{session}" if academy in scope else None
 
 
 def by_state(
     db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str
 ) -> dict[str, int]:
-    if not _in_scope(scope, academy):
+    if academy not in scope:
         return {}
-    rows = db.execute(
-        "SELECT status, count(*) FROM applications WHERE academy = ? AND exam = ?"
-        " AND session = ? GROUP BY status",
-        [academy, exam, session],
-    )
-    return dict(rows.fetchall())
+    return {row[3]: row[4] for row in applications.counts(db, (academy,), exam, session)}
 
 
 def pieces_by_state(
     db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str
 ) -> dict[tuple[str, str], int]:
     """(piece code, state) → how many, over the registered applications."""
-    if not _in_scope(scope, academy):
-        return {}
-    rows = db.execute(
-        f"SELECT p.code, {STATE_SQL} AS state, count(*) FROM pieces p"
-        " JOIN applications ap ON ap.id = p.application_id WHERE ap.academy = ?"
-        " AND ap.exam = ? AND ap.session = ? AND ap.status = ? GROUP BY p.code, state",
-        [academy, exam, session, REGISTERED],
-    )
-    return {(code, state or ""): count for code, state, count in rows}
+    return piece_counts.of_group(db, _key(scope, academy, exam, session))
+
+
+def idle_count(db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str) -> int:
+    """How many registered applications have no file (read from their partial index)."""
+    if academy not in scope:
+        return 0
+    query = f"SELECT count(*) FROM applications ap WHERE {IDLE}"
+    return db.execute(query, [academy, exam, session]).fetchone()[0]
+
+
+# The condition of the applications_idle index (its constants written out, as the
+# planner needs them to use it).
+IDLE = (
+    "ap.academy = ? AND ap.exam = ? AND ap.session = ? AND ap.status = 'registered'"
+    " AND ap.has_file = 0"
+)
 
 
 def nothing_uploaded(
-    db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str
+    db: Database,
+    scope: tuple[str, ...],
+    academy: str,
+    exam: str,
+    session: str,
+    limit: int | None = None,
 ) -> list[Idle]:
-    """Registered applications without any file (removed ones count as none)."""
-    if not _in_scope(scope, academy):
+    """Registered applications without any file (removed ones count as none), by name;
+    the first ``limit`` of them if given."""
+    if academy not in scope:
         return []
+    first = "" if limit is None else f" LIMIT {int(limit)}"
+    # The ids first, from the partial index alone (joined, the planner would rather walk
+    # every registered application of the session).
     rows = db.execute(
         "SELECT ap.id, ap.number, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
-        " ap.created_at FROM applications ap JOIN accounts ac ON ac.id = ap.account_id"
-        " WHERE ap.academy = ? AND ap.exam = ? AND ap.session = ? AND ap.status = ?"
-        " AND NOT EXISTS (SELECT 1 FROM pieces p JOIN piece_files f ON f.piece_id = p.id"
-        " WHERE p.application_id = ap.id AND f.removed_at IS NULL)"
-        " ORDER BY ac.last_name, ac.first_names, ap.id",
-        [academy, exam, session, REGISTERED],
+        " ap.created_at FROM (SELECT ap.id, ap.sort_key FROM applications ap"
+        f" WHERE {IDLE} ORDER BY ap.sort_key, ap.id{first}) AS idle"
+        " JOIN applications ap ON ap.id = idle.id JOIN accounts ac ON ac.id = ap.account_id"
+        " ORDER BY idle.sort_key, idle.id",
+        [academy, exam, session],
     )
     return [Idle(*row) for row in rows]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,10 +104,25 @@ def transaction(db: Database) -> Iterator[Database]:
     db.commit()
 
 
-def migrations() -> list[tuple[int, str]]:
-    """The numbered migration files, in order: (number, SQL)."""
-    files = sorted(MIGRATIONS.glob("*.sql"))
-    return [(int(f.name.split("_", 1)[0]), f.read_text(encoding="utf-8")) for f in files]
+Step = Callable[[Database], None]
+
+
+def steps() -> dict[int, Step]:
+    """Migrations whose rows need Python after their SQL (normalisation SQL cannot do on
+    both engines), run in the same transaction."""
+    from worker.store import search_keys  # it uses this module: imported when needed
+
+    return {13: search_keys.backfill}
+
+
+def migrations() -> list[tuple[int, str, Step | None]]:
+    """The numbered migration files, in order: (number, SQL, Python step or None)."""
+    after = steps()
+    found = []
+    for file in sorted(MIGRATIONS.glob("*.sql")):
+        number = int(file.name.split("_", 1)[0])
+        found.append((number, file.read_text(encoding="utf-8"), after.get(number)))
+    return found
 
 
 def migrate(where: str | Path, busy_seconds: float = 10.0) -> int:

@@ -4,9 +4,18 @@ counters as real accounts so that nothing collides with them later."""
 
 from __future__ import annotations
 
+from worker.store import applications, pieces, search_keys
 from worker.store.db import Database
 
-TABLES = ("accounts", "applications", "application_versions", "pieces", "piece_files", "documents")
+TABLES = (
+    "accounts",
+    "applications",
+    "application_versions",
+    "pieces",
+    "piece_files",
+    "documents",
+    "audit",
+)
 
 
 def next_ids(db: Database) -> dict[str, int]:
@@ -30,11 +39,17 @@ def candidate_numbers(db: Database, year: int, count: int) -> list[str]:
 
 
 def insert(db: Database, rows: dict[str, list[dict]]) -> None:
-    """Insert each table's rows, parents first (inside the caller's transaction)."""
+    """Insert each table's rows, parents first, then what the store derives from them:
+    search keys, counts, the pieces' marks (inside the caller's transaction)."""
     for table in TABLES:
         if rows.get(table):
             db.insert_rows(table, rows[table])
     db.reset_sequences()
+    ids = [row["id"] for row in rows.get("applications", ())]
+    if ids:
+        search_keys.for_range(db, min(ids), max(ids))
+        applications.count_added(db, min(ids), max(ids))
+        pieces.derive_for_applications(db, min(ids), max(ids))
 
 
 def count(db: Database, table: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from worker.store import piece_counts
 from worker.store.db import Database
 
 
@@ -82,6 +83,9 @@ PURGED_TABLES = (
     "DELETE FROM application_versions WHERE application_id = :id",
     "DELETE FROM drafts WHERE application_id = :id OR saved_as = :id",
     "DELETE FROM pupils WHERE application_id = :id",
+    "DELETE FROM search_terms WHERE application_id = :id",
+    "UPDATE application_counts SET count = count - 1 WHERE (academy, exam, session, status) ="
+    " (SELECT academy, exam, session, status FROM applications WHERE id = :id)",
     "DELETE FROM applications WHERE id = :id",
 )
 
@@ -90,6 +94,7 @@ def delete_application(db: Database, application_id: int) -> list[StoredRef]:
     """Delete the application and every row hanging from it; returns its files, for the
     caller to delete once the transaction commits."""
     files = documents_of(db, application_id) + uploads_of(db, application_id)
+    piece_counts.count(db, "p.application_id = ?", [application_id], -1)
     for statement in PURGED_TABLES:
         db.execute(statement, {"id": application_id})
     return files

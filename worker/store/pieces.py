@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from worker import clock
+from worker.store import piece_counts
 from worker.store.db import Database
 
 
@@ -74,12 +75,26 @@ def files_of(db: Database, piece_id: int) -> list[StoredFile]:
     return [StoredFile(*row) for row in rows]
 
 
+# A piece's exam session while its application is registered (migration 0013).
+GROUP_KEY_SQL = (
+    "CASE WHEN ap.status = 'registered' THEN ap.academy || '|' || ap.exam || '|' || ap.session END"
+)
+# Whether a piece of the application holds a file that was not removed (migration 0013).
+HAS_FILE_SQL = (
+    "CASE WHEN EXISTS (SELECT 1 FROM pieces p JOIN piece_files f ON f.piece_id = p.id"
+    " WHERE p.application_id = applications.id AND f.removed_at IS NULL) THEN 1 ELSE 0 END"
+)
+
+
 def ensure_row(db: Database, application_id: int, code: str) -> int:
     """The id of the piece's row, created on first use."""
-    db.execute(
-        "INSERT INTO pieces (application_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [application_id, code],
+    created = db.execute(
+        f"INSERT INTO pieces (application_id, code, group_key) SELECT ap.id, ?, {GROUP_KEY_SQL}"
+        " FROM applications ap WHERE ap.id = ? ON CONFLICT (application_id, code) DO NOTHING",
+        [code, application_id],
     )
+    if created.rowcount:
+        piece_counts.count(db, "p.application_id = ? AND p.code = ?", [application_id, code], 1)
     return db.execute(
         "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
     ).fetchone()[0]
@@ -102,8 +117,38 @@ def add_file(
             piece_id, round_, stored_name, original_name, size, content_type, clock.stamp(),
             scan_state,
         ],
-    ).fetchone()[0]  # fmt: skip
+)  # fmt: skip
+    db.execute(
+        "UPDATE applications SET has_file = 1"
+        " WHERE id = (SELECT application_id FROM pieces WHERE id = ?)",
+        [piece_id],
+    )
     return new_id
+
+
+def _file_gone(db: Database, file_id: int) -> None:
+    """A file was removed or found infected: does its application still hold one?"""
+    db.execute(
+        f"UPDATE applications SET has_file = {HAS_FILE_SQL} WHERE id = (SELECT p.application_id"
+        " FROM pieces p JOIN piece_files f ON f.piece_id = p.id WHERE f.id = ?)",
+        [file_id],
+    )
+
+
+def derive_for_applications(db: Database, first_id: int, last_id: int) -> None:
+    """What migration 0013 derives, for applications and pieces written in bulk."""
+    db.execute(
+        f"UPDATE pieces SET group_key = (SELECT {GROUP_KEY_SQL} FROM applications ap"
+        " WHERE ap.id = pieces.application_id) WHERE application_id >= ? AND application_id <= ?",
+        [first_id, last_id],
+    )
+    piece_counts.count(
+        db, "p.application_id >= ? AND p.application_id <= ?", [first_id, last_id], 1
+    )
+    db.execute(
+        f"UPDATE applications SET has_file = {HAS_FILE_SQL} WHERE id >= ? AND id <= ?",
+        [first_id, last_id],
+    )
 
 
 def pending_scans(db: Database, limit: int = 100) -> list[PendingScan]:
@@ -125,6 +170,8 @@ def set_scan_state(db: Database, file_id: int, state: str) -> None:
         " THEN coalesce(removed_at, ?) ELSE removed_at END WHERE id = ?",
         [state, state, clock.stamp(), file_id],
     )
+    if state == "infected":
+        _file_gone(db, file_id)
 
 
 def usage(db: Database, application_id: int) -> tuple[int, int]:
@@ -139,30 +186,33 @@ def usage(db: Database, application_id: int) -> tuple[int, int]:
 
 def mark_removed(db: Database, file_id: int) -> None:
     db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
+    _file_gone(db, file_id)
 
 
 def mark_validated(db: Database, piece_id: int) -> None:
-    db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [clock.stamp(), piece_id])
+    with piece_counts.changing(db, "p.id = ?", [piece_id]):
+        db.execute("UPDATE pieces SET validated_at = ? WHERE id = ?", [clock.stamp(), piece_id])
 
 
 def set_status(
     db: Database, piece_id: int, status: str, comment: str, received_on: date | None, reopen: bool
 ) -> None:
     """Record the office's decision; ``reopen`` starts a new round and unlocks the piece."""
-    db.execute(
-        "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
-        " round = round + ?, validated_at = CASE WHEN ? THEN NULL ELSE validated_at END"
-        " WHERE id = ?",
-        [
-            status,
-            clock.stamp(),
-            comment,
-            received_on.isoformat() if received_on else None,
-            1 if reopen else 0,
-            reopen,
-            piece_id,
-        ],
-    )
+    with piece_counts.changing(db, "p.id = ?", [piece_id]):
+        db.execute(
+            "UPDATE pieces SET status = ?, status_at = ?, comment = ?, received_on = ?,"
+            " round = round + ?, validated_at = CASE WHEN ? = 1 THEN NULL ELSE validated_at END"
+            " WHERE id = ?",
+            [
+                status,
+                clock.stamp(),
+                comment,
+                received_on.isoformat() if received_on else None,
+                1 if reopen else 0,
+                1 if reopen else 0,
+                piece_id,
+            ],
+        )
 
 
 def file_of_application(db: Database, application_id: int, file_id: int) -> StoredFile | None:

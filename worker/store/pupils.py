@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from worker import clock
-from worker.store import accounts, applications, sessions
+from worker.store import accounts, applications, search_keys, sessions
 from worker.store.accounts import Account, EmailTaken, normalize_email
 from worker.store.applications import Application
 from worker.store.db import Database
@@ -279,6 +279,7 @@ def set_first_email(db: Database, account_id: int, email: str) -> Account:
         " WHERE id = ?",
         [email, key, clock.stamp(), account_id],
     )
+    search_keys.for_account(db, account_id)
     return accounts.by_id(db, account_id)
 
 

@@ -9,28 +9,45 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from worker.store import applications
+from worker.store import applications, paging, search_keys
 from worker.store.applications import Application
 from worker.store.db import Database
 
 
 @dataclass(frozen=True)
 class Filters:
-    query: str = ""  # name or candidate number
+    query: str = ""  # words beginning a name, an address, a candidate or application number
     exam: str = ""
     session: str = ""
     status: str = ""
     academy: str = ""
 
 
-def _where(scope: tuple[str, ...], filters: Filters) -> tuple[str, list]:
-    if not scope:
-        return "0", []
-    clauses = [f"ap.academy IN ({', '.join('?' * len(scope))})"]
-    params: list = list(scope)
-    if filters.academy:
-        clauses.append("ap.academy = ?")
-        params.append(filters.academy)
+def academies_of(scope: tuple[str, ...], filters: Filters) -> tuple[str, ...]:
+    """The académies searched: the scope, or the one académie chosen in it."""
+    return tuple(a for a in scope if not filters.academy or a == filters.academy)
+
+
+def _where(academies: tuple[str, ...], filters: Filters) -> tuple[str, list]:
+    """Conditions on ``ap``: in these académies, matching the filters and every word of
+    the query (each the beginning of one of the application's search terms).
+
+    With words, the académies are those of the terms read (an application's académie
+    never changes): the query then starts from the few terms found, not from every
+    application of the académies."""
+    if not academies:
+        return "1 = 0", []
+    marks = ", ".join("?" * len(academies))
+    clauses, params = [], []
+    for word in search_keys.query_words(filters.query):
+        clauses.append(
+            "ap.id IN (SELECT t.application_id FROM search_terms t"
+            f" WHERE t.academy IN ({marks}) AND t.term >= ? AND t.term < ?)"
+        )
+        params += [*academies, *search_keys.bounds(word)]
+    if not clauses:
+        clauses.append(f"ap.academy IN ({marks})")
+        params += academies
     for column, value in (
         ("ap.exam", filters.exam),
         ("ap.session", filters.session),
@@ -39,14 +56,6 @@ def _where(scope: tuple[str, ...], filters: Filters) -> tuple[str, list]:
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
-    if filters.query:
-        words = filters.query.strip()
-        clauses.append(
-            "(ac.candidate_number = ? OR ac.last_name LIKE ? OR ac.usual_name LIKE ?"
-            " OR ac.first_names LIKE ? OR ac.email_key = ?)"
-        )
-        like = f"%{words}%"
-        params += [words, like, like, like, words.casefold()]
     return " AND ".join(clauses), params
 
 
@@ -55,55 +64,81 @@ SEARCH_COLUMNS = (
     " ap.created_at, ac.id, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
     " ac.kind, ac.birth_date, ac.birth_country, ac.birth_departement, ac.birth_commune_name"
 )
-SEARCH_NAMES = (
-    "id",
-    "number",
-    "academy",
-    "exam",
-    "session",
-    "speciality",
-    "status",
-    "version",
-    "created_at",
-    "account_id",
-    "candidate_number",
-    "last_name",
-    "first_names",
-    "email",
-    "kind",
-    "birth_date",
-    "birth_country",
-    "birth_departement",
-    "birth_commune_name",
-)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An application of the list, with what the list and the export show of its candidate."""
+
+    id: int
+    number: str
+    academy: str
+    exam: str
+    session: str
+    speciality: str
+    status: str
+    version: int
+    created_at: str
+    account_id: int
+    candidate_number: str | None
+    last_name: str
+    first_names: str
+    email: str
+    kind: str
+    birth_date: str
+    birth_country: str
+    birth_departement: str
+    birth_commune_name: str
+
+
+def _total(db: Database, academies: tuple[str, ...], filters: Filters) -> int:
+    """How many match: from the counts by state without words, else from the terms."""
+    if not search_keys.query_words(filters.query):
+        found = applications.counts(db, academies, filters.exam, filters.session, filters.status)
+        return sum(row[-1] for row in found)
+    where, params = _where(academies, filters)
+    return db.execute(f"SELECT count(*) FROM applications ap WHERE {where}", params).fetchone()[0]
 
 
 def search(
     db: Database, scope: tuple[str, ...], filters: Filters, page: int = 1, per_page: int = 50
-) -> tuple[list[dict], int]:
-    """One page of the applications in scope, and how many match in all."""
-    where, params = _where(scope, filters)
-    base = f"FROM applications ap JOIN accounts ac ON ac.id = ap.account_id WHERE {where}"
-    (total,) = db.execute(f"SELECT count(*) {base}", params).fetchone()
-    rows = db.execute(
-        f"SELECT {SEARCH_COLUMNS} {base} ORDER BY ac.last_name, ac.first_names, ap.id"
-        " LIMIT ? OFFSET ?",
-        [*params, per_page, (max(page, 1) - 1) * per_page],
+) -> tuple[list[Found], int]:
+    """One page of the applications in scope, by name, and how many match in all.
+
+    The page is read per académie through its index in name order (at most as many rows
+    as the page needs from each), then merged: no académie's list is sorted whole."""
+    offset = (max(page, 1) - 1) * per_page
+    academies = academies_of(scope, filters)
+    total = _total(db, academies, filters)
+    if not total:
+        return [], 0
+    page_query, page_params = paging.page_of(
+        "SELECT ap.id, ap.sort_key FROM applications ap",
+        [_where((academy,), filters) for academy in academies],
+        "sort_key, id",
+        per_page,
+        offset,
     )
-    return [dict(zip(SEARCH_NAMES, row, strict=True)) for row in rows], total
+    rows = db.execute(
+        f"SELECT {SEARCH_COLUMNS} FROM ({page_query}) AS found"
+        " JOIN applications ap ON ap.id = found.id JOIN accounts ac ON ac.id = ap.account_id"
+        " ORDER BY found.sort_key, found.id",
+        page_params,
+    )
+    return [Found(*row) for row in rows], total
 
 
 def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
     """Every application in scope the filters keep, with its answers (for the export)."""
-    where, params = _where(scope, filters)
+    where, params = _where(academies_of(scope, filters), filters)
     rows = db.execute(
         f"SELECT {SEARCH_COLUMNS}, ap.answers FROM applications ap"
-        f" JOIN accounts ac ON ac.id = ap.account_id"
-        f" WHERE {where} ORDER BY ac.last_name, ac.first_names, ap.id",
+        " JOIN accounts ac ON ac.id = ap.account_id"
+        f" WHERE {where} ORDER BY ap.sort_key, ap.id",
         params,
     )
     for *row, answers in rows:
-        yield {**dict(zip(SEARCH_NAMES, row, strict=True)), "answers": json.loads(answers or "{}")}
+        yield Found(*row), json.loads(answers or "{}")
 
 
 def application_in_scope(

@@ -47,6 +47,9 @@ class SqliteDatabase(Database):
     def close(self) -> None:
         self.conn.close()
 
+    def executemany(self, sql: str, rows: list) -> None:
+        self.conn.executemany(sql, rows)
+
     def insert_rows(self, table: str, rows: list[dict]) -> None:
         self[table].insert_all(rows, batch_size=1000)
 
@@ -65,11 +68,24 @@ def connect(path: str | Path, busy_seconds: float) -> SqliteDatabase:
     return SqliteDatabase(conn)
 
 
-def migrate(path: Path, migrations: list[tuple[int, str]], busy_seconds: float) -> int:
+def _apply(db: SqliteDatabase, number: int, script: str, step) -> None:
+    db.conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n")
+    try:
+        if step is not None:
+            step(db)
+        db.conn.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def migrate(path: Path, migrations: list[tuple], busy_seconds: float) -> int:
     """Apply the migrations newer than PRAGMA user_version; returns the schema version.
 
     A file lock keeps two processes starting together from migrating twice; each
-    migration runs in its own transaction and sets user_version itself.
+    migration runs in its own transaction, with its Python step if it has one, and sets
+    user_version in it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".migrate-lock"), "w") as lock:
@@ -77,11 +93,9 @@ def migrate(path: Path, migrations: list[tuple[int, str]], busy_seconds: float) 
         db = connect(path, busy_seconds)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            for number, script in migrations:
+            for number, script, step in migrations:
                 if number > version:
-                    db.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-                    )
+                    _apply(db, number, script, step)
                     version = number
             return version
         finally:

@@ -92,5 +92,13 @@ def listing(db: Database) -> list[Staff]:
     return [_staff(r) for r in db.execute(f"SELECT {COLUMNS} FROM staff ORDER BY name")]
 
 
+def upgrade_hash(db: Database, staff_id: int, old_hash: str, new_hash: str) -> None:
+    """The same password, hashed with today's parameters (not over a changed one)."""
+    db.execute(
+        "UPDATE staff SET password_hash = ? WHERE id = ? AND password_hash = ?",
+        [new_hash, staff_id, old_hash],
+    )
+
+
 def set_password(db: Database, staff_id: int, password_hash: str) -> None:
     db.execute("UPDATE staff SET password_hash = ? WHERE id = ?", [password_hash, staff_id])

@@ -69,8 +69,11 @@ def log_in(
         return WrongCredentials()
     if not account.active:
         return NotActivated()
+    rehashed = passwords.upgraded(account.password_hash, password)
     with db.transaction(database):
         throttle.forget(database, failure_keys)
+        if rehashed:
+            accounts.upgrade_hash(database, account.id, account.password_hash, rehashed)
         session_id = sessions.open_session(database, account.id)
     return LoggedIn(account, session_id)
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from worker.rules.spreadsheet import csv_text
-from worker.store import audit, db
+from worker.store import audit, db, staff
 from worker.store import audit_log as stored
 from worker.store.audit_log import AuditEntry, AuditFilters
 from worker.store.db import Database
@@ -25,18 +25,22 @@ ACTION_LABELS = {
     "content.message.add": "Message d'accueil ajouté",
     "content.message.update": "Message d'accueil modifié",
     "content.message.delete": "Message d'accueil supprimé",
+    "dashboard.export": "Export du tableau de bord",
     "document.publish": "Document publié",
     "document.upload": "Document déposé",
     "documents.publish_session": "Publication pour une session",
     "message.send": "Message au candidat",
     "message.session": "Message aux candidats d'une session",
     "piece.status": "Statut d'une pièce justificative",
+    "pieces.relance": "Relance de pièces justificatives",
+    "pieces.relance_session": "Relance de pièces pour une session",
     "pupil.create": "Élève créé",
     "pupil.password_renewed": "Mot de passe d'élève renouvelé",
     "pupils.import": "Import d'élèves",
     "pupils.slips_delete": "Papillons supprimés",
     "pupils.slips_download": "Papillons téléchargés",
     "results.publish": "Notes publiées",
+    "retention.purge": "Suppression au terme de la conservation",
     "staff.create": "Compte gestionnaire créé",
     "staff.login": "Connexion",
 }
@@ -79,8 +83,17 @@ def readable(values: str) -> str:
 def journal(
     database: Database, member: Staff, filters: AuditFilters, page: int, per_page: int
 ) -> Journal:
+    """A page of the journal, with the filters' choices: the staff members sharing an
+    académie with the viewer and every kind of action (not read from the log itself,
+    which would mean reading all of it)."""
     entries, total = stored.entries(database, member.academies, member.id, filters, page, per_page)
-    members, actions = stored.choices(database, member.academies, member.id)
+    scope = set(member.academies)
+    members = [
+        (other.id, other.name)
+        for other in staff.listing(database)
+        if other.id == member.id or scope & set(other.academies)
+    ]
+    actions = sorted(ACTION_LABELS, key=lambda action: ACTION_LABELS[action])
     return Journal(entries, total, members, actions)
 
 

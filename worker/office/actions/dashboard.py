@@ -17,6 +17,7 @@ from worker.store.db import Database
 from worker.store.staff import Staff
 
 IDLE_HEADER = ("numero_candidat", "numero_inscription", "nom", "prenoms", "courriel", "le")
+IDLE_SHOWN = 50  # candidates without any file listed on the page; the CSV has them all
 PIECES_HEADER = ("piece", *supporting.OFFICE_STATES.values(), "aucun_depot")
 
 
@@ -34,7 +35,8 @@ class Dashboard:
     group: Group | None
     states: list[tuple[str, str, int]]  # (state, label, how many)
     pieces: list[PieceLine]
-    idle: list[Idle]
+    idle: list[Idle]  # the first IDLE_SHOWN, by name
+    idle_total: int = 0
 
 
 def _scoped(group: Group) -> tuple[str, str, str]:
@@ -69,16 +71,22 @@ def dashboard_of(
         group,
         states,
         _piece_lines(database, scope, catalog, group),
-        stored.nothing_uploaded(database, scope, *_scoped(group)),
+        stored.nothing_uploaded(database, scope, *_scoped(group), IDLE_SHOWN),
+        stored.idle_count(database, scope, *_scoped(group)),
     )
 
 
 def export(database: Database, member: Staff, board: Dashboard, which: str) -> str:
-    """One list of the dashboard as CSV: « sans-depot » or « pieces »; audited."""
+    """One list of the dashboard as CSV: « sans-depot » (every one) or « pieces »; audited."""
     if which == "sans-depot":
+        every = (
+            stored.nothing_uploaded(database, member.academies, *_scoped(board.group))
+            if board.group
+            else []
+        )
         rows = [
             (i.candidate_number, i.number, i.last_name, i.first_names, i.email, i.created_at)
-            for i in board.idle
+            for i in every
         ]
         text = csv_text(IDLE_HEADER, rows)
     else:

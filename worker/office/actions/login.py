@@ -51,8 +51,11 @@ def log_in(
         with db.transaction(database):
             throttle.record_failure(database, *failure_keys)
         return Refused("Identifiant ou mot de passe incorrect.")
+    rehashed = passwords.upgraded(member.password_hash, password)
     with db.transaction(database):
         throttle.forget(database, failure_keys)
+        if rehashed:
+            staff.upgrade_hash(database, member.id, member.password_hash, rehashed)
         open_session(member)
         audit(database, member, "staff.login")
     return SignedIn(member)

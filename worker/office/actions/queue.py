@@ -20,16 +20,24 @@ from worker.store.queue import QueueItem
 from worker.store.staff import Staff
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class Queue:
-    """The member's sessions, the chosen one, its pieces to check and its counts."""
+    """The member's sessions, the chosen one, a page of its pieces to check (the oldest
+    first), how many there are and its counts by state."""
 
     groups: list[Group]
     group: Group | None
     items: list[QueueItem]
     counts: list[tuple[str, str, int]]  # (state, label, how many)
+    waiting: int = 0
+    page: int = 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.waiting // PER_PAGE))
 
 
 @dataclass(frozen=True)
@@ -63,21 +71,26 @@ def group_of(database: Database, scope: tuple[str, ...], key: str) -> Group | No
     return next((g for g in session_groups(database, scope) if g.key == key), None)
 
 
-def _pending(database: Database, scope: tuple[str, ...], group: Group) -> list[QueueItem]:
-    return stored_queue.pending(database, scope, group.academy, group.exam, group.session)
+def _session(group: Group) -> tuple[str, str, str]:
+    return group.academy, group.exam, group.session
 
 
-def queue_of(database: Database, scope: tuple[str, ...], key: str) -> Queue:
+def queue_of(database: Database, scope: tuple[str, ...], key: str, page: int = 1) -> Queue:
     """The queue of the session `key` (academy|exam|session), or of the first one."""
     groups = session_groups(database, scope)
     group = next((g for g in groups if g.key == key), groups[0] if groups and not key else None)
     if group is None:
         return Queue(groups, None, [], [])
-    found = stored_queue.counts(database, scope, group.academy, group.exam, group.session)
+    found = stored_queue.counts(database, scope, *_session(group))
     counts = [
         (state, label, found.get(state, 0)) for state, label in supporting.OFFICE_STATES.items()
     ]
-    return Queue(groups, group, _pending(database, scope, group), counts)
+    page = max(1, page)
+    items = stored_queue.pending(
+        database, scope, *_session(group), limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    waiting = stored_queue.waiting(database, scope, *_session(group))
+    return Queue(groups, group, items, counts, waiting, page)
 
 
 def open_piece(
@@ -108,9 +121,6 @@ def open_piece(
         now=clock.now(),
     )
     steps = [s for s in catalog.exam_steps(exam) if s.kind != "recapitulatif"]
-    items = _pending(database, scope, group)
-    keys = [(i.application_id, i.code) for i in items]
-    position = keys.index((application.id, code)) + 1 if (application.id, code) in keys else 0
     return Opened(
         group=group,
         application=application,
@@ -119,8 +129,8 @@ def open_piece(
         ctx=ctx,
         sections=recap.summary(ctx, steps),
         rows=recap.test_rows(exam, application.answers, application.speciality),
-        position=position,
-        total=len(items),
+        position=stored_queue.rank(database, scope, *_session(group), application.id, code),
+        total=stored_queue.waiting(database, scope, *_session(group)),
     )
 
 
@@ -144,5 +154,5 @@ def decide(
         comment,
         received_on,
     )
-    items = _pending(database, member.academies, opened.group)
-    return Decided(outcome, items[0] if items else None)
+    following = stored_queue.pending(database, member.academies, *_session(opened.group), limit=1)
+    return Decided(outcome, following[0] if following else None)

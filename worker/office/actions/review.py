@@ -105,29 +105,27 @@ def export_applications(
 
 
 def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, catalog: Catalog):
-    for row in search.all_rows(database, scope, filters):
-        exam = catalog.exams.get(row["exam"])
-        academy = catalog.academies.get(row["academy"])
-        session = exam.session(row["session"]) if exam else None
-        speciality = exam.speciality(row["speciality"]) if exam and row["speciality"] else None
+    for row, answers in search.all_rows(database, scope, filters):
+        exam = catalog.exams.get(row.exam)
+        academy = catalog.academies.get(row.academy)
+        session = exam.session(row.session) if exam else None
+        speciality = exam.speciality(row.speciality) if exam and row.speciality else None
         yield (
-            academy.name if academy else row["academy"],
-            exam.short_name if exam else row["exam"],
-            session.label if session else row["session"],
-            speciality.name if speciality else row["speciality"],
-            row["candidate_number"],
-            row["number"],
-            row["last_name"],
-            row["first_names"],
-            row["birth_date"],
-            place_in_words(
-                row["birth_country"], row["birth_departement"], row["birth_commune_name"]
-            ),
-            _nationality(catalog, row["answers"]),
-            row["email"],
-            STATUS_LABELS.get(row["status"], row["status"]),
-            row["version"],
-            row["created_at"],
+            academy.name if academy else row.academy,
+            exam.short_name if exam else row.exam,
+            session.label if session else row.session,
+            speciality.name if speciality else row.speciality,
+            row.candidate_number,
+            row.number,
+            row.last_name,
+            row.first_names,
+            row.birth_date,
+            place_in_words(row.birth_country, row.birth_departement, row.birth_commune_name),
+            _nationality(catalog, answers),
+            row.email,
+            STATUS_LABELS.get(row.status, row.status),
+            row.version,
+            row.created_at,
         )
 
 

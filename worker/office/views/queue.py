@@ -26,6 +26,7 @@ from worker.office.views.common import (
 from worker.rules import pieces as supporting
 from worker.store import db
 from worker.store import pieces as stored_pieces
+from worker.web import params
 from worker.web import staff_auth as office_auth
 from worker.web.downloads import content_disposition
 
@@ -36,7 +37,9 @@ blueprint.context_processor(office_context)
 @blueprint.get("/a-traiter")
 @office_auth.staff_required
 def queue():
-    found = queueing.queue_of(db.get(), office_auth.scope(), request.args.get("session", ""))
+    found = queueing.queue_of(
+        db.get(), office_auth.scope(), request.args.get("session", ""), params.query_int("page", 1)
+    )
     return render_template(
         "office/queue.html",
         title="À traiter",
