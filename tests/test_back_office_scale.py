@@ -132,6 +132,7 @@ def test_keys_follow_identity_and_address_changes(people):
     assert found(people, "amadou@") == []
 
 
+@pytest.mark.sqlite  # SQLite's file and query planner
 def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
     """A database at version 12 (keys and counts dropped) migrates to the same keys."""
     path = app.config["DATA_DIR"] + "/portail.db"
@@ -238,6 +239,7 @@ def plan(database, query: str, params) -> str:
     return " | ".join(str(row[-1]) for row in rows)
 
 
+@pytest.mark.sqlite  # SQLite's file and query planner
 def test_searches_start_from_the_terms_index_not_from_every_application(people):
     for filters in (search.Filters(query="le goff"), search.Filters(query="026", exam="cfg")):
         where, params = search._where(("rennes", "lyon"), filters)
@@ -253,6 +255,7 @@ def test_searches_start_from_the_terms_index_not_from_every_application(people):
             assert "SCAN" not in found_plan, found_plan
 
 
+@pytest.mark.sqlite  # SQLite's file and query planner
 def test_a_page_of_one_academy_is_read_in_name_order_from_its_index(people):
     for filters, index in (
         (search.Filters(), "applications_sorted"),
@@ -266,6 +269,7 @@ def test_a_page_of_one_academy_is_read_in_name_order_from_its_index(people):
         assert "TEMP B-TREE" not in found_plan and "SCAN" not in found_plan, found_plan
 
 
+@pytest.mark.sqlite  # SQLite's file and query planner
 def test_queue_dashboard_and_journal_read_indexes(people):
     key = ["rennes|cfg|juin-2027"]
     checks = [
