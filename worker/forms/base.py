@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+from markupsafe import Markup
 from wtforms import Form, PasswordField, RadioField, ValidationError
 from wtforms.csrf.session import SessionCSRF
 
+from worker.forms import rendering
 from worker.rules import passwords
 from worker.rules.dates import parse_birth_date
 
@@ -43,12 +46,14 @@ class PortailForm(Form):
                 options["filters"] = (clean, *filters)
             return unbound_field.bind(form=form, **options)
 
+        def render_field(self, field, render_kw):
+            return rendering.render_field(field, render_kw)
+
     @classmethod
     def from_request(cls, **kwargs):
         """The form bound to this request's POST data (or empty on GET)."""
         formdata = request.form if request.method == "POST" else None
-        meta = {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
-        return cls(formdata=formdata, meta=meta, **kwargs)
+        return cls(formdata=formdata, meta=_csrf_meta(), **kwargs)
 
     def submitted(self) -> bool:
         """Posted and valid: the view may act on it."""
@@ -56,9 +61,8 @@ class PortailForm(Form):
 
     @classmethod
     def blank(cls, data: dict | None = None):
-        """An unbound form (e.g. the logout button on every page), maybe filled with data."""
-        meta = {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
-        return cls(formdata=None, meta=meta, data=data)
+        """An unbound form, maybe filled with data."""
+        return cls(formdata=None, meta=_csrf_meta(), data=data)
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) of every error, in the order of the form, for the summary."""
@@ -75,6 +79,25 @@ class PortailForm(Form):
 
     def _first_field_id(self) -> str:
         return next((f.id for f in self if f.name != "csrf_token"), "contenu")
+
+
+def _csrf_meta() -> dict:
+    """What SessionCSRF reads: the key that signs tokens, the session that keeps the secret."""
+    return {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
+
+
+def csrf_input() -> Markup:
+    """The hidden token input of a button's form (« Se déconnecter » on every page), as a
+    ConfirmForm renders it, without building one: the same SessionCSRF token, once per
+    request."""
+    if "csrf_input" not in g:
+        meta = SimpleNamespace(**_csrf_meta(), csrf_time_limit=PortailForm.Meta.csrf_time_limit)
+        csrf = PortailForm.Meta.csrf_class()
+        csrf.form_meta = meta
+        token = csrf.generate_csrf_token(None)
+        params = {"name": "csrf_token", "type": "hidden", "value": token}
+        g.csrf_input = Markup(f"<input {rendering.attributes(params)}>")
+    return g.csrf_input
 
 
 def required(message: str):
