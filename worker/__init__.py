@@ -21,13 +21,13 @@ from worker import candidate, clock, config
 from worker.cli import commands as cli
 from worker.config import PROJECT
 from worker.content.live import LiveCatalog
-from worker.forms.base import ConfirmForm
+from worker.forms.base import csrf_input
 from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
 from worker.public.views import verify as public_verify
 from worker.rules.birthplace import birth_place
 from worker.store import db
-from worker.web import auth, errors, params, public_site, security
+from worker.web import auth, cookies, errors, params, public_site, security
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -44,10 +44,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters.update(
         parse_stamp=clock.parse, linkify=linkify, markdown=markdown, birth_place=birth_place
     )
+    app.jinja_env.globals.update(LAYOUT_DEFAULTS, csrf_input=csrf_input)
     app.context_processor(layout_context)
     app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])
     db.init_app(app)
     security.init_app(app)
+    cookies.init_app(app)
     errors.init_app(app)
     params.init_app(app)
     delivery.init_app(app)
@@ -59,17 +61,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+# What the shared layout reads when a page does not say: globals, cheaper than a context
+# processor (a page's own values take precedence over them).
+LAYOUT_DEFAULTS = {
+    "description": "",
+    "breadcrumb": (),
+    "nav_current": "/espace-candidat/",
+    "messages": (),
+    "page_title": None,
+}
+
+
 def layout_context() -> dict:
-    """What the shared layout expects on every worker page."""
+    """What the shared layout expects on every worker page and depends on the request."""
     return {
         "current_account": auth.current_account(),
         "flashes": get_flashed_messages(with_categories=True),
-        "description": "",
-        "breadcrumb": (),
-        "nav_current": "/espace-candidat/",
-        "messages": (),
-        "page_title": None,
-        "button_form": ConfirmForm.blank,
     }
 
 

@@ -56,10 +56,11 @@ def _thread_cache() -> OrderedDict:
 def get() -> Database:
     """This thread's connection to the app's database, opened once and then reused."""
     if "db" not in g:
-        key = (str(database_path(current_app)), current_app.config["DATABASE_BUSY_SECONDS"])
+        config = current_app.config
+        key = (config["DATA_DIR"], config["DATABASE_BUSY_SECONDS"])  # no Path built per request
         cache = _thread_cache()
         if key not in cache:
-            cache[key] = connect(*key)
+            cache[key] = connect(database_path(current_app), key[1])
             while len(cache) > KEPT_PER_THREAD:
                 cache.popitem(last=False)[1].conn.close()
         cache.move_to_end(key)

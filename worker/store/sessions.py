@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -16,6 +17,14 @@ from worker import clock
 
 CANDIDATES = ("sessions", "account_id")
 STAFF = ("staff_sessions", "staff_id")  # the back office: same rules, its own table
+REFRESH = timedelta(minutes=1)  # last use written at most this often: spare a write per request
+
+
+class Live(NamedTuple):
+    """A live session's owner; ``refreshed``: its last use was just moved to now."""
+
+    owner_id: int
+    refreshed: bool
 
 
 def _hash(token: str) -> str:
@@ -37,7 +46,7 @@ def open_session(db: Database, owner_id: int, kind: tuple[str, str] = CANDIDATES
 
 def account_of(
     db: Database, token: str, idle: timedelta, kind: tuple[str, str] = CANDIDATES
-) -> int | None:
+) -> Live | None:
     """The owner of a live session, refreshing its last use; None when ended or idle."""
     table, owner = kind
     row = db.execute(
@@ -50,12 +59,13 @@ def account_of(
     if now - clock.parse(last_seen) > idle:
         db.execute(f"DELETE FROM {table} WHERE token_hash = ?", [_hash(token)])
         return None
-    if now - clock.parse(last_seen) > timedelta(minutes=1):  # spare a write per request
-        db.execute(
-            f"UPDATE {table} SET last_seen_at = ? WHERE token_hash = ?",
-            [clock.stamp(now), _hash(token)],
-        )
-    return account_id
+    if now - clock.parse(last_seen) <= REFRESH:
+        return Live(account_id, refreshed=False)
+    db.execute(
+        f"UPDATE {table} SET last_seen_at = ? WHERE token_hash = ?",
+        [clock.stamp(now), _hash(token)],
+    )
+    return Live(account_id, refreshed=True)
 
 
 def close(db: Database, token: str, kind: tuple[str, str] = CANDIDATES) -> None:

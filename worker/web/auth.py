@@ -19,10 +19,12 @@ def current_account() -> Account | None:
         if token:
             database = db.get()
             idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-            account_id = sessions.account_of(database, token, idle)
-            g.account = accounts.by_id(database, account_id) if account_id else None
+            live = sessions.account_of(database, token, idle)
+            g.account = accounts.by_id(database, live.owner_id) if live else None
             if g.account is None:
                 session.pop("sid", None)
+            elif live.refreshed:
+                session.modified = True  # the cookie's lifetime follows the server-side one
     return g.account
 
 
