@@ -21,6 +21,7 @@ from worker import candidate, clock, config
 from worker.cli import commands as cli
 from worker.config import PROJECT
 from worker.content.live import LiveCatalog
+from worker.forms import rendering
 from worker.forms.base import csrf_input
 from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
@@ -28,10 +29,11 @@ from worker.public.views import verify as public_verify
 from worker.rules.birthplace import birth_place
 from worker.store import db
 from worker.web import auth, cookies, errors, params, public_site, security
+from worker.web.templating import WorkerFlask
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+    app = WorkerFlask(
         __name__,
         static_folder=None,
         template_folder=str(PROJECT / "templates"),
@@ -44,7 +46,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters.update(
         parse_stamp=clock.parse, linkify=linkify, markdown=markdown, birth_place=birth_place
     )
-    app.jinja_env.globals.update(LAYOUT_DEFAULTS, csrf_input=csrf_input)
+    app.jinja_env.globals.update(
+        LAYOUT_DEFAULTS, csrf_input=csrf_input, described_by=rendering.described_by
+    )
     app.context_processor(layout_context)
     app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])
     db.init_app(app)
@@ -58,6 +62,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(public_verify.blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
+    if app.jinja_env.cache is not None:  # templates snapshot the globals, now complete
+        app.jinja_env.cache.clear()
     return app
 
 
