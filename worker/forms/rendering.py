@@ -117,3 +117,10 @@ def render_field(field: Field, render_kw: dict) -> Markup:
     if kind is Select:
         return _select(field, params)
     return field.widget(field, **params)
+
+
+def described_by(field: Field, hint: str) -> str | bool:
+    """``aria-describedby`` of a field in the layout's macros: the ids of its hint and of
+    its error message, or False (no attribute)."""
+    ids = ([f"{field.id}-aide"] if hint else []) + ([f"{field.id}-erreur"] if field.errors else [])
+    return " ".join(ids) or False
