@@ -8,6 +8,8 @@ account forms are in ``forms.account``, the wizard's step forms in ``forms.wizar
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -86,18 +88,33 @@ def _csrf_meta() -> dict:
     return {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
 
 
-def csrf_input() -> Markup:
-    """The hidden token input of a button's form (« Se déconnecter » on every page), as a
-    ConfirmForm renders it, without building one: the same SessionCSRF token, once per
-    request."""
-    if "csrf_input" not in g:
+def session_token() -> str:
+    """This session's CSRF token, as SessionCSRF computes it for a form, once per request."""
+    if "session_token" not in g:
         meta = SimpleNamespace(**_csrf_meta(), csrf_time_limit=PortailForm.Meta.csrf_time_limit)
         csrf = PortailForm.Meta.csrf_class()
         csrf.form_meta = meta
-        token = csrf.generate_csrf_token(None)
-        params = {"name": "csrf_token", "type": "hidden", "value": token}
-        g.csrf_input = Markup(f"<input {rendering.attributes(params)}>")
-    return g.csrf_input
+        g.session_token = csrf.generate_csrf_token(None)
+    return g.session_token
+
+
+@contextmanager
+def tokens_rendered_as(slot: str, form: PortailForm) -> Iterator[None]:
+    """Meanwhile, every token rendered (the form's, ``csrf_input``'s) is ``slot``."""
+    kept = form.csrf_token.current_token
+    form.csrf_token.current_token = g.session_token = slot
+    try:
+        yield
+    finally:
+        form.csrf_token.current_token = kept
+        g.pop("session_token", None)
+
+
+def csrf_input(**attributes) -> Markup:
+    """The hidden token input of a button's form (« Se déconnecter » on every page), as a
+    ConfirmForm renders it, without building one."""
+    params = {"name": "csrf_token", "type": "hidden", "value": session_token(), **attributes}
+    return Markup(f"<input {rendering.attributes(params)}>")
 
 
 def required(message: str):

@@ -32,7 +32,7 @@ def login():
     form = LoginForm.from_request()
     target = auth.safe_next(request.args.get("next"))
     if not form.submitted():
-        return form_page("candidate/login.html", form, "Me connecter")
+        return form_page("candidate/login.html", form, "Me connecter", shared=True)
     outcome = signing.log_in(db.get(), form.login.data, form.password.data, auth.client_address())
     match outcome:
         case signing.Throttled(wait):
