@@ -62,9 +62,13 @@ def test_a_waiting_message_is_shown_then_the_page_is_shared_again(app):
 def test_a_page_holding_a_token_of_its_own_cannot_be_shared(app):
     """A page that renders another form (a token the slot does not replace) is refused."""
     with app.test_request_context(LOGIN):
-        form, other = LoginForm.from_request(), LoginForm.from_request()
+        other = LoginForm.from_request()
         own = render_template("candidate/login.html", form=other, errors=[], title="x")
         assert TOKEN.search(own)
         context = {"paragraphs": (own,), "links": (), "button": None}
         with pytest.raises(RuntimeError, match="cannot be shared"):
-            SharedPages().page("candidate/notice.html", form, "x", context)
+            SharedPages().page("candidate/notice.html", LoginForm, "x", context)
+
+
+def test_a_head_request_gets_the_page_headers(client):
+    assert client.http.head(LOGIN).status_code == 200

@@ -29,7 +29,7 @@ from worker.public.views import verify as public_verify
 from worker.rules.birthplace import birth_place
 from worker.store import db
 from worker.web import auth, cookies, errors, params, public_site, security
-from worker.web.templating import WorkerFlask
+from worker.web.templating import WorkerFlask, template_url_for
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -47,7 +47,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         parse_stamp=clock.parse, linkify=linkify, markdown=markdown, birth_place=birth_place
     )
     app.jinja_env.globals.update(
-        LAYOUT_DEFAULTS, csrf_input=csrf_input, described_by=rendering.described_by
+        LAYOUT_DEFAULTS,
+        csrf_input=csrf_input,
+        described_by=rendering.described_by,
+        url_for=template_url_for,
     )
     app.context_processor(layout_context)
     app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])

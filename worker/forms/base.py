@@ -113,6 +113,8 @@ def tokens_rendered_as(slot: str, form: PortailForm) -> Iterator[None]:
 def csrf_input(**attributes) -> Markup:
     """The hidden token input of a button's form (« Se déconnecter » on every page), as a
     ConfirmForm renders it, without building one."""
+    if not attributes:  # the token is digits, « # » and hexadecimal: nothing to escape
+        return Markup(f'<input name="csrf_token" type="hidden" value="{session_token()}">')
     params = {"name": "csrf_token", "type": "hidden", "value": session_token(), **attributes}
     return Markup(f"<input {rendering.attributes(params)}>")
 

@@ -19,23 +19,26 @@ from flask import (
 from catalog import Catalog
 from worker.content import current_catalog
 from worker.files import storage
-from worker.forms.base import CSRF_EXPIRED, PortailForm, tokens_rendered_as
+from worker.forms.base import CSRF_EXPIRED, PortailForm, session_token, tokens_rendered_as
 from worker.web.downloads import content_disposition
 
 
-def form_page(template: str, form: PortailForm, title: str, *, shared: bool = False, **context):
-    """A form page: "Erreur : " in the title and a 400 when the form has errors.
-
-    ``shared``: the page shows the visitor nothing of their own but the form's token
-    (« Me connecter »…): for an anonymous GET, see ``SharedPages``."""
+def form_page(template: str, form: PortailForm, title: str, **context):
+    """A form page: "Erreur : " in the title and a 400 when the form has errors."""
     errors = form.error_list()
-    if shared and not errors and _nothing_of_the_visitor():
-        return _shared_pages().page(template, form, title, context), 200
     page_title = f"Erreur : {title}" if errors else title
     html = render_template(
         template, form=form, errors=errors, title=title, page_title=page_title, **context
     )
     return html, 400 if errors else 200
+
+
+def shared_form_page(template: str, form_class: type[PortailForm], title: str, **context):
+    """The blank form's page (a GET) when it shows the visitor nothing of their own but
+    its token (« Me connecter »): for an anonymous visitor, see ``SharedPages``."""
+    if any(key in session for key in PERSONAL_KEYS):
+        return form_page(template, form_class.from_request(), title, **context)
+    return _shared_pages().page(template, form_class, title, context), 200
 
 
 # Where the token goes in a shared page: never in a page otherwise (random per process).
@@ -45,14 +48,16 @@ TOKEN = re.compile(r"\d{14}##[0-9a-f]{40}")  # SessionCSRF's: expiry ## HMAC-SHA
 
 
 class SharedPages:
-    """Form pages rendered once per catalogue, their CSRF token filled in for each request.
+    """Form pages rendered once per catalogue, the session's CSRF token filled in for each
+    request.
 
-    For an anonymous visitor with no message waiting, such a page (login, sign-up) is the
-    same for everyone but the token: it is rendered once for the current catalogue, with a
-    slot where the token goes, and kept by (template, title, endpoint, context, the form's
-    values). Only pages whose HTML depends on nothing else (the application's settings are
-    read at start-up) may be shared. Nothing personal is ever kept: a signed-in visitor,
-    or one with a message to read, gets the page rendered for them.
+    For an anonymous visitor with no message waiting, the page of a blank form (login,
+    sign-up) is the same for everyone but the token: it is rendered once for the current
+    catalogue, with a slot where the token goes, and kept by (template, title, form class,
+    endpoint, context); a request then builds no form and renders no template. Only pages
+    whose HTML depends on nothing else (the application's settings are read at start-up)
+    may be shared. Nothing personal is ever kept: a signed-in visitor, or one with a
+    message to read, gets the page rendered for them.
     """
 
     KEPT = 32  # distinct pages; more (never expected) start the store again
@@ -61,17 +66,17 @@ class SharedPages:
         self.catalog: Catalog | None = None
         self.pages: dict[tuple, str] = {}
 
-    def page(self, template: str, form: PortailForm, title: str, context: dict) -> str:
+    def page(self, template: str, form_class: type[PortailForm], title: str, context: dict) -> str:
         catalog = current_catalog()
         if catalog is not self.catalog or len(self.pages) >= self.KEPT:
             self.catalog, self.pages = catalog, {}
-        values = tuple((f.name, repr(f.data)) for f in form if f is not form.csrf_token)
-        key = (template, title, request.endpoint, request.script_root, values,
+        key = (template, title, form_class, request.endpoint, request.script_root,
                tuple(sorted(context.items())))  # fmt: skip
         html = self.pages.get(key)
         if html is None:
+            form = form_class.from_request()
             html = self.pages[key] = _with_token_slots(template, form, title, context)
-        return html.replace(TOKEN_SLOT, form.csrf_token.current_token)
+        return html.replace(TOKEN_SLOT, session_token())
 
 
 def _with_token_slots(template: str, form: PortailForm, title: str, context: dict) -> str:
@@ -87,10 +92,6 @@ def _with_token_slots(template: str, form: PortailForm, title: str, context: dic
 
 def _shared_pages() -> SharedPages:
     return current_app.extensions.setdefault("shared_pages", SharedPages())
-
-
-def _nothing_of_the_visitor() -> bool:
-    return request.method == "GET" and not any(key in session for key in PERSONAL_KEYS)
 
 
 def notice(title: str, *paragraphs: str, status: int = 200, links=(), button=None):
