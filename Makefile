@@ -37,6 +37,7 @@ test: $(VENV)/.installed node_modules/.installed packages
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+	PORTAIL_TEST_DATABASE=postgresql $(PY) -m pytest
 
 check: $(VENV)/.installed
 	$(PY) build.py --check

@@ -38,11 +38,6 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     specialities = _records(f, d, "specialities", partial(_speciality, f, test_lines))
     if not sessions:
         f.problem(1, "aucune session : ajoutez au moins une table [[sessions]]")
-    label_ = f.value(d, "speciality_label", str, default="Spécialité")
-    steps = f.value(d, "steps", list, default=[]) or []
-    if not all(isinstance(step, str) for step in steps):
-        f.problem(f.lines.key("steps"), "« steps » doit être une liste de codes d'étapes")
-        steps = []
     settings = {
         key: f.value(d, key, bool, default=default)
         for key, default in (
@@ -57,7 +52,6 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     pieces = _records(f, d, "pieces", partial(_piece, f))
     document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
     reminders = _reminders(f, d)
-    tests_note = f.value(d, "tests_note", str, default="") or ""
     retention = f.value(d, "retention_months", int, default=0) or 0
     if retention < 0:
         f.problem(f.lines.key("retention_months"), "retention_months : un nombre de mois ≥ 0")
@@ -70,18 +64,49 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         code=code,
         sessions=tuple(sessions),
         specialities=tuple(specialities),
-        speciality_label=label_ or "Spécialité",
-        steps=tuple(steps),
         tests=tests,
         pieces=tuple(pieces),
         document=document or "confirmation",
         reminders=reminders,
-        tests_note=" ".join(tests_note.split()),
         acquis=tuple(acquis),
         retention_months=retention,
+        **_wizard_settings(f, d),
         **settings,
         **fields,
     )
+
+
+def _wizard_settings(f: TomlFile, d: dict) -> dict:
+    """The exam's steps and how they word it: labels, the tests' note, extra questions."""
+    steps = f.value(d, "steps", list, default=[]) or []
+    if not all(isinstance(step, str) for step in steps):
+        f.problem(f.lines.key("steps"), "« steps » doit être une liste de codes d'étapes")
+        steps = []
+    texts = {
+        key: f.value(d, key, str, default=default) or default
+        for key, default in (
+            ("speciality_label", "Spécialité"),
+            ("qualification_label", "Examen"),
+            ("tests_note", ""),
+        )
+    }
+    texts["tests_note"] = " ".join(texts["tests_note"].split())
+    return {"steps": tuple(steps), "extra_fields": _extra_fields(f, d), **texts}
+
+
+def _extra_fields(f: TomlFile, d: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """« [extra_fields] qualification-generique = ["amenagement_handicap"] »."""
+    table = f.value(d, "extra_fields", dict, default={}) or {}
+    found = []
+    for step, names in table.items():
+        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            f.problem(
+                f.lines.key(step),
+                f"extra_fields : « {step} » doit être une liste de noms de champs",
+            )
+            continue
+        found.append((str(step), tuple(names)))
+    return tuple(found)
 
 
 def _reminders(f: TomlFile, d: dict) -> tuple[int, ...]:

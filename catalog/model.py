@@ -103,6 +103,10 @@ class Exam:
     acquis_several: bool = False  # several origins may be declared in one application
     retention_months: int = 0  # months after a session's end before its data is deleted; 0: kept
     administration_reference: bool = False  # « Référence réservée à l'administration » box
+    qualification_label: str = "Examen"  # what « Qualification présentée » calls the exam
+    # (step code, field names): questions declared in another step of wizard.toml that this
+    # exam asks on one of its own steps, after that step's own questions
+    extra_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def session(self, code: str) -> Session | None:
         return next((s for s in self.sessions if s.code == code), None)
@@ -259,6 +263,7 @@ class Step:
     kind: str = "form"
     intro: str = ""
     show_account: bool = False
+    show_exam: bool = False  # the exam (and its session) shown read-only first
     fields: tuple[StepField, ...] = ()
 
 

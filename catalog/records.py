@@ -174,6 +174,7 @@ def read_wizard(path: Path, label: str, problems: list[Problem]) -> dict[str, St
             fields=tuple(fields),
             intro=str(record.get("intro", "")).strip(),
             show_account=bool(record.get("show_account", False)),
+            show_exam=bool(record.get("show_exam", False)),
         )
     return steps
 

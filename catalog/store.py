@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -46,7 +46,17 @@ class Catalog:
         return [e for e in self.establishments if e.academy == academy]
 
     def exam_steps(self, exam: Exam) -> list[Step]:
-        return [self.steps[code] for code in exam.steps if code in self.steps]
+        """The exam's steps in order, each with the questions of other steps the exam asks
+        there too (``extra_fields``)."""
+        extra = dict(exam.extra_fields)
+        steps = [self.steps[code] for code in exam.steps if code in self.steps]
+        return [self._with_fields(step, extra.get(step.code, ())) for step in steps]
+
+    def _with_fields(self, step: Step, names: tuple[str, ...]) -> Step:
+        if not names:
+            return step
+        fields = {f.name: f for s in self.steps.values() for f in s.fields}
+        return replace(step, fields=step.fields + tuple(fields[n] for n in names if n in fields))
 
     def open_periods_for(
         self, exam: str, session: str, academy: str, now: datetime, speciality: str = ""
@@ -357,7 +367,7 @@ def _check_wizard(c: Catalog, label) -> list[Problem]:
                 problems.append(
                     Problem(path, line, f"étape « {code} » inconnue (voir wizard.toml)")
                 )
-    wizard = label(c.root / "wizard.toml")
+    problems += _check_extra_fields(c, label)
     wizard = c.root / "wizard.toml"
     lines = TomlLines(wizard.read_text("utf-8", errors="replace") if c.steps else "")
     for step in c.steps.values():
@@ -392,4 +402,27 @@ def _check_wizard(c: Catalog, label) -> list[Problem]:
                             "champ de la même étape",
                         )
                     )
+    return problems
+
+
+def _check_extra_fields(c: Catalog, label) -> list[Problem]:
+    """An exam's extra questions: a field of wizard.toml, on one of its steps, asked once."""
+    problems: list[Problem] = []
+    known = {f.name for s in c.steps.values() for f in s.fields}
+    for exam in (e for e in c.exams.values() if e.extra_fields):
+        path = c.root / f"exams/{exam.code}.toml"
+        lines = TomlLines(path.read_text("utf-8", errors="replace"))
+        asked = [f.name for s in c.exam_steps(exam) for f in s.fields]
+        for step, names in exam.extra_fields:
+            found = [] if step in exam.steps else [f"« {step} » n'est pas une étape de l'examen"]
+            found += [
+                f"champ « {name} » inconnu (voir wizard.toml)"
+                if name not in known
+                else f"le champ « {name} » est déjà posé par une autre étape"
+                for name in names
+                if name not in known or asked.count(name) > 1
+            ]
+            problems += [
+                Problem(label(path), lines.key(step), f"extra_fields : {m}") for m in found
+            ]
     return problems

@@ -29,6 +29,9 @@ JOURNEYS = {
     "test_account_journey": "la création du compte, la connexion et « Modifier mon compte »",
     "test_franceconnect_journey": "la connexion avec FranceConnect",
     "test_registration_journey": "l'inscription à un examen, sa modification et sa désinscription",
+    "test_generic_journey": (
+        "l'inscription aux autres examens et certifications (modèle générique), onglet par onglet"
+    ),
     "test_guides_journey": "le récapitulatif imprimable et l'abandon d'une inscription en cours",
     "test_documents_journey": "« Mes documents » et le dépôt des pièces justificatives",
     "test_verification_journey": "la vérification d'un document",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from tests import databases
 from tests.forms import FormClient
 from tests.mailbox import Mailbox
 
@@ -27,12 +28,59 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def missing(what: str) -> None:
-    """Browser tests skip loudly on a developer machine without Chromium, never in CI."""
-    message = f"{what} — browser tests cannot run (see README, « Tests »)."
+def missing(what: str, needed_by: str = "browser") -> None:
+    """Tests skip loudly on a developer machine without Chromium (or PostgreSQL), never in
+    CI."""
+    message = f"{what} — {needed_by} tests cannot run (see README, « Tests »)."
     if os.environ.get("CI"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_engine() -> Iterator[str]:
+    """SQLite files, or a PostgreSQL cluster of the run's own (PORTAIL_TEST_DATABASE)."""
+    if databases.POSTGRESQL:
+        if not databases.available():
+            missing(f"{databases.BIN}/pg_ctl absent (apt-get install postgresql-15)", "PostgreSQL")
+        databases.cluster = databases.Cluster().start()
+    yield databases.ENGINE
+    if databases.cluster is not None:
+        databases.cluster.stop()
+        databases.cluster = None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if databases.POSTGRESQL:
+        skip = pytest.mark.skip(reason="about SQLite's own file or planner (marker sqlite)")
+        for item in items:
+            if "sqlite" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgresql() -> Iterator[databases.Cluster]:
+    """A PostgreSQL server: the run's own on a PostgreSQL run, else one started for the
+    tests that need one whatever the engine (two hosts, migration from SQLite)."""
+    if databases.cluster is not None:
+        yield databases.cluster
+        return
+    if not databases.available():
+        missing(f"{databases.BIN}/pg_ctl absent (apt-get install postgresql-15)", "PostgreSQL")
+    own = databases.Cluster()
+    try:
+        yield own.start()
+    finally:
+        own.stop()
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases(request) -> Iterator[None]:
+    """The databases of a test's data folders go with the test (PostgreSQL runs)."""
+    yield
+    tmp_path = request.node.funcargs.get("tmp_path")
+    if databases.cluster is not None and tmp_path is not None:
+        databases.cluster.drop_under(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +112,7 @@ def make_app(data_dir: Path, site_dir: Path, mailbox: Mailbox, **settings) -> Fl
         "SMTP_PORT": mailbox.port,
         "BASE_URL": "http://localhost",
         "TESTING": True,
+        **databases.settings_for(data_dir),
         **settings,
     }
     return create_app(config)

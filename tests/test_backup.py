@@ -22,6 +22,8 @@ from tests.test_uploads import pdf, registered
 from worker.rules import passwords
 from worker.store import accounts, db
 
+pytestmark = pytest.mark.sqlite  # the archive holds the SQLite file (PostgreSQL: pg_dump)
+
 WRITES_BEFORE = 3  # sign-ups the writer must have committed before the backup starts
 WRITES_AFTER = 3  # … and after it ended, so the backup ran while it was writing
 WAIT = 60  # seconds, generous: the machine is shared

@@ -71,7 +71,7 @@ def test_concurrent_activations_give_unique_contiguous_numbers(app):
     workers = [
         context.Process(
             target=activate_accounts,
-            args=(str(db.database_path(app)), ids[n::processes], barrier, results),
+            args=(db.target(app), ids[n::processes], barrier, results),
         )
         for n in range(processes)
     ]

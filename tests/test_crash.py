@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import threading
 from urllib.parse import urlencode
 
 import pytest
 
+from tests import databases
 from tests.mailbox import free_port
 from tests.test_accounts import LOGIN, SIGNUP, identity
 from tests.test_production import WAIT, Browser, gunicorn, wait_for
@@ -59,9 +59,10 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path, site_dir, ma
             writer.join(WAIT)
         server.stop()
 
-    database = sqlite3.connect(tmp_path / "data" / "portail.db")
+    database = databases.open_database(tmp_path / "data")
     try:
-        assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if database.engine == "sqlite":
+            assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {row[0] for row in database.execute("SELECT email FROM accounts")}
     finally:
         database.close()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from tests import databases
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, text
 from worker.cli.demo import PASSWORD
@@ -16,7 +15,7 @@ def seed(app, *args: str) -> str:
 
 
 def rows(app, query: str) -> list[tuple]:
-    database = sqlite3.connect(app.config["DATA_DIR"] + "/portail.db")
+    database = databases.open_database(app.config["DATA_DIR"])
     try:
         return database.execute(query).fetchall()
     finally:

@@ -80,13 +80,13 @@ def test_born_in_morocco_reads_the_town_everywhere(app, mailbox):
     url = register_cfg_abroad(client, app)
     recap = text(client.get(url))
     assert "Casablanca (MAROC)" in recap
-    assert "Marocain" in recap and "MAROC Nom et prénom" not in recap
+    assert "Marocaine" in recap and "MAROC Nom et prénom" not in recap
     saved = client.submit(url, {"action": "enregistrer"})
     assert saved.status_code == 303, errors(saved)
     done = client.get(saved.headers["Location"])
     pdf = links(done, r'href="(/espace-candidat/inscriptions/001/documents/\d+)"')[0]
     content = pdf_text(client.get(pdf).data)
-    assert "CASABLANCA (MAROC)" in content and "Marocain" in content
+    assert "CASABLANCA (MAROC)" in content and "Marocaine" in content
     with app.app_context():
         application_id, academy = (
             db.get().execute("SELECT id, academy FROM applications").fetchone()

@@ -341,7 +341,7 @@ def build_world(app, content: Path) -> SimpleNamespace:
     candidate = candidate_of_a(app)
     register_cfg(candidate, app, A)
     application_id, account_id = one(
-        app, "SELECT max(id), account_id FROM applications WHERE academy = ?", A
+        app, "SELECT id, account_id FROM applications WHERE academy = ? ORDER BY id DESC LIMIT 1", A
     )
     pieces = "/espace-candidat/inscriptions/001/justificatifs"
     uploaded = post(

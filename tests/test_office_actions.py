@@ -61,14 +61,9 @@ def rows(app, sql: str, *params) -> list:
 
 
 def audits(app, action: str, application_id: int | None = None) -> list[tuple[dict, dict]]:
-    found = rows(
-        app,
-        "SELECT before, after FROM audit WHERE action = ? AND (? IS NULL OR application_id = ?)"
-        " ORDER BY id",
-        action,
-        application_id,
-        application_id,
-    )
+    one = "" if application_id is None else " AND application_id = ?"
+    params = [action] if application_id is None else [action, application_id]
+    found = rows(app, f"SELECT before, after FROM audit WHERE action = ?{one} ORDER BY id", *params)
     return [(json.loads(b), json.loads(a)) for b, a in found]
 
 

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import ssl
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import pytest
 from pypdf import PdfReader
 
 from catalog.store import load_catalog
+from tests import databases
 from tests.conftest import ROOT
 from tests.forms import TOKEN
 from tests.mailbox import Mailbox, free_port, link_in
@@ -235,6 +235,7 @@ def gunicorn(
         "PORTAIL_SMTP_PORT": str(mailbox.port),
         "PORTAIL_BASE_URL": base_url,
         "PORTAIL_TRUSTED_PROXIES": "1",
+        **databases.environment_for(tmp / "data"),
         **env,
     }
     command = [sys.executable, "-m", "gunicorn", "--config", str(DEPLOY / "gunicorn.conf.py")]
@@ -592,9 +593,10 @@ def test_preloaded_gunicorn_survives_a_burst_of_sign_ups(tmp_path, site_dir, mai
         server.check_alive()
     finally:
         server.stop()
-    connection = sqlite3.connect(tmp_path / "data" / "portail.db")
+    connection = databases.open_database(tmp_path / "data")
     try:
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if connection.engine == "sqlite":
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("SELECT count(*) FROM accounts").fetchone()[0] == BURST
         unsent = connection.execute("SELECT count(*) FROM mails WHERE sent_at IS NULL")
         assert unsent.fetchone()[0] == 0

@@ -8,7 +8,6 @@ once, then answers 409; the files of a transaction that did not commit are delet
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 import uuid
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import databases
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, text
 from tests.test_office_actions import member, registered
@@ -63,11 +63,11 @@ class Paused:
 
 def lock_at_once(app) -> float:
     """Seconds another connection takes to get the write lock (it waits 50 ms at most)."""
-    other = sqlite3.connect(db.database_path(app), isolation_level=None, timeout=0.05)
+    other = databases.open_database(app.config["DATA_DIR"], busy_seconds=0.05)
     try:
         started = time.perf_counter()
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
+        databases.take_write_lock(other)
+        other.rollback()
         return time.perf_counter() - started
     finally:
         other.close()
@@ -216,14 +216,14 @@ def test_a_busy_database_after_rendering_answers_503_and_deletes_the_files(quick
     paused = Paused(confirmation.render)
     monkeypatch.setattr(confirmation, "render", paused)
     thread, result = in_thread(posted_save(client, url))
-    other = sqlite3.connect(db.database_path(quick), isolation_level=None)
+    other = databases.open_database(quick.config["DATA_DIR"])
     try:
         assert paused.reached.wait(WAIT)
-        other.execute("BEGIN IMMEDIATE")  # another process takes the lock and keeps it
+        databases.take_write_lock(other)  # another process takes the lock and keeps it
         paused.release.set()
         thread.join(WAIT)
     finally:
-        other.execute("ROLLBACK")
+        other.rollback()
         other.close()
         paused.release.set()
     assert result[0].status_code == 503

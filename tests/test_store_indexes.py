@@ -3,7 +3,11 @@ every application (SQLite's own query plan says which)."""
 
 from __future__ import annotations
 
+import pytest
+
 from worker.store import db, search
+
+pytestmark = pytest.mark.sqlite  # PostgreSQL plans differently (and scans tiny tables)
 
 
 def plan(app, scope: tuple[str, ...], filters: search.Filters) -> str:

@@ -17,11 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def activate_accounts(database_path: str, account_ids: list[int], barrier, results) -> None:
+def activate_accounts(where: str, account_ids: list[int], barrier, results) -> None:
     """Activate account_ids one by one; put {account id: candidate number} on results."""
     from worker.store import accounts, db
 
-    database = db.connect(database_path)
+    database = db.connect(where)
     numbers = {}
     try:
         barrier.wait(timeout=30)  # every process starts together: maximum contention
@@ -30,7 +30,7 @@ def activate_accounts(database_path: str, account_ids: list[int], barrier, resul
                 account = accounts.by_id(database, account_id)
                 numbers[account_id] = accounts.activate(database, account).candidate_number
     finally:
-        database.conn.close()
+        database.close()
     results.put(numbers)
 
 

@@ -20,7 +20,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, object] = {
     "SITE_DIR": str(PROJECT / "site"),  # the static site built by build.py
     "CONTENT_DIR": str(PROJECT / "content"),
-    "DATA_DIR": str(PROJECT / "data"),  # portail.db, uploads; never committed
+    "DATA_DIR": str(PROJECT / "data"),  # portail.db, keys, backups; never committed
+    "FILES_DIR": "",  # uploads, documents, slips; empty: DATA_DIR (a shared mount: several hosts)
     "BASE_URL": "http://127.0.0.1:8000",  # links in mails are built from it, never from Host
     "SECRET_KEY": "",  # empty: a random key kept in DATA_DIR/secret_key (local runs only)
     "SECRET_KEYS_OLD": [],  # previous keys, still accepted for links and cookies (rotation)
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, object] = {
     "STAFF_LOGIN_MAX_FAILURES_PER_CLIENT": 100,  # staff, per client (an exam office shares one)
     "LOGIN_WINDOW_MINUTES": 15,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-For (nginx: 1)
+    "DATABASE_URL": "",  # empty: SQLite in DATA_DIR; postgresql://… for several hosts
     "DATABASE_BUSY_SECONDS": 10,  # a write waits this long for the lock, then 503 + Retry-After
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes per request (uploads have their own limit)
     "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # per supporting-document file (« 5 Mo »)
@@ -72,6 +74,13 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(overrides or {})
     data_dir = Path(app.config["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
+    app.config["FILES_DIR"] = app.config["FILES_DIR"] or str(data_dir)
+    Path(app.config["FILES_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["DATABASE_URL"] and not (app.config["SECRET_KEY"] and app.config["VERIFY_KEY"]):
+        raise RuntimeError(
+            "PORTAIL_DATABASE_URL is set (several hosts share the database): set"
+            " PORTAIL_SECRET_KEY and PORTAIL_VERIFY_KEY, the same on every host."
+        )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _local_secret(data_dir / "secret_key")
     app.config["SECRET_KEY_FALLBACKS"] = list(app.config["SECRET_KEYS_OLD"])

@@ -3,9 +3,9 @@
 From the candidate home: « Ajouter une nouvelle candidature », the drill-down domaine →
 examen → session → académie, « Démarrer mon inscription », every step of the wizard
 filled by its labels, « Enregistrer », the number page, the mail, « Mes inscriptions »;
-then modifying, withdrawing, a closed period, a generic (G02) certification, and the
-whole CFG wizard with the keyboard only. Every page is audited with axe-core (WCAG 2.1
-A and AA): zero violations.
+then modifying, withdrawing, a closed period, and the whole CFG wizard with the keyboard
+only (the generic model's tabs are in test_generic_journey). Every page is audited with
+axe-core (WCAG 2.1 A and AA): zero violations.
 
 Periods are the real dates of content/periods.csv: the tests pick a period open now, and
 pin the worker's clock (live_app.config["NOW"]) only where no period is open now or where
@@ -54,13 +54,6 @@ BTS_STEPS = [
     "Épreuves",
     "Récapitulatif",
     "Conditions d'inscription",
-]
-CC1D_STEPS = [
-    "Identification",
-    "Qualification présentée",
-    "Situation actuelle",
-    "Épreuves",
-    "Récapitulatif",
 ]
 
 
@@ -308,7 +301,7 @@ def fill_identification(page: Page, choice: Choice, town: str = "Ville-sur-Test"
     field(page, "Code postal").fill(choice.postcode)
     field(page, "Localité").fill(town)
     field(page, "Téléphone portable").fill("0623456789")
-    field(page, "Nationalité").select_option(label="Français")
+    field(page, "Nationalité").select_option(label="Française")
     field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
 
 
@@ -454,7 +447,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
             "Localité": "Ville-sur-Test",
             "Téléphone portable": "0623456789",
             "Téléphone fixe": "—",
-            "Nationalité": "Français",
+            "Nationalité": "Française",
             "Catégorie socio-professionnelle": "Techniciens",
         },
         "Informations candidature": {
@@ -742,118 +735,6 @@ def test_register_for_a_cfg(page, axe, live_app, live_server, mailbox, catalog, 
     expect(definition(cards(page).first, "Établissement")).to_have_text(
         NO_SCHOOL
     )  # « candidat libre » is the establishment chosen
-    audited(axe)
-
-
-def cc1d_choice(catalog, clock) -> tuple[Choice, str]:
-    """A G02 period open now, or the clock pinned inside one; with its speciality."""
-    now = datetime.now(UTC)
-    periods = catalog.periods_for(exam="cc1d", session="2027")
-    assert periods
-    opened = [p for p in periods if p.is_open(now)]
-    period = opened[0] if opened else max(periods, key=lambda p: (p.closes - p.opens, p.academy))
-    if not opened:
-        clock(period.opens + (period.closes - period.opens) / 2)
-    exam = catalog.exams["cc1d"]
-    choice = Choice(
-        domain=catalog.domain(exam.domain).name,
-        exam=exam.name,
-        session=exam.session("2027").label,
-        period=period,
-        academy=catalog.academies[period.academy],
-    )
-    return choice, exam.speciality(period.speciality).name
-
-
-def test_register_for_a_generic_certification(
-    page, axe, live_app, live_server, mailbox, catalog, clock
-):
-    choice, sector = cc1d_choice(catalog, clock)
-    assert choice.domain == "Autres certifications"
-    candidate = new_candidate(live_app)
-    log_in(page, live_server, candidate)
-    drill_down(page, axe, choice)
-    audited(axe)
-    button(page, "Démarrer mon inscription").click()
-
-    expect_step(page, 1, "Identification")
-    expect(step_list(page).get_by_role("listitem")).to_have_text(
-        [f"{i} - {t}" for i, t in enumerate(CC1D_STEPS, 1)] + ["6 - N° inscription"]
-    )
-    audited(axe)
-    fill_identification(page, choice)
-    next_step(page)
-    expect_step(page, 2, "Qualification présentée")
-    audited(axe)
-    field(page, "Certification / secteur présenté").select_option(label=sector)
-    next_step(page)
-    expect_step(page, 3, "Situation actuelle")
-    audited(axe)
-    field(page, "Corps").select_option(label="PROFESSEUR DES ÉCOLES")
-    field(page, "Statut").select_option(label="Titulaire")
-    field(page, "Position administrative").select_option(label="Activité")
-    field(page, "Pays d'exercice ou de formation").select_option(label="FRANCE (DONT OUTRE-MER)")
-    field(page, "Établissement ou service").fill("École élémentaire Jean Jaurès")
-    field(page, "Localité").fill("Ville-sur-Test")
-    next_step(page)
-    expect_step(page, 4, "Épreuves")
-    expect(main(page)).to_contain_text("Passez directement à l'étape suivante.")
-    audited(axe)
-    next_step(page)
-    expect_step(page, 5, "Récapitulatif")
-    situation = region(page, "Situation actuelle")
-    expect(definition(situation, "Corps")).to_have_text("PROFESSEUR DES ÉCOLES")
-    expect(definition(situation, "Position administrative")).to_have_text("Activité")
-    expect(
-        definition(region(page, "Qualification présentée"), "Certification / secteur présenté")
-    ).to_have_text(sector)
-    audited(axe)
-    before = mailbox.count()
-    button(page, "Enregistrer").click()
-
-    expect(heading(page, "Numéro d'inscription")).to_be_visible()
-    expect_number_page(page, candidate, choice, "001")
-    expect(definition(main(page), "Examen")).to_have_text(f"{CC1D} – {sector}")
-    audited(axe)
-    mailbox.last_to(candidate.email, "Inscription enregistrée", after=before)
-
-    # « Mon inscription »: modifiable, but no withdrawal online for this model.
-    main(page).get_by_role("link", name="Voir mon inscription").click()
-    expect(heading(page, "Mon inscription")).to_be_visible()
-    expect(button(page, "Modifier")).to_be_visible()
-    expect(page.get_by_role("link", name="Se désinscrire")).to_have_count(0)
-    expect(page.get_by_role("button", name="Se désinscrire")).to_have_count(0)
-    audited(axe)
-
-    # Modifying: a new version, and no modification mail for the generic model.
-    button(page, "Modifier").click()
-    expect_step(page, 1, "Identification")
-    expect(main(page)).to_contain_text("modification de la candidature n° 001")
-    step_list(page).get_by_role("link", name="3 - Situation actuelle").click()
-    expect_step(page, 3, "Situation actuelle")
-    expect(field(page, "Localité")).to_have_value("Ville-sur-Test")
-    field(page, "Localité").fill("Autre-Ville")
-    audited(axe)
-    next_step(page)
-    expect_step(page, 4, "Épreuves")
-    next_step(page)
-    expect_step(page, 5, "Récapitulatif")
-    expect(definition(region(page, "Situation actuelle"), "Localité")).to_have_text("Autre-Ville")
-    button(page, "Enregistrer").click()
-    expect(heading(page, "Numéro d'inscription")).to_be_visible()
-    expect(definition(main(page), "Version")).to_have_text("2")
-    audited(axe)
-
-    # Mails are recorded in the saving transaction: « Mes messages » lists all there are.
-    page.get_by_role("banner").get_by_role("link", name="Consulter mes messages").click()
-    expect(heading(page, "Mes messages")).to_be_visible()
-    expect(main(page)).to_contain_text("Inscription enregistrée")
-    expect(main(page)).not_to_contain_text("Modification d'inscription")
-    assert not any(
-        "Modification" in m["Subject"]
-        for m in mailbox.messages[before:]
-        if candidate.email in m["To"]
-    )
     audited(axe)
 
 

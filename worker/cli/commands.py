@@ -14,6 +14,7 @@ from worker.cli.demo import demo_cli
 from worker.cli.mail import mail_cli
 from worker.cli.refdata import refresh_command
 from worker.cli.reminders import reminders_cli
+from worker.cli.store import store_cli
 from worker.content import current_catalog
 from worker.documents import issuing
 from worker.files import antivirus, storage
@@ -27,7 +28,9 @@ from worker.store.audit import audit
 
 accounts_cli = AppGroup("accounts", help="Comptes candidats.")
 refdata_cli = AppGroup("refdata", help="Données de référence (pays, départements, communes).")
-files_cli = AppGroup("files", help="Fichiers déposés et documents publiés (sous PORTAIL_DATA_DIR).")
+files_cli = AppGroup(
+    "files", help="Fichiers déposés et documents publiés (sous PORTAIL_FILES_DIR)."
+)
 staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
 backup_cli = AppGroup("backup", help="Sauvegarde et restauration de PORTAIL_DATA_DIR.")
 
@@ -130,9 +133,9 @@ def rescan() -> None:
 
 def sweep_orphans(app: Flask, older_than: float) -> int:
     """Files written but never committed (a process killed mid-upload), older than a delay."""
-    database = db.connect(db.database_path(app))
+    database = db.open_for(app)
     try:
-        data_dir = app.config["DATA_DIR"]
+        data_dir = app.config["FILES_DIR"]
         areas = (
             ("uploads", stored_pieces.known_files(database)),
             (issuing.AREA, documents.known_files(database)),
@@ -140,7 +143,7 @@ def sweep_orphans(app: Flask, older_than: float) -> int:
         )
         return sum(storage.sweep(data_dir, area, known, older_than) for area, known in areas)
     finally:
-        database.conn.close()
+        database.close()
 
 
 @backup_cli.command("create")
@@ -154,6 +157,16 @@ def backup_create(target: Path | None) -> None:
     """Sauvegarde la base, les documents, les justificatifs et les papillons dans une archive,
     portail en marche ; affiche le chemin de l'archive."""
     data_dir = Path(current_app.config["DATA_DIR"])
+    if current_app.config["FILES_DIR"] != str(data_dir):
+        raise click.ClickException(
+            "PORTAIL_FILES_DIR est distinct de PORTAIL_DATA_DIR : sauvegardez le dossier"
+            " partagé des fichiers avec rsync ou les instantanés de son stockage (README)."
+        )
+    if current_app.config.get("DATABASE_URL"):
+        raise click.ClickException(
+            "la base est sur PostgreSQL : sauvegardez-la avec pg_dump ou l'archivage continu"
+            " (README, « Sauvegardes »), et le dossier partagé des fichiers avec rsync."
+        )
     try:
         archive = backup.create(data_dir, target or data_dir / "backups")
     except backup.BackupError as exc:
@@ -192,6 +205,7 @@ def init_app(app: Flask) -> None:
         demo_cli,
         reminders_cli,
         data_cli,
+        store_cli,
     )
     for group in groups:
         app.cli.add_command(group)

@@ -23,7 +23,7 @@ def purge(dry_run: bool) -> None:
     """Supprime les candidatures, documents et pièces des sessions dont la durée de
     conservation (retention_months de l'examen, après la fin de la session) est dépassée."""
     report = retention.purge(
-        db.get(), current_catalog(), current_app.config["DATA_DIR"], clock.now(), dry_run
+        db.get(), current_catalog(), current_app.config["FILES_DIR"], clock.now(), dry_run
     )
     verb = "à supprimer" if dry_run else "supprimée(s)"
     for expired in report.sessions:

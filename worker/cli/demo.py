@@ -244,7 +244,7 @@ def seed(candidates: int, seed_value: int, add: bool) -> None:
         offers=offers(catalog),
         departements=["33", "35", "38", "59", "69", "75", "93", "974", "13", "67"],
         password_hash=passwords.hash_password(PASSWORD),
-        document=demo_pdf(Path(current_app.config["DATA_DIR"])),
+        document=demo_pdf(Path(current_app.config["FILES_DIR"])),
         now=datetime.now(UTC),
     )
     if not setting.offers:

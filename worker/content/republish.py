@@ -52,7 +52,7 @@ __all__ = [  # what the office views and the tests use, the two files' classes i
     "shown_date",
 ]
 
-LOCK = "republish.lock"  # in DATA_DIR, shared by every worker process
+LOCK = "republish.lock"  # in FILES_DIR, shared by every worker process and host
 
 # An edit: the file's current bytes → its new bytes, and the record before and after (audit).
 Edit = Callable[[bytes], tuple[bytes, dict, dict]]

@@ -18,7 +18,7 @@ values every document prints), ``verification`` (the code and QR code block prin
 the end of a document), ``formatting`` (text, dates, names), ``records`` (the exam office and
 the candidate's identity, from the catalogue and the account), ``texts`` (the templates'
 loader). ``issuing`` renders a document with its verification code and writes it durably
-under DATA_DIR with no lock held (``prepare``), then records its row and SHA-256 in the
+under FILES_DIR with no lock held (``prepare``), then records its row and SHA-256 in the
 caller's short transaction (``record``), or deletes the file (``discard``).
 
 Layers: this package reads ``catalog``, ``worker.rules``, ``worker.store``,

@@ -160,7 +160,7 @@ def _answer(
     catalog: Catalog, application: Application, name: str, ctx: recap.Context, capitals=True
 ) -> str:
     """The answer to the question ``name`` as the récapitulatif shows it, in capitals
-    unless told otherwise (the nationality reads « Français », as the guides print it)."""
+    unless told otherwise (the nationality reads « Française », as content/lists.toml words it)."""
     for step in catalog.steps.values():
         for question in step.fields:
             if question.name == name and name in application.answers:

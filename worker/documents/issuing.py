@@ -1,4 +1,4 @@
-"""Issuing a document: the PDF rendered and written durably under DATA_DIR first, outside
+"""Issuing a document: the PDF rendered and written durably under FILES_DIR first, outside
 any write transaction, then its row and its check recorded in a short one.
 
 The confirmation (or, for the G02 model, the récapitulatif) and the request for
@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlite_utils import Database
 
 from catalog import Catalog
 from worker import clock
@@ -30,9 +29,10 @@ from worker.documents import confirmation, pieces_request, verification
 from worker.files import storage
 from worker.rules import pieces as supporting
 from worker.rules import verification as codes
-from worker.store import documents
+from worker.store import applications, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application
+from worker.store.db import Database
 
 AREA = "documents"
 
@@ -206,7 +206,9 @@ def prepare_document(
 
 
 def is_next(db: Database, application_id: int, prepared: Prepared) -> bool:
-    """Whether no other version of its kind was published since it was prepared."""
+    """Whether no other version of its kind was published since it was prepared (and,
+    in the caller's transaction, none can be until it ends)."""
+    applications.lock(db, application_id)
     return documents.next_version(db, application_id, prepared.kind) == prepared.version
 
 
@@ -219,5 +221,6 @@ def publish_document(
     title: str,
 ) -> documents.Document:
     """A new version of this kind of document in the candidate's « Mes documents »."""
+    applications.lock(db, application_id)
     version = documents.next_version(db, application_id, kind)
     return publish(db, data_dir, application_id, kind, version, content, title)

@@ -1,4 +1,4 @@
-"""Files kept under DATA_DIR (uploads, generated documents): names, durable writes, sweep.
+"""Files kept under FILES_DIR (uploads, generated documents): names, durable writes, sweep.
 
 A file is written by ``diskio`` (temporary name, fsync, rename); only then does the
 database row that points to it commit. If the process dies in between, the file has no

@@ -129,6 +129,30 @@ def _mark(text: str | None) -> float | None:
         return None
 
 
+def current_form(ctx: Context) -> dict:
+    """The answers with their acquis in the current form. Applications saved before the
+    origins were declared one by one hold only the kind (``acquis_origine``) and the
+    tests exempted (``acquis_<test>``): the origins of the exam that account for those
+    tests are ticked, with those tests ticked and the others not, so that going through
+    the step again keeps the exemptions."""
+    answers = ctx.answers
+    if "acquis_origines" in answers or answers.get("acquis_origine", "aucun") in ("", "aucun"):
+        return answers
+    kept = {t.key for t in exemptable(ctx) if answers.get(f"acquis_{t.key}")}
+    upgraded, uncovered, ticked = dict(answers), set(kept), 0
+    same_kind_first = sorted(ctx.exam.acquis, key=lambda o: o.kind != answers["acquis_origine"])
+    for origin in same_kind_first:
+        covered = {t.key for t in origin_tests(ctx, origin)} & uncovered
+        if not covered or (ticked and not ctx.exam.acquis_several):
+            continue
+        upgraded[origin_field(origin)] = True
+        for test in origin_tests(ctx, origin):
+            upgraded[test_field(origin, test)] = test.key in kept
+        uncovered -= covered
+        ticked += 1
+    return upgraded
+
+
 def derived(form, ctx: Context) -> dict:
     """What the rest of the portal reads of this step (see the module's docstring)."""
     chosen = declared(form, ctx)

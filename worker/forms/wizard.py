@@ -33,6 +33,7 @@ from worker.rules.recap import (
     REGISTERED,
     Context,
     choices,
+    fields_of,
     safe_key,
     visible,
 )
@@ -143,7 +144,7 @@ def form_class(step: Step, ctx: Context) -> type[StepForm]:
     """The WTForms form of one step: only the fields the step declares."""
     attributes: dict = {"step_fields": {}}
     if step.kind == "form":
-        for field in step.fields:
+        for field in fields_of(step, ctx.exam):
             attributes[field.name] = _wt_field(field, ctx)
             attributes["step_fields"][field.name] = field
     elif step.kind == "acquis":
@@ -171,8 +172,9 @@ def build_form(step: Step, ctx: Context, mode: str = "show") -> StepForm:
     bound to this request's POST; "check": the saved answers without CSRF, which is how
     "Enregistrer" validates every step again."""
     cls = form_class(step, ctx)
-    names = set(cls.step_fields) | {n for n in ctx.answers if n.startswith(DERIVED_PREFIXES)}
-    data = {name: ctx.answers[name] for name in names if name in ctx.answers}
+    saved = acquis.current_form(ctx) if step.kind == "acquis" else ctx.answers
+    names = set(cls.step_fields) | {n for n in saved if n.startswith(DERIVED_PREFIXES)}
+    data = {name: saved[name] for name in names if name in saved}
     if mode == "posted":
         form = cls.from_request()
     elif mode == "show":

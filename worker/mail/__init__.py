@@ -12,9 +12,9 @@ not, which matters for account enumeration.
 from __future__ import annotations
 
 from flask import current_app, g, render_template
-from sqlite_utils import Database
 
 from worker.store import mails
+from worker.store.db import Database
 
 
 def queue(db: Database, template: str, recipient: str, account_id: int | None, **context) -> None:

@@ -49,7 +49,7 @@ def deliver_due(app: Flask, everything: bool = False) -> int:
     """Send every due mail over SMTP (with ``everything``, every pending one, whatever its
     next attempt time); returns how many were sent."""
     sent = 0
-    db = database.connect(database.database_path(app))
+    db = database.open_for(app)
     give_up = timedelta(hours=app.config["MAIL_GIVE_UP_HOURS"])
     try:
         with app.app_context():
@@ -67,7 +67,7 @@ def deliver_due(app: Flask, everything: bool = False) -> int:
                 mails.record_sent(db, due.id)
                 sent += 1
     finally:
-        db.conn.close()
+        db.close()
     return sent
 
 

@@ -34,20 +34,20 @@ def rescan(app: Flask) -> Rescanned:
     scanner = antivirus.Scanner.from_config(app.config)
     if not scanner.enabled:
         return Rescanned()
-    db = database.connect(database.database_path(app))
+    db = database.open_for(app)
     try:
         # A request context: mail templates are rendered like the pages' (layout context).
         with app.test_request_context("/", base_url=app.config["BASE_URL"]):
             return _rescan(app, db, scanner)
     finally:
-        db.conn.close()
+        db.close()
 
 
 def _rescan(app: Flask, db, scanner: antivirus.Scanner) -> Rescanned:
     clean = infected = 0
     waiting = pieces.pending_scans(db)
     for index, pending in enumerate(waiting):
-        path = storage.path_of(app.config["DATA_DIR"], UPLOADS, pending.stored_name)
+        path = storage.path_of(app.config["FILES_DIR"], UPLOADS, pending.stored_name)
         verdict = scanner.scan(path)
         if isinstance(verdict, antivirus.Unavailable):
             log.warning("rescan stopped, clamd unavailable: %s", verdict.reason)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlite_utils import Database
-
 from worker.store import duplicates as store
 from worker.store.accounts import Account
 from worker.store.applications import Application
+from worker.store.db import Database
 
 
 def normalised(text: str) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from catalog.dates import parse_paris
 from catalog.model import Exam, Period, Piece
 from worker.store import pieces as store
 from worker.store.applications import Application
+from worker.store.db import Database
 from worker.store.pieces import StoredFile
 
 STATUSES = {

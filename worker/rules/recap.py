@@ -97,6 +97,18 @@ def open_specialities(ctx: Context) -> list:
     return [s for s in ctx.exam.specialities if s.code in codes]
 
 
+def fields_of(step: Step, exam: Exam) -> tuple[StepField, ...]:
+    """The step's questions that apply to the exam: the choice of a speciality only where
+    the exam has specialities (an exam without, such as one of the generic model, is
+    shown instead: see ``exam_rows``)."""
+    return tuple(f for f in step.fields if f.choices_from != "specialites" or exam.specialities)
+
+
+def exam_rows(step: Step, ctx: Context) -> tuple[tuple[str, str], ...]:
+    """What a ``show_exam`` step shows read-only first: the exam presented."""
+    return ((ctx.exam.qualification_label, ctx.exam.name),) if step.show_exam else ()
+
+
 def visible(field: StepField, values: dict, account: Account) -> bool:
     """Whether a conditional field applies, given the other answers of its step."""
     condition = field.show_if
@@ -197,19 +209,22 @@ def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
 
 def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Section]:
     """The récapitulatif: every answer of every step, in the wizard's order (the account's
-    civil status first where the step shows it, unless ``identity`` is False)."""
+    civil status and the exam first where the step shows them, unless ``identity`` is
+    False: the documents print them in their own place)."""
     sections = []
     for step in steps:
         if step.kind == "form":
             rows = identity_rows(ctx.account) if step.show_account and identity else ()
+            rows += exam_rows(step, ctx) if identity else ()
+            fields = fields_of(step, ctx.exam)
             rows += tuple(
                 (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
-                for f in step.fields
+                for f in fields
                 if visible(f, ctx.answers, ctx.account) and f.type != "checkbox"
             )
             rows += tuple(
                 (f.label, "Oui" if ctx.answers.get(f.name) else "Non")
-                for f in step.fields
+                for f in fields
                 if f.type == "checkbox"
             )
         elif step.kind == "acquis":

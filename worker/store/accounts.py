@@ -12,10 +12,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 import idna
-from sqlite_utils import Database
 
 from worker import clock
 from worker.store import sessions
+from worker.store.db import Database
 
 IDENTITY_FIELDS = (
     "civility",
@@ -101,6 +101,12 @@ def _one(db: Database, where: str, *params) -> Account | None:
     return Account(*row) if row else None
 
 
+def lock(db: Database, account_id: int) -> None:
+    """Until the caller's transaction ends, the account's other writers wait (its
+    applications' numbering included); see ``applications.lock``."""
+    db.lock("accounts", account_id)
+
+
 def by_id(db: Database, account_id: int) -> Account | None:
     return _one(db, "id = ?", account_id)
 
@@ -133,12 +139,13 @@ def create(db: Database, email: str, password_hash: str, identity: dict[str, str
         raise EmailTaken(email)
     now = clock.stamp()
     values = {name: identity.get(name, "") for name in IDENTITY_FIELDS}
-    cursor = db.execute(
+    new_id = db.execute(
         f"INSERT INTO accounts (email, email_key, password_hash, status, created_at, updated_at,"
-        f" {', '.join(values)}) VALUES (?, ?, ?, 'pending', ?, ?, {', '.join('?' * len(values))})",
+        f" {', '.join(values)}) VALUES (?, ?, ?, 'pending', ?, ?, {', '.join('?' * len(values))})"
+        " RETURNING id",
         [email, key, password_hash, now, now, *values.values()],
-    )
-    return by_id(db, cursor.lastrowid)
+    ).fetchone()[0]
+    return by_id(db, new_id)
 
 
 def next_candidate_number(db: Database, created: datetime) -> str:
@@ -150,7 +157,7 @@ def next_candidate_number(db: Database, created: datetime) -> str:
     year = f"{created.year % 100:02d}"
     (value,) = db.execute(
         "INSERT INTO counters (name, value) VALUES (?, 1) "
-        "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
         [f"candidate-{year}"],
     ).fetchone()
     return f"0{year}{value:08d}"

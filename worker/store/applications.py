@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 
 REGISTERED, WITHDRAWN = "registered", "withdrawn"
 # The status written in the statement, not bound: SQLite prepares a statement again at every
@@ -108,19 +107,19 @@ def start_draft(
     application_id = application.id if application else None
     existing = db.execute(
         f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE account_id = ? AND academy = ? AND exam = ?"
-        " AND session = ? AND application_id IS ? AND saved_as IS NULL",
+        " AND session = ? AND application_id IS NOT DISTINCT FROM ? AND saved_as IS NULL",
         [account_id, academy, exam, session, application_id],
     ).fetchone()
     if existing:
         return _draft(existing)
     now = clock.stamp()
     answers = json.dumps(application.answers if application else {})
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO drafts (account_id, academy, exam, session, application_id, answers,"
-        " reached, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " reached, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [account_id, academy, exam, session, application_id, answers, reached, now, now],
-    )
-    return draft(db, cursor.lastrowid, account_id)
+    ).fetchone()[0]
+    return draft(db, new_id, account_id)
 
 
 def draft(db: Database, draft_id: int, account_id: int) -> Draft | None:
@@ -134,8 +133,9 @@ def draft(db: Database, draft_id: int, account_id: int) -> Draft | None:
 
 def save_draft(db: Database, draft_id: int, answers: dict, reached: int) -> None:
     db.execute(
-        "UPDATE drafts SET answers = ?, reached = max(reached, ?), updated_at = ? WHERE id = ?",
-        [json.dumps(answers), reached, clock.stamp(), draft_id],
+        "UPDATE drafts SET answers = ?, reached = CASE WHEN reached > ? THEN reached ELSE ? END,"
+        " updated_at = ? WHERE id = ?",  # the furthest step, whichever was posted last
+        [json.dumps(answers), reached, reached, clock.stamp(), draft_id],
     )
 
 
@@ -211,10 +211,10 @@ def create(
     number = next_number(db, draft.account_id)
     now = at or clock.stamp()
     answers = json.dumps(answers)
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO applications (account_id, academy, exam, session, number, status,"
         " created_at, speciality, answers, version, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
         [
             draft.account_id,
             draft.academy,
@@ -227,13 +227,13 @@ def create(
             answers,
             now,
         ],
-    )
+    ).fetchone()[0]
     db.execute(
         "INSERT INTO application_versions (application_id, version, answers, saved_at)"
         " VALUES (?, 1, ?, ?)",
-        [cursor.lastrowid, answers, now],
+        [new_id, answers, now],
     )
-    return by_id(db, cursor.lastrowid)
+    return by_id(db, new_id)
 
 
 def modify(
@@ -262,6 +262,13 @@ def withdraw(db: Database, application: Application) -> Application:
         [WITHDRAWN, now, now, application.id],
     )
     return by_id(db, application.id)
+
+
+def lock(db: Database, application_id: int) -> None:
+    """Until the caller's transaction ends, the application's other writers wait: what it
+    read about the application stays true (a row lock on PostgreSQL; on SQLite the
+    transaction already excludes every other writer)."""
+    db.lock("applications", application_id)
 
 
 def by_id(db: Database, application_id: int) -> Application | None:

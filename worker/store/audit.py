@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 

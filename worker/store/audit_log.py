@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker.store.applications import REGISTERED
+from worker.store.db import Database
 from worker.store.queue import STATE_SQL
 
 

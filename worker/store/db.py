@@ -1,20 +1,20 @@
-"""SQLite access: connections reused per thread, numbered migrations, explicit transactions.
+"""Database access for the whole store: one connection per thread, migrations, transactions.
 
-The connection runs in autocommit mode and every write goes through ``transaction()``,
-which takes the write lock at BEGIN (``BEGIN IMMEDIATE``), so that read-then-write
-sequences (number allocation, versioning) cannot interleave between processes.
+Two engines run the same SQL (the subset both understand, ``?`` placeholders):
 
-Opening a connection and setting its PRAGMAs cost about a fifth of a simple request, so
-each thread keeps its connections (a few, by database file) from one request to the
-next; a process forked from another never uses its parent's (SQLite forbids carrying a
-connection across ``fork()``): the cache belongs to the process id that filled it.
+- SQLite, embedded in DATA_DIR (``sqlite.py``): the default, for one host;
+- PostgreSQL (``postgres.py``) when ``PORTAIL_DATABASE_URL`` names a server, for
+  several worker hosts in front of one replicated database.
+
+Opening a connection costs about a fifth of a simple request, so each thread keeps its
+connections (a few, by database) from one request to the next; a process forked from
+another never uses its parent's (neither engine allows carrying one across ``fork()``):
+the cache belongs to the process id that filled it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -22,29 +22,42 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlite_utils import Database
+
+from worker.store import postgres, sqlite
+from worker.store.postgres import PostgresDatabase
+from worker.store.sqlite import SqliteDatabase
+
+Database = SqliteDatabase | PostgresDatabase
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-BUSY_SECONDS = 10.0  # how long a statement waits for another process's write lock
-
-
-def connect(path: str | Path, busy_seconds: float = BUSY_SECONDS) -> Database:
-    conn = sqlite3.connect(
-        path, isolation_level=None, timeout=busy_seconds, check_same_thread=False
-    )
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")  # an acknowledged write survives a crash
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
-    return Database(conn)
+KEPT_PER_THREAD = 4  # connections a thread keeps open (tests open many databases)
+_local = threading.local()
 
 
 def database_path(app: Flask) -> Path:
-    return Path(app.config["DATA_DIR"]) / "portail.db"
+    """The SQLite file (embedded engine)."""
+    return Path(app.config["DATA_DIR"]) / sqlite.FILE_NAME
 
 
-KEPT_PER_THREAD = 4  # connections a thread keeps open (tests open many databases)
-_local = threading.local()
+def target(app: Flask) -> str:
+    """The PostgreSQL URL, or the SQLite file's path."""
+    return app.config.get("DATABASE_URL") or str(database_path(app))
+
+
+def connect(where: str | Path, busy_seconds: float = 10.0) -> Database:
+    """A new connection to a PostgreSQL URL or a SQLite file."""
+    if is_url(str(where)):
+        return postgres.connect(str(where), busy_seconds)
+    return sqlite.connect(where, busy_seconds)
+
+
+def is_url(where: str) -> bool:
+    return where.startswith(("postgresql://", "postgres://"))
+
+
+def open_for(app: Flask) -> Database:
+    """A connection of its own to the app's database (CLI commands, background threads)."""
+    return connect(target(app), app.config["DATABASE_BUSY_SECONDS"])
 
 
 def _thread_cache() -> OrderedDict:
@@ -56,16 +69,17 @@ def _thread_cache() -> OrderedDict:
 def get() -> Database:
     """This thread's connection to the app's database, opened once and then reused."""
     if "db" not in g:
-        config = current_app.config
-        key = (config["DATA_DIR"], config["DATABASE_BUSY_SECONDS"])  # no Path built per request
+        key = (target(current_app), current_app.config["DATABASE_BUSY_SECONDS"])
         cache = _thread_cache()
+        if key in cache and not cache[key].usable:
+            cache.pop(key).close()
         if key not in cache:
-            cache[key] = connect(database_path(current_app), key[1])
+            cache[key] = connect(*key)
             while len(cache) > KEPT_PER_THREAD:
-                cache.popitem(last=False)[1].conn.close()
+                cache.popitem(last=False)[1].close()
         cache.move_to_end(key)
         g.db = cache[key]
-        g.db_outer_transaction = g.db.conn.in_transaction  # a context nested in another's
+        g.db_outer_transaction = g.db.in_transaction  # a context nested in another's
     return g.db
 
 
@@ -73,47 +87,36 @@ def close(_exc: BaseException | None = None) -> None:
     """End of request: the connection stays open for the next, never inside a transaction."""
     db = g.pop("db", None)
     outer = g.pop("db_outer_transaction", False)
-    if db is not None and db.conn.in_transaction and not outer:
-        db.conn.execute("ROLLBACK")
+    if db is not None and db.usable and db.in_transaction and not outer:
+        db.rollback()
 
 
 @contextmanager
 def transaction(db: Database) -> Iterator[Database]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    """BEGIN … COMMIT, rolled back on any exception (SQLite: BEGIN IMMEDIATE)."""
+    db.begin()
     try:
         yield db
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        if db.usable:
+            db.rollback()
         raise
-    db.conn.execute("COMMIT")
+    db.commit()
 
 
-def migrate(path: Path) -> int:
-    """Apply the migrations newer than PRAGMA user_version; returns the schema version.
+def migrations() -> list[tuple[int, str]]:
+    """The numbered migration files, in order: (number, SQL)."""
+    files = sorted(MIGRATIONS.glob("*.sql"))
+    return [(int(f.name.split("_", 1)[0]), f.read_text(encoding="utf-8")) for f in files]
 
-    A file lock keeps two processes starting together from migrating twice; each
-    migration file runs in its own transaction and sets user_version itself.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".migrate-lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        db = connect(path)
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            for file in sorted(MIGRATIONS.glob("*.sql")):
-                number = int(file.name.split("_", 1)[0])
-                if number > version:
-                    db.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{file.read_text(encoding='utf-8')}\n"
-                        f"PRAGMA user_version = {number};\nCOMMIT;"
-                    )
-                    version = number
-            return version
-        finally:
-            db.conn.close()
+
+def migrate(where: str | Path, busy_seconds: float = 10.0) -> int:
+    """Bring a database up to the latest migration; returns its schema version."""
+    if is_url(str(where)):
+        return postgres.migrate(str(where), migrations(), busy_seconds)
+    return sqlite.migrate(Path(where), migrations(), busy_seconds)
 
 
 def init_app(app: Flask) -> None:
-    migrate(database_path(app))
+    migrate(target(app), app.config["DATABASE_BUSY_SECONDS"])
     app.teardown_appcontext(close)

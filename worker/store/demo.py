@@ -4,7 +4,7 @@ counters as real accounts so that nothing collides with them later."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from worker.store.db import Database
 
 TABLES = ("accounts", "applications", "application_versions", "pieces", "piece_files", "documents")
 
@@ -23,7 +23,7 @@ def candidate_numbers(db: Database, year: int, count: int) -> list[str]:
     short = f"{year % 100:02d}"
     (last,) = db.execute(
         "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name)"
-        " DO UPDATE SET value = value + excluded.value RETURNING value",
+        " DO UPDATE SET value = counters.value + excluded.value RETURNING value",
         [f"candidate-{short}", count],
     ).fetchone()
     return [f"0{short}{value:08d}" for value in range(last - count + 1, last + 1)]
@@ -33,7 +33,8 @@ def insert(db: Database, rows: dict[str, list[dict]]) -> None:
     """Insert each table's rows, parents first (inside the caller's transaction)."""
     for table in TABLES:
         if rows.get(table):
-            db[table].insert_all(rows[table], batch_size=1000)
+            db.insert_rows(table, rows[table])
+    db.reset_sequences()
 
 
 def count(db: Database, table: str) -> int:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -140,15 +138,13 @@ def code_taken(db: Database, code: str) -> bool:
 
 def record_check(db: Database, document_id: int, code: str, sha256: str) -> None:
     """The printed code and the digest of the file, in the caller's transaction."""
-    try:
-        db.execute(
-            "INSERT INTO document_checks (document_id, code, sha256) VALUES (?, ?, ?)",
-            [document_id, code, sha256],
-        )
-    except sqlite3.IntegrityError as error:
-        if code_taken(db, code):
-            raise CodeTaken(code) from error
-        raise
+    stored = db.execute(
+        "INSERT INTO document_checks (document_id, code, sha256) VALUES (?, ?, ?)"
+        " ON CONFLICT (code) DO NOTHING RETURNING document_id",
+        [document_id, code, sha256],
+    ).fetchone()
+    if stored is None:
+        raise CodeTaken(code)
 
 
 def checked(db: Database, code: str) -> Checked | None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker import clock
 from worker.store import accounts
 from worker.store.accounts import Account
 from worker.store.applications import REGISTERED, Application
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,8 @@ def live_same_session(
 
 def flag(db: Database, application_id: int, other_id: int, person_key: str) -> None:
     db.execute(
-        "INSERT OR IGNORE INTO duplicates (application_id, other_id, person_key, found_at)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO duplicates (application_id, other_id, person_key, found_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [application_id, other_id, person_key, clock.stamp()],
     )
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from worker import clock
-from worker.store.db import transaction
+from worker.store.db import Database, transaction
 
 MAX_DELAY_MINUTES = 60
 
@@ -64,7 +62,7 @@ def claim(db: Database, now: datetime, after_id: int | None = None) -> Due | Non
     with transaction(db):
         row = db.execute(
             "SELECT id, recipient, subject, body, attempts FROM mails WHERE sent_at IS NULL"
-            f" AND failed_at IS NULL AND {schedule} ORDER BY id LIMIT 1",
+            f" AND failed_at IS NULL AND {schedule} ORDER BY id LIMIT 1{db.skip_locked}",
             [after_id if after_id is not None else clock.stamp(now)],
         ).fetchone()
         if row is None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
 class StoredRef:
-    """A file under DATA_DIR: its area (documents, uploads) and generated name."""
+    """A file under FILES_DIR: its area (documents, uploads) and generated name."""
 
     area: str
     stored_name: str

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,8 @@ def files_of(db: Database, piece_id: int) -> list[StoredFile]:
 def ensure_row(db: Database, application_id: int, code: str) -> int:
     """The id of the piece's row, created on first use."""
     db.execute(
-        "INSERT OR IGNORE INTO pieces (application_id, code) VALUES (?, ?)", [application_id, code]
+        "INSERT INTO pieces (application_id, code) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [application_id, code],
     )
     return db.execute(
         "SELECT id FROM pieces WHERE application_id = ? AND code = ?", [application_id, code]
@@ -95,15 +95,15 @@ def add_file(
     content_type: str,
     scan_state: str = "clean",
 ) -> int:
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO piece_files (piece_id, round, stored_name, original_name, size,"
-        " content_type, uploaded_at, scan_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " content_type, uploaded_at, scan_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
             piece_id, round_, stored_name, original_name, size, content_type, clock.stamp(),
             scan_state,
         ],
-    )  # fmt: skip
-    return cursor.lastrowid
+    ).fetchone()[0]  # fmt: skip
+    return new_id
 
 
 def pending_scans(db: Database, limit: int = 100) -> list[PendingScan]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker import clock
 from worker.store import applications
 from worker.store.applications import Group
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -55,12 +54,12 @@ def start(
     db: Database, staff_id: int, group: Group, kind: str, title: str, body: str
 ) -> Publication:
     """A publication for every application of the group registered now (not yet done)."""
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO publications (staff_id, academy, exam, session, kind, title, body, total,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id",
         [staff_id, group.academy, group.exam, group.session, kind, title, body, clock.stamp()],
-    )
-    publication_id = cursor.lastrowid
+    ).fetchone()[0]
+    publication_id = new_id
     added = db.execute(
         "INSERT INTO publication_items (publication_id, application_id) SELECT ?, id"
         " FROM applications WHERE status = ? AND academy = ? AND exam = ? AND session = ?",

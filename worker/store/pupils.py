@@ -2,7 +2,7 @@
 
 An import belongs to one establishment, exam and session. Each pupil has an account of
 kind "pupil" (a login, no address until the first login) and one registered application.
-The slip files are PDFs under DATA_DIR/slips/; their rows stay, marked, once deleted.
+The slip files are PDFs under FILES_DIR/slips/; their rows stay, marked, once deleted.
 
 Writes expect to run inside ``db.transaction()``.
 """
@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from worker import clock
 from worker.store import accounts, applications, sessions
 from worker.store.accounts import Account, EmailTaken, normalize_email
 from worker.store.applications import Application
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -62,12 +61,12 @@ SLIP_COLUMNS = (
 def start_import(
     db: Database, academy: str, uai: str, exam: str, session: str, staff_id: int | None
 ) -> Import:
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO pupil_imports (academy, establishment, exam, session, staff_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         [academy, uai, exam, session, staff_id, clock.stamp()],
-    )
-    return import_by_id(db, cursor.lastrowid)
+    ).fetchone()[0]
+    return import_by_id(db, new_id)
 
 
 def import_by_id(db: Database, import_id: int) -> Import | None:
@@ -113,7 +112,7 @@ def imported_login(
         " JOIN pupil_imports i ON i.id = p.import_id"
         " JOIN applications ap ON ap.id = p.application_id"
         " WHERE i.exam = ? AND i.session = ? AND i.establishment = ? AND ap.status = ?"
-        " AND ac.last_name = ? COLLATE NOCASE AND ac.first_names = ? COLLATE NOCASE"
+        " AND lower(ac.last_name) = lower(?) AND lower(ac.first_names) = lower(?)"
         " AND ac.birth_date = ?",
         [
             exam,
@@ -152,10 +151,11 @@ def create_account(
 ) -> Account:
     """The pupil's account, activated (a candidate number), to change its password first."""
     now = clock.stamp()
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO accounts (email, email_key, password_hash, status, civility, last_name,"
         " first_names, birth_date, birth_country, created_at, updated_at, kind, login,"
-        " must_change_password) VALUES ('', ?, ?, 'pending', ?, ?, ?, ?, '', ?, ?, 'pupil', ?, 1)",
+        " must_change_password) VALUES ('', ?, ?, 'pending', ?, ?, ?, ?, '', ?, ?, 'pupil', ?, 1)"
+        " RETURNING id",
         [
             f"login:{login}",
             password_hash,
@@ -167,8 +167,8 @@ def create_account(
             now,
             login,
         ],
-    )
-    return accounts.activate(db, accounts.by_id(db, cursor.lastrowid))
+    ).fetchone()[0]
+    return accounts.activate(db, accounts.by_id(db, new_id))
 
 
 def add_pupil(db: Database, batch: Import, account_id: int, application_id: int, line: int) -> None:
@@ -222,12 +222,12 @@ def add_slips(
     db: Database, batch: Import, reason: str, count: int, stored_name: str, staff_id: int | None
 ) -> SlipFile:
     """The row of a slips file already written under ``stored_name``."""
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO pupil_slips (import_id, academy, reason, pupils, stored_name, staff_id,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [batch.id, batch.academy, reason, count, stored_name, staff_id, clock.stamp()],
-    )
-    return slip_by_id(db, cursor.lastrowid)
+    ).fetchone()[0]
+    return slip_by_id(db, new_id)
 
 
 def slip_by_id(db: Database, slip_id: int) -> SlipFile | None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker.store.applications import REGISTERED
+from worker.store.db import Database
 
 # The derived state of a piece, as SQL: what the counts group by.
 PENDING_SQL = "p.validated_at IS NOT NULL AND (p.status_at IS NULL OR p.validated_at > p.status_at)"

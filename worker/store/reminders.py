@@ -3,11 +3,10 @@ applications a reminder run looks at."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from worker import clock
 from worker.store import applications
 from worker.store.applications import REGISTERED, Application
+from worker.store.db import Database
 
 
 def registered_to(db: Database, exams: list[str]) -> list[Application]:
@@ -34,7 +33,8 @@ def already_sent(db: Database, keys: list[str]) -> set[str]:
 def record(db: Database, key: str, application_id: int) -> bool:
     """Record a reminder (inside the mail's transaction); False if it was already sent."""
     cursor = db.execute(
-        "INSERT OR IGNORE INTO reminders_sent (key, application_id, sent_at) VALUES (?, ?, ?)",
+        "INSERT INTO reminders_sent (key, application_id, sent_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         [key, application_id, clock.stamp()],
     )
     return cursor.rowcount == 1

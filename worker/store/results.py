@@ -5,9 +5,8 @@ Writes expect to run inside ``db.transaction()``.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 
 
 def results_of(db: Database, application_id: int) -> dict[str, str]:

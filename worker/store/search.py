@@ -6,12 +6,12 @@ forget it; a record outside the scope is None (the view says 404).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-
-from sqlite_utils import Database
 
 from worker.store import applications
 from worker.store.applications import Application
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -94,14 +94,16 @@ def search(
 
 
 def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
+    """Every application in scope the filters keep, with its answers (for the export)."""
     where, params = _where(scope, filters)
     rows = db.execute(
-        f"SELECT {SEARCH_COLUMNS} FROM applications ap JOIN accounts ac ON ac.id = ap.account_id"
+        f"SELECT {SEARCH_COLUMNS}, ap.answers FROM applications ap"
+        f" JOIN accounts ac ON ac.id = ap.account_id"
         f" WHERE {where} ORDER BY ac.last_name, ac.first_names, ap.id",
         params,
     )
-    for row in rows:
-        yield dict(zip(SEARCH_NAMES, row, strict=True))
+    for *row, answers in rows:
+        yield {**dict(zip(SEARCH_NAMES, row, strict=True)), "answers": json.loads(answers or "{}")}
 
 
 def application_in_scope(

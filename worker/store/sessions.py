@@ -11,9 +11,8 @@ import secrets
 from datetime import timedelta
 from typing import NamedTuple
 
-from sqlite_utils import Database
-
 from worker import clock
+from worker.store.db import Database
 
 CANDIDATES = ("sessions", "account_id")
 STAFF = ("staff_sessions", "staff_id")  # the back office: same rules, its own table

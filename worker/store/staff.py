@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker import clock
 from worker.store.accounts import normalize_email
+from worker.store.db import Database
 
 ROLES = ("staff", "admin")
 
@@ -81,12 +80,12 @@ def create(
         raise ValueError(role)
     if db.execute("SELECT 1 FROM staff WHERE email_key = ?", [key]).fetchone():
         raise StaffExists(email)
-    cursor = db.execute(
+    new_id = db.execute(
         "INSERT INTO staff (email, email_key, name, password_hash, role, academies, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [email, key, name, password_hash, role, json.dumps(sorted(set(academies))), clock.stamp()],
-    )
-    return by_id(db, cursor.lastrowid)
+    ).fetchone()[0]
+    return by_id(db, new_id)
 
 
 def listing(db: Database) -> list[Staff]:

@@ -14,9 +14,9 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlite_utils import Database
 
 from worker import clock
+from worker.store.db import Database
 
 
 def keys(identifier: str, client: str, account_id: int | None = None) -> tuple[str, ...]:

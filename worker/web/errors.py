@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+import psycopg
 from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -70,6 +71,8 @@ def unavailable(error: Exception) -> bool:
     """A full disk or a database that stayed busy: the system, not the request."""
     if isinstance(error, OSError) and error.errno in FULL:
         return True
+    if isinstance(error, psycopg.OperationalError):
+        return True  # server unreachable, restarting or failing over, or a lock timed out
     message = str(error).casefold()
     return isinstance(error, sqlite3.OperationalError) and (
         "locked" in message or "busy" in message or "full" in message or "i/o" in message

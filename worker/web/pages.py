@@ -103,8 +103,8 @@ def notice(title: str, *paragraphs: str, status: int = 200, links=(), button=Non
 
 
 def send_stored(area: str, stored_name: str, download_name: str, content_type: str) -> Response:
-    """A file kept under DATA_DIR/<area>, streamed as an attachment (404 if it is gone)."""
-    path = storage.path_of(current_app.config["DATA_DIR"], area, stored_name)
+    """A file kept under FILES_DIR/<area>, streamed as an attachment (404 if it is gone)."""
+    path = storage.path_of(current_app.config["FILES_DIR"], area, stored_name)
     if not path.exists():
         abort(404)
     response = current_app.response_class(storage.chunks_of(path), mimetype=content_type)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from catalog.model import Academy
 from worker import mail
@@ -18,6 +16,7 @@ from worker.candidate.actions.outcomes import DeadLink, LinkFor, WrongPassword
 from worker.rules import passwords, tokens
 from worker.store import accounts, db, sessions
 from worker.store.accounts import Account
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -145,6 +144,7 @@ def activate(database: Database, token: str) -> Activated | AlreadyActive | Dead
     if not isinstance(checked, ValidLink):
         return checked
     with db.transaction(database):
+        accounts.lock(database, checked.account.id)  # the link opened twice at once
         account = accounts.by_id(database, checked.account.id)
         if account is None or account.active:
             return _settled(account)
@@ -165,6 +165,7 @@ def change_identity(
     database: Database, account: Account, identity: dict[str, str]
 ) -> IdentitySaved | IdentityLocked:
     with db.transaction(database):
+        accounts.lock(database, account.id)  # an application saved meanwhile waits
         if accounts.has_application(database, account.id):  # registered meanwhile in a tab
             return IdentityLocked()
         accounts.update_identity(database, account.id, identity)

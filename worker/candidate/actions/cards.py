@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from catalog.model import Academy, Establishment, Period, Step
 from worker import clock
@@ -17,6 +15,7 @@ from worker.rules import recap
 from worker.store import applications, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
+from worker.store.db import Database
 
 
 def describe(db: Database, catalog: Catalog, account: Account, application: Application) -> dict:

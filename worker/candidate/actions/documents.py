@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from worker.store import db
 from worker.store import documents as issued
 from worker.store import pieces as stored_pieces
 from worker.store.applications import Application
+from worker.store.db import Database
 from worker.store.documents import Document
 from worker.store.pieces import StoredFile
 

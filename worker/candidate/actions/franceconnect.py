@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from enum import Enum
 
 from flask import url_for
-from sqlite_utils import Database
 
 from worker import mail
 from worker.rules import passwords, tokens
 from worker.rules.franceconnect import Pivot
 from worker.store import accounts, db, sessions
+from worker.store.db import Database
 
 
 class Outcome(Enum):

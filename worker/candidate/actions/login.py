@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker import mail
 from worker.candidate.actions.accounts import PasswordChanged, ValidLink, read_link, send_activation
 from worker.candidate.actions.outcomes import DeadLink, LinkFor, WrongPassword
 from worker.rules import passwords, tokens
 from worker.store import accounts, db, sessions, throttle
 from worker.store.accounts import Account
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -128,6 +127,7 @@ def reset_password(database: Database, token: str, new_password: str) -> Passwor
         return checked
     password_hash = passwords.hash_password(new_password)
     with db.transaction(database):
+        accounts.lock(database, checked.account.id)  # the link used twice at once
         account = accounts.by_id(database, checked.account.id)
         if account is None or checked.state != tokens.reset_state(account):  # used in a tab
             return DeadLink(410)

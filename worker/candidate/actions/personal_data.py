@@ -16,14 +16,13 @@ from html import escape
 from pathlib import Path
 from tempfile import SpooledTemporaryFile
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import clock
 from worker.files import storage
 from worker.rules.birthplace import birth_place
 from worker.store import personal
 from worker.store.accounts import Account
+from worker.store.db import Database
 
 IN_MEMORY_BYTES = 4 * 1024 * 1024
 SECRET_FIELDS = ("password_hash", "email_key")

@@ -6,8 +6,6 @@ import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import clock
 from worker.candidate.actions.outcomes import Refused
@@ -15,9 +13,10 @@ from worker.files import antivirus, storage
 from worker.files import checks as uploads
 from worker.files.refusals import megabytes
 from worker.rules import pieces as supporting
-from worker.store import db
+from worker.store import applications, db
 from worker.store import pieces as piece_store
 from worker.store.applications import Application
+from worker.store.db import Database
 
 UPLOADS = "uploads"
 log = logging.getLogger(__name__)
@@ -191,6 +190,7 @@ def _store(
     storage.copy_stream(stream, path)
     try:
         with db.transaction(database):
+            applications.lock(database, application.id)  # the quota, asked on any host
             over = _over_quota(database, application, checked, quota)
             if over is not None:
                 raise _OverQuota(over)
@@ -207,11 +207,12 @@ def remove(
     database: Database, catalog: Catalog, application: Application, code: str, file_id: int
 ) -> Removed | Refused | NoSuchPiece:
     """A file removed before validation: hidden, but kept for the exam office."""
-    found = _find(database, catalog, application, code)
-    if found is None:
-        return NoSuchPiece()
     try:
         with db.transaction(database):
+            applications.lock(database, application.id)  # the piece's state stays as read
+            found = _find(database, catalog, application, code)
+            if found is None:
+                return NoSuchPiece()
             supporting.remove_file(database, found[1], file_id)
     except supporting.NotAllowed as refusal:
         return Refused(409, str(refusal))
@@ -221,14 +222,16 @@ def remove(
 def lock(
     database: Database, catalog: Catalog, application: Application, key: str
 ) -> Locked | GroupRefused | NoSuchPiece:
-    """« J'ai fourni toutes mes pièces » for one group of pieces to upload."""
-    groups = supporting.groups(database, catalog, application)
-    group = next((g for g in groups if g.key == key), None)
-    if group is None or not group.online:
-        return NoSuchPiece()
-    try:
-        with db.transaction(database):
+    """« J'ai fourni toutes mes pièces » for one group of pieces to upload: the group is
+    read and locked in one transaction, so a decision or an upload meanwhile waits."""
+    with db.transaction(database):
+        applications.lock(database, application.id)
+        groups = supporting.groups(database, catalog, application)
+        group = next((g for g in groups if g.key == key), None)
+        if group is None or not group.online:
+            return NoSuchPiece()
+        try:
             supporting.lock(database, application, group, clock.now())
-    except supporting.NotAllowed as refusal:
-        return GroupRefused(str(refusal), group.pieces[0].piece.code)
+        except supporting.NotAllowed as refusal:
+            return GroupRefused(str(refusal), group.pieces[0].piece.code)
     return Locked()

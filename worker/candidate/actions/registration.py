@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlite_utils import Database
-
 from catalog import Catalog, dates
 from catalog.model import Academy, Exam, Session, Step
 from worker import clock, mail
@@ -22,9 +20,10 @@ from worker.candidate.actions.outcomes import PeriodClosed
 from worker.documents import issuing
 from worker.forms import wizard
 from worker.rules import duplicates, recap
-from worker.store import applications, db, documents
+from worker.store import accounts, applications, db, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)
@@ -278,6 +277,7 @@ def _record(
 ) -> Application | Saved | NoLongerActive | AlreadyRegistered | Changed:
     """The application created or modified (and its mail) in the caller's transaction, if
     it is still the one ``planned`` and its documents show; an outcome instead."""
+    accounts.lock(database, account.id)  # one save of this candidate at a time, any host
     current = applications.draft(database, draft.id, account.id)
     if current.saved_as:  # saved meanwhile from another tab: one application only
         return Saved(applications.by_id(database, current.saved_as))
@@ -350,6 +350,7 @@ def withdraw(
 ) -> Withdrawn | NoLongerActive:
     """« Se désinscrire »: the application withdrawn and a mail, unless it closed meanwhile."""
     with db.transaction(database):
+        applications.lock(database, application.id)
         current = applications.by_id(database, application.id)
         if current.status != applications.REGISTERED:
             return NoLongerActive(current)

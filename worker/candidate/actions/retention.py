@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker.files import storage
 from worker.store import db, personal
 from worker.store.audit import audit
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,7 @@ def download():
     """« Télécharger mon dossier »: the ZIP of everything the portal keeps about me."""
     account = auth.current_account()
     spool = personal_data.archive(
-        db.get(), current_catalog(), account, current_app.config["DATA_DIR"]
+        db.get(), current_catalog(), account, current_app.config["FILES_DIR"]
     )
     response = send_file(
         spool,

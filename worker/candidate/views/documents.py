@@ -112,7 +112,7 @@ def upload(number: str, code: str):
     quota = piece_actions.Quota(config["UPLOAD_QUOTA_FILES"], config["UPLOAD_QUOTA_BYTES"])
     scanner = antivirus.Scanner.from_config(config)
     outcome = piece_actions.upload(
-        db.get(), catalog(), found, code, chosen, limit, config["DATA_DIR"], quota, scanner
+        db.get(), catalog(), found, code, chosen, limit, config["FILES_DIR"], quota, scanner
     )
     match outcome:
         case piece_actions.NoSuchPiece():

@@ -247,6 +247,7 @@ def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
         existing=existing,
         last=at.last,
         wizard=wizard,
+        exam_rows=recap.exam_rows(at.step, ctx),
         sections=recap.summary(ctx, at.steps) if at.step.kind == "recapitulatif" else [],
         rows=recap.test_rows(ctx.exam, ctx.answers, ctx.speciality),
         step_url=lambda target: step_url(draft, target),
@@ -256,7 +257,7 @@ def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
 
 def _save(c: Catalog, draft: Draft, answers: dict):
     outcome = register.save(
-        db.get(), c, auth.current_account(), draft, answers, current_app.config["DATA_DIR"]
+        db.get(), c, auth.current_account(), draft, answers, current_app.config["FILES_DIR"]
     )
     match outcome:
         case register.StepIncomplete(_index, incomplete):

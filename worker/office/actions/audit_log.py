@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db
 from worker.store import audit_log as stored
 from worker.store.audit_log import AuditEntry, AuditFilters
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 ACTION_LABELS = {

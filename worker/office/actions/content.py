@@ -12,13 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from worker import clock
 from worker.content import republish
 from worker.office.actions.outcomes import Done, Invalid
 from worker.store import db
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker.rules import pieces as supporting
 from worker.rules.spreadsheet import csv_text
@@ -15,6 +13,7 @@ from worker.store import audit, db
 from worker.store import dashboard as stored
 from worker.store.applications import STATUS_LABELS, Group, session_groups
 from worker.store.dashboard import Idle
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 IDLE_HEADER = ("numero_candidat", "numero_inscription", "nom", "prenoms", "courriel", "le")

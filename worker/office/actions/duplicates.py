@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker.office.actions.outcomes import NotFound
 from worker.store import accounts, applications
 from worker.store import duplicates as stored
 from worker.store.accounts import Account
 from worker.store.applications import Application
+from worker.store.db import Database
 from worker.store.duplicates import Pair
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import mail
 from worker.documents import issuing
@@ -20,6 +18,7 @@ from worker.store import accounts, applications, db, results
 from worker.store.accounts import Account
 from worker.store.applications import Application
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 
@@ -204,6 +203,7 @@ def correct_identity(
 ) -> Done:
     """The civil status the candidate can no longer edit, as the office corrects it."""
     with db.transaction(database):
+        accounts.lock(database, application.account_id)
         account = accounts.by_id(database, application.account_id)
         current = {name: getattr(account, name) for name in accounts.IDENTITY_FIELDS}
         changed = [name for name in accounts.IDENTITY_FIELDS if current[name] != wanted[name]]
@@ -271,6 +271,7 @@ def close(
     closing = CLOSINGS[status]
     account = accounts.by_id(database, application.account_id)
     with db.transaction(database):
+        applications.lock(database, application.id)
         current = applications.by_id(database, application.id)
         if current.status != applications.REGISTERED:
             return AlreadyClosed()

@@ -8,12 +8,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from worker.office.actions.outcomes import Refused
 from worker.rules import passwords
 from worker.store import db, staff, throttle
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 

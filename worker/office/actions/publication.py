@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import clock
 from worker.documents import issuing, notice
@@ -23,6 +21,7 @@ from worker.office.actions.outcomes import Done
 from worker.store import accounts, applications, db, documents, publications
 from worker.store.applications import Group
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.publications import Publication
 from worker.store.staff import Staff
 
@@ -156,6 +155,7 @@ def _record_item(
 ) -> str:
     """In the item's transaction: PUBLISHED (the row recorded), DONE (skipped, or done by
     another request) or CHANGED (another version published meanwhile: nothing written)."""
+    applications.lock(database, application_id)  # another host on the same item waits
     if publications.outcome_of(database, publication.id, application_id):
         return DONE  # done meanwhile by another request (a double click)
     current = applications.by_id(database, application_id)

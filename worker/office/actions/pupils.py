@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from catalog.model import Establishment, Exam, Session
 from worker import clock
@@ -32,10 +30,11 @@ from worker.store import pupils as stored
 from worker.store.accounts import Account
 from worker.store.applications import Application
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.pupils import Import, Pupil, SlipFile
 from worker.store.staff import Staff
 
-AREA = "slips"  # DATA_DIR/slips/: the PDF files of login slips
+AREA = "slips"  # FILES_DIR/slips/: the PDF files of login slips
 
 
 @dataclass(frozen=True)

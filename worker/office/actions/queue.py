@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import clock
 from worker.office.actions import review
@@ -17,6 +15,7 @@ from worker.store import accounts, search
 from worker.store import queue as stored_queue
 from worker.store.accounts import Account
 from worker.store.applications import Application, Group, session_groups
+from worker.store.db import Database
 from worker.store.queue import QueueItem
 from worker.store.staff import Staff
 

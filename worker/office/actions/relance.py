@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import clock, mail
 from worker.documents import issuing, relance
@@ -20,6 +18,7 @@ from worker.rules.reminders import missing
 from worker.store import accounts, applications, db
 from worker.store.applications import Application, Group
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 KIND = "relance_pj"

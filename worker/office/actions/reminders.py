@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker import mail
 from worker.office.actions.interventions import mail_context
@@ -19,6 +17,7 @@ from worker.rules.reminders import Due
 from worker.store import accounts, db
 from worker.store import reminders as store
 from worker.store.applications import Application
+from worker.store.db import Database
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker.office.actions.outcomes import Done, NotFound, Refused
 from worker.rules import pieces as supporting
 from worker.rules.birthplace import place_in_words
 from worker.rules.spreadsheet import csv_text
-from worker.store import audit, db, search
+from worker.store import applications, audit, db, search
 from worker.store.applications import STATUS_LABELS, Application
+from worker.store.db import Database
 from worker.store.search import Filters
 from worker.store.staff import Staff
 
@@ -28,6 +27,7 @@ EXPORT_HEADER = (
     "prenoms",
     "date_naissance",
     "lieu_naissance",
+    "nationalite",
     "courriel",
     "etat",
     "version",
@@ -79,6 +79,7 @@ def set_piece_status(
     if problem:
         return Refused(f"{state.piece.label} : {problem}")
     with db.transaction(database):
+        applications.lock(database, application.id)  # the candidate's validation waits
         supporting.set_status(database, application.id, code, status, comment, received)
         audit.audit(
             database,
@@ -122,8 +123,15 @@ def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, c
             place_in_words(
                 row["birth_country"], row["birth_departement"], row["birth_commune_name"]
             ),
+            _nationality(catalog, row["answers"]),
             row["email"],
             STATUS_LABELS.get(row["status"], row["status"]),
             row["version"],
             row["created_at"],
         )
+
+
+def _nationality(catalog: Catalog, answers: dict) -> str:
+    """« Française », as the list of content/ words it (the code for a retired choice)."""
+    code = str(answers.get("nationalite", ""))
+    return dict(catalog.lists.get("nationalites", ())).get(code, code)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker.office.actions.outcomes import Refused
 from worker.rules import passwords
 from worker.rules.pupil_list import generate_password
 from worker.store import db, staff
 from worker.store.audit import audit
+from worker.store.db import Database
 from worker.store.staff import Staff
 
 GENERATED_LENGTH = 16

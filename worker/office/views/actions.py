@@ -97,7 +97,7 @@ def upload_document(application_id: int):
     _flash(
         interventions.upload_document(
             db.get(),
-            current_app.config["DATA_DIR"],
+            current_app.config["FILES_DIR"],
             office_auth.current_staff(),
             found,
             kind,
@@ -306,7 +306,7 @@ def _publish_documents(form, message_form):
         return _publish_page(form, message_form, form.error_list(), 400)
     published = publishing.start_publication(
         db.get(),
-        current_app.config["DATA_DIR"],
+        current_app.config["FILES_DIR"],
         catalog(),
         office_auth.current_staff(),
         group,
@@ -350,7 +350,7 @@ def resume(publication_id: int):
     checked_form()
     published = publishing.resume_publication(
         db.get(),
-        current_app.config["DATA_DIR"],
+        current_app.config["FILES_DIR"],
         catalog(),
         office_auth.current_staff(),
         found,

@@ -176,7 +176,7 @@ def pupils_page():
         return _page(form, c, scope)
     outcome = pupil_actions.import_pupils(
         db.get(),
-        current_app.config["DATA_DIR"],
+        current_app.config["FILES_DIR"],
         c,
         office_auth.current_staff(),
         establishment,
@@ -235,7 +235,7 @@ def renew_password(import_id: int, account_id: int):
         abort(400)
     renewed = pupil_actions.renew_password(
         db.get(),
-        current_app.config["DATA_DIR"],
+        current_app.config["FILES_DIR"],
         catalog(),
         office_auth.current_staff(),
         batch,
@@ -259,7 +259,7 @@ def slips_file(slip_id: int):
     """The PDF of login slips, for staff of its académie only."""
     found = _slip_file(slip_id)
     outcome = pupil_actions.download_slips(
-        db.get(), current_app.config["DATA_DIR"], office_auth.current_staff(), found
+        db.get(), current_app.config["FILES_DIR"], office_auth.current_staff(), found
     )
     if isinstance(outcome, NotFound):
         abort(404)  # checked before the download is audited
@@ -276,7 +276,7 @@ def delete_slips(slip_id: int):
     if not ConfirmForm.from_request().validate():
         abort(400)
     done = pupil_actions.delete_slips(
-        db.get(), current_app.config["DATA_DIR"], office_auth.current_staff(), found
+        db.get(), current_app.config["FILES_DIR"], office_auth.current_staff(), found
     )
     flash(done.message)
     return _to_slips(found.import_id)

@@ -103,7 +103,7 @@ def preview(application_id: int, file_id: int):
     stored = stored_pieces.file_of_application(db.get(), found.id, file_id)
     if stored is None or stored.content_type not in queueing.INLINE_TYPES:
         abort(404)
-    path = storage.path_of(current_app.config["DATA_DIR"], "uploads", stored.stored_name)
+    path = storage.path_of(current_app.config["FILES_DIR"], "uploads", stored.stored_name)
     if not path.exists():
         abort(404)
     response = current_app.response_class(storage.chunks_of(path), mimetype=stored.content_type)

@@ -33,7 +33,7 @@ def one(application_id: int):
         checked_form()
         outcome = relance.relance_one(
             database,
-            current_app.config["DATA_DIR"],
+            current_app.config["FILES_DIR"],
             office_auth.current_staff(),
             catalog(),
             found,
@@ -63,7 +63,7 @@ def session():
             abort(404)
         outcome = relance.relance_session(
             database,
-            current_app.config["DATA_DIR"],
+            current_app.config["FILES_DIR"],
             office_auth.current_staff(),
             catalog(),
             group,

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from catalog import Catalog
 from worker.rules import verification as codes
 from worker.store import documents, throttle
-from worker.store.db import transaction
+from worker.store.db import Database, transaction
 
 THROTTLE_PREFIX = "verify:client:"
 
