@@ -52,6 +52,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/upload_bench.py
 	$(PY) bench/startup_bench.py
 	$(PY) bench/worker_bench.py
+	$(PY) bench/worker_cpu_bench.py
 	$(PY) bench/build_vs_hugo.py --scale 1,2,4
 	$(PY) bench/pdf_bench.py
 	$(PY) bench/login_bench.py

@@ -21,17 +21,19 @@ from worker import candidate, clock, config
 from worker.cli import commands as cli
 from worker.config import PROJECT
 from worker.content.live import LiveCatalog
-from worker.forms.base import ConfirmForm
+from worker.forms import rendering
+from worker.forms.base import csrf_input
 from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
 from worker.public.views import verify as public_verify
 from worker.rules.birthplace import birth_place
 from worker.store import db
-from worker.web import auth, errors, params, public_site, security
+from worker.web import auth, cookies, errors, params, public_site, security
+from worker.web.templating import WorkerFlask, template_url_for
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+    app = WorkerFlask(
         __name__,
         static_folder=None,
         template_folder=str(PROJECT / "templates"),
@@ -44,10 +46,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters.update(
         parse_stamp=clock.parse, linkify=linkify, markdown=markdown, birth_place=birth_place
     )
+    app.jinja_env.globals.update(
+        LAYOUT_DEFAULTS,
+        csrf_input=csrf_input,
+        described_by=rendering.described_by,
+        url_for=template_url_for,
+    )
     app.context_processor(layout_context)
     app.extensions["catalog"] = LiveCatalog(app.config["CONTENT_DIR"])
     db.init_app(app)
     security.init_app(app)
+    cookies.init_app(app)
     errors.init_app(app)
     params.init_app(app)
     delivery.init_app(app)
@@ -56,20 +65,27 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(public_verify.blueprint)
     app.register_blueprint(public_site.blueprint)  # last: it answers every other path
+    if app.jinja_env.cache is not None:  # templates snapshot the globals, now complete
+        app.jinja_env.cache.clear()
     return app
 
 
+# What the shared layout reads when a page does not say: globals, cheaper than a context
+# processor (a page's own values take precedence over them).
+LAYOUT_DEFAULTS = {
+    "description": "",
+    "breadcrumb": (),
+    "nav_current": "/espace-candidat/",
+    "messages": (),
+    "page_title": None,
+}
+
+
 def layout_context() -> dict:
-    """What the shared layout expects on every worker page."""
+    """What the shared layout expects on every worker page and depends on the request."""
     return {
         "current_account": auth.current_account(),
         "flashes": get_flashed_messages(with_categories=True),
-        "description": "",
-        "breadcrumb": (),
-        "nav_current": "/espace-candidat/",
-        "messages": (),
-        "page_title": None,
-        "button_form": ConfirmForm.blank,
     }
 
 

@@ -96,6 +96,9 @@ def load(app: Flask, overrides: dict | None = None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,
         PERMANENT_SESSION_LIFETIME=app.config["SESSION_IDLE_MINUTES"] * 60,
+        # The cookie is signed again when the server-side session's last use moves
+        # (web.auth), at most once a minute, rather than on every response.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
 
 

@@ -8,13 +8,18 @@ account forms are in ``forms.account``, the wizard's step forms in ``forms.wizar
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+from markupsafe import Markup
 from wtforms import Form, PasswordField, RadioField, ValidationError
 from wtforms.csrf.session import SessionCSRF
 
+from worker.forms import rendering
 from worker.rules import passwords
 from worker.rules.dates import parse_birth_date
 
@@ -43,12 +48,14 @@ class PortailForm(Form):
                 options["filters"] = (clean, *filters)
             return unbound_field.bind(form=form, **options)
 
+        def render_field(self, field, render_kw):
+            return rendering.render_field(field, render_kw)
+
     @classmethod
     def from_request(cls, **kwargs):
         """The form bound to this request's POST data (or empty on GET)."""
         formdata = request.form if request.method == "POST" else None
-        meta = {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
-        return cls(formdata=formdata, meta=meta, **kwargs)
+        return cls(formdata=formdata, meta=_csrf_meta(), **kwargs)
 
     def submitted(self) -> bool:
         """Posted and valid: the view may act on it."""
@@ -56,9 +63,8 @@ class PortailForm(Form):
 
     @classmethod
     def blank(cls, data: dict | None = None):
-        """An unbound form (e.g. the logout button on every page), maybe filled with data."""
-        meta = {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
-        return cls(formdata=None, meta=meta, data=data)
+        """An unbound form, maybe filled with data."""
+        return cls(formdata=None, meta=_csrf_meta(), data=data)
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) of every error, in the order of the form, for the summary."""
@@ -75,6 +81,42 @@ class PortailForm(Form):
 
     def _first_field_id(self) -> str:
         return next((f.id for f in self if f.name != "csrf_token"), "contenu")
+
+
+def _csrf_meta() -> dict:
+    """What SessionCSRF reads: the key that signs tokens, the session that keeps the secret."""
+    return {"csrf_secret": current_app.config["SECRET_KEY"].encode(), "csrf_context": session}
+
+
+def session_token() -> str:
+    """This session's CSRF token, as SessionCSRF computes it for a form, once per request."""
+    if "session_token" not in g:
+        meta = SimpleNamespace(**_csrf_meta(), csrf_time_limit=PortailForm.Meta.csrf_time_limit)
+        csrf = PortailForm.Meta.csrf_class()
+        csrf.form_meta = meta
+        g.session_token = csrf.generate_csrf_token(None)
+    return g.session_token
+
+
+@contextmanager
+def tokens_rendered_as(slot: str, form: PortailForm) -> Iterator[None]:
+    """Meanwhile, every token rendered (the form's, ``csrf_input``'s) is ``slot``."""
+    kept = form.csrf_token.current_token
+    form.csrf_token.current_token = g.session_token = slot
+    try:
+        yield
+    finally:
+        form.csrf_token.current_token = kept
+        g.pop("session_token", None)
+
+
+def csrf_input(**attributes) -> Markup:
+    """The hidden token input of a button's form (« Se déconnecter » on every page), as a
+    ConfirmForm renders it, without building one."""
+    if not attributes:  # the token is digits, « # » and hexadecimal: nothing to escape
+        return Markup(f'<input name="csrf_token" type="hidden" value="{session_token()}">')
+    params = {"name": "csrf_token", "type": "hidden", "value": session_token(), **attributes}
+    return Markup(f"<input {rendering.attributes(params)}>")
 
 
 def required(message: str):

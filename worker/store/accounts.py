@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import idna
 
 from worker import clock
-from worker.store import search_keys
+from worker.store import search_keys, sessions
 from worker.store.db import Database
 
 IDENTITY_FIELDS = (
@@ -79,6 +79,7 @@ class Account:
 
 
 COLUMNS = ", ".join(f.name for f in fields(Account))
+OWNER = ("accounts", [f.name for f in fields(Account)])  # sessions.account_of's owner
 
 
 def normalize_email(text: str) -> tuple[str, str]:
@@ -108,6 +109,13 @@ def lock(db: Database, account_id: int) -> None:
 
 def by_id(db: Database, account_id: int) -> Account | None:
     return _one(db, "id = ?", account_id)
+
+
+def signed_in(db: Database, token: str, idle: timedelta) -> tuple[Account, bool] | None:
+    """The account of a live session and whether the session's last use just moved, read
+    in one statement with the session (``sessions.account_of``)."""
+    live = sessions.account_of(db, token, idle, owner=OWNER)
+    return (Account(*live.owner), live.refreshed) if live else None
 
 
 def by_email(db: Database, email: str) -> Account | None:

@@ -13,6 +13,10 @@ from worker.store import piece_counts, search_keys
 from worker.store.db import Database
 
 REGISTERED, WITHDRAWN = "registered", "withdrawn"
+# The status written in the statement, not bound: SQLite prepares a statement again at every
+# run when a bound value may match a partial index's WHERE (applications_one_per_session),
+# which made the candidate's list of applications cost 34 µs instead of 5.
+IS_REGISTERED = f"status = '{REGISTERED}'"
 OFFICE_WITHDRAWN, REJECTED = "withdrawn_by_office", "rejected"  # closed by the exam office
 STATUS_LABELS = {
     REGISTERED: "Inscrit",
@@ -290,17 +294,17 @@ def of_account(db: Database, account_id: int, number: str) -> Application | None
 def live(db: Database, account_id: int, exam: str, session: str) -> Application | None:
     row = db.execute(
         f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE account_id = ? AND exam = ?"
-        " AND session = ? AND status = ?",
-        [account_id, exam, session, REGISTERED],
+        f" AND session = ? AND {IS_REGISTERED}",
+        [account_id, exam, session],
     ).fetchone()
     return _application(row)
 
 
 def registered_of(db: Database, account_id: int) -> list[Application]:
     rows = db.execute(
-        f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE account_id = ? AND status = ?"
+        f"SELECT {APPLICATION_COLUMNS} FROM applications WHERE account_id = ? AND {IS_REGISTERED}"
         " ORDER BY number",
-        [account_id, REGISTERED],
+        [account_id],
     )
     return [_application(row) for row in rows]
 

@@ -69,12 +69,15 @@ def _thread_cache() -> OrderedDict:
 def get() -> Database:
     """This thread's connection to the app's database, opened once and then reused."""
     if "db" not in g:
-        key = (target(current_app), current_app.config["DATABASE_BUSY_SECONDS"])
+        config = current_app.config
+        # The settings that decide the target, as they are: no Path built per request.
+        where = config.get("DATABASE_URL") or config["DATA_DIR"]
+        key = (where, config["DATABASE_BUSY_SECONDS"])
         cache = _thread_cache()
         if key in cache and not cache[key].usable:
             cache.pop(key).close()
         if key not in cache:
-            cache[key] = connect(*key)
+            cache[key] = connect(target(current_app), key[1])
             while len(cache) > KEPT_PER_THREAD:
                 cache.popitem(last=False)[1].close()
         cache.move_to_end(key)

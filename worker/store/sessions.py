@@ -9,12 +9,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from worker import clock
 from worker.store.db import Database
 
 CANDIDATES = ("sessions", "account_id")
 STAFF = ("staff_sessions", "staff_id")  # the back office: same rules, its own table
+REFRESH = timedelta(minutes=1)  # last use written at most this often: spare a write per request
+
+
+class Live(NamedTuple):
+    """A live session's owner; ``refreshed``: its last use was just moved to now;
+    ``owner``: the columns of the owner's row that were asked for."""
+
+    owner_id: int
+    refreshed: bool
+    owner: tuple = ()
 
 
 def _hash(token: str) -> str:
@@ -35,26 +46,38 @@ def open_session(db: Database, owner_id: int, kind: tuple[str, str] = CANDIDATES
 
 
 def account_of(
-    db: Database, token: str, idle: timedelta, kind: tuple[str, str] = CANDIDATES
-) -> int | None:
-    """The owner of a live session, refreshing its last use; None when ended or idle."""
-    table, owner = kind
+    db: Database,
+    token: str,
+    idle: timedelta,
+    kind: tuple[str, str] = CANDIDATES,
+    owner: tuple[str, list[str]] | None = None,
+) -> Live | None:
+    """The owner of a live session, refreshing its last use; None when ended or idle.
+    ``owner``: (its table, columns) to read the owner's row in the same statement."""
+    table, owner_column = kind
+    joined, columns = "", ""
+    if owner:
+        joined = f" JOIN {owner[0]} o ON o.id = s.{owner_column}"
+        columns = "".join(f", o.{name}" for name in owner[1])
+    digest = _hash(token)
     row = db.execute(
-        f"SELECT {owner}, last_seen_at FROM {table} WHERE token_hash = ?", [_hash(token)]
+        f"SELECT s.{owner_column}, s.last_seen_at{columns} FROM {table} s{joined}"
+        " WHERE s.token_hash = ?",
+        [digest],
     ).fetchone()
     if row is None:
         return None
-    account_id, last_seen = row
+    account_id, last_seen, *read = row
     now = clock.now()
-    if now - clock.parse(last_seen) > idle:
-        db.execute(f"DELETE FROM {table} WHERE token_hash = ?", [_hash(token)])
+    age = now - clock.parse(last_seen)
+    if age > idle:
+        db.execute(f"DELETE FROM {table} WHERE token_hash = ?", [digest])
         return None
-    if now - clock.parse(last_seen) > timedelta(minutes=1):  # spare a write per request
-        db.execute(
-            f"UPDATE {table} SET last_seen_at = ? WHERE token_hash = ?",
-            [clock.stamp(now), _hash(token)],
-        )
-    return account_id
+    if age <= REFRESH:
+        return Live(account_id, False, tuple(read))
+    refresh = f"UPDATE {table} SET last_seen_at = ? WHERE token_hash = ?"
+    db.execute(refresh, [clock.stamp(now), digest])
+    return Live(account_id, True, tuple(read))
 
 
 def close(db: Database, token: str, kind: tuple[str, str] = CANDIDATES) -> None:

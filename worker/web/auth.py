@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
-from worker.store import accounts, db, sessions
+from worker.store import accounts, db
 from worker.store.accounts import Account
 
 
@@ -19,10 +19,12 @@ def current_account() -> Account | None:
         if token:
             database = db.get()
             idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-            account_id = sessions.account_of(database, token, idle)
-            g.account = accounts.by_id(database, account_id) if account_id else None
-            if g.account is None:
+            signed_in = accounts.signed_in(database, token, idle)
+            g.account = signed_in[0] if signed_in else None
+            if signed_in is None:
                 session.pop("sid", None)
+            elif signed_in[1]:  # the session's last use moved: the cookie's lifetime follows
+                session.modified = True
     return g.account
 
 

@@ -19,22 +19,17 @@ BACK_OFFICE = "/gestion/"
 PERSONAL = (CANDIDATE_HOME, BACK_OFFICE)  # every page under these carries personal data
 
 
-def is_download(response: Response) -> bool:
-    """A file handed over as an attachment (supporting documents, PDFs, CSV exports)."""
-    disposition = response.headers.get("Content-Disposition", "")
-    return disposition.split(";", 1)[0].strip().lower() == "attachment"
-
-
-def is_inline_file(response: Response) -> bool:
-    """A back-office file shown in the page that frames it (a supporting document)."""
-    disposition = response.headers.get("Content-Disposition", "")
-    inline = disposition.split(";", 1)[0].strip().lower() == "inline"
-    return inline and request.path.startswith(BACK_OFFICE)
+def disposition(response: Response) -> str:
+    """« attachment » for a file handed over (supporting documents, PDFs, CSV exports),
+    « inline » for one shown in the page, « » for a page."""
+    return response.headers.get("Content-Disposition", "").split(";", 1)[0].strip().lower()
 
 
 def headers(response: Response) -> Response:
-    inline = is_inline_file(response)
-    download = is_download(response) or inline
+    kind = disposition(response)
+    # A back-office file shown in the page that frames it (a supporting document).
+    inline = kind == "inline" and request.path.startswith(BACK_OFFICE)
+    download = kind == "attachment" or inline
     if download:
         response.headers["Content-Security-Policy"] = INLINE_CSP if inline else DOWNLOAD_CSP
     else:

@@ -24,11 +24,13 @@ def current_staff() -> Staff | None:
         if token:
             database = db.get()
             idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-            staff_id = sessions.account_of(database, token, idle, sessions.STAFF)
-            member = staff.by_id(database, staff_id) if staff_id else None
+            live = sessions.account_of(database, token, idle, sessions.STAFF)
+            member = staff.by_id(database, live.owner_id) if live else None
             g.staff_member = member if member and not member.disabled_at else None
             if g.staff_member is None:
                 session.pop("staff_sid", None)
+            elif live.refreshed:
+                session.modified = True  # the cookie's lifetime follows the server-side one
     return g.staff_member
 
 

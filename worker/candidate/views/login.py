@@ -17,7 +17,7 @@ from worker.forms.base import ConfirmForm
 from worker.rules import passwords
 from worker.store import db
 from worker.web import auth
-from worker.web.pages import dead_link, form_page, notice
+from worker.web.pages import dead_link, form_page, notice, shared_form_page
 
 blueprint = Blueprint("login", __name__, url_prefix="/espace-candidat")
 WRONG = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie (majuscules comprises)."
@@ -29,9 +29,11 @@ NOT_ACTIVATED = (
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
 def login():
+    if request.method != "POST":
+        return shared_form_page("candidate/login.html", LoginForm, "Me connecter")
     form = LoginForm.from_request()
     target = auth.safe_next(request.args.get("next"))
-    if not form.submitted():
+    if not form.validate():
         return form_page("candidate/login.html", form, "Me connecter")
     outcome = signing.log_in(db.get(), form.login.data, form.password.data, auth.client_address())
     match outcome:
