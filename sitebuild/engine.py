@@ -22,6 +22,7 @@ from . import manifest as manifest_mod
 from .context import Group, Output
 from .guard import shrink_problem
 from .manifest import Manifest
+from .memo_file import load_memo, save_memo
 from .pages import groups
 from .render import environment
 from .urls import output_file
@@ -81,9 +82,14 @@ def next_change(catalog: Catalog, now: datetime) -> str:
     return min(moments).isoformat() if moments else FAR_FUTURE
 
 
-def _guarded_catalog(content_dir: Path, out_dir: Path, force: bool) -> Catalog:
-    """The catalogue, unless its periods.csv looks cut short next to the site (guard.py)."""
-    catalog = load_catalog(content_dir)
+def _guarded_catalog(content_dir: Path, out_dir: Path, force: bool, code: str) -> Catalog:
+    """The catalogue, unless its periods.csv looks cut short next to the site (guard.py).
+
+    The files unchanged since the last build are not parsed again (memo_file.py).
+    """
+    memo = load_memo(out_dir / CACHE, code)
+    catalog = load_catalog(content_dir, memo)
+    save_memo(out_dir / CACHE, code, memo)
     if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir)):
         raise ContentError([shrunk])
     return catalog
@@ -105,14 +111,15 @@ def build(
     if old.up_to_date(stamp, now):
         return Report(up_to_date=True, seconds=time.perf_counter() - started)
 
-    catalog = _guarded_catalog(content_dir, out_dir, force)
-    code = manifest_mod.code_hash().encode()
+    code = manifest_mod.code_hash()
+    catalog = _guarded_catalog(content_dir, out_dir, force, code)
     new = Manifest(stamp=stamp, valid_until=next_change(catalog, now))
     report = Report()
     memo: dict[int, str] = {}
 
     def fingerprint(key: tuple) -> str:
-        return hashlib.blake2b(code + _describe(key, memo).encode(), digest_size=16).hexdigest()
+        text = code + _describe(key, memo)
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
     todo: list[Output] = []
     for group in [*groups(catalog, environment(out_dir / CACHE), now, base_url), static_group()]:
