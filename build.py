@@ -3,6 +3,7 @@
     python build.py            # incremental: rewrites only what changed
     python build.py --check    # validate content/ only; lists problems as file:line: message
     python build.py --force    # rebuild everything
+    python build.py --jobs 1   # render in one process (default: one per available core)
 
 The base URL (for sitemap.xml, robots.txt and calendars) comes from --base-url or the
 PORTAIL_BASE_URL environment variable.
@@ -40,6 +41,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--base-url",
         default=os.environ.get("PORTAIL_BASE_URL", DEFAULT_BASE_URL),
         help="adresse publique du portail (défaut : PORTAIL_BASE_URL ou %(default)s)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="processus de rendu en parallèle (défaut : les %(default)s cœurs disponibles)",
     )
     parser.add_argument("--quiet", action="store_true", help="n'afficher que le résumé")
     return parser.parse_args(argv)
@@ -100,6 +107,7 @@ def build(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             force=args.force,
             progress=progress,
+            jobs=max(1, args.jobs),
         )
     except ContentError as exc:
         for problem in exc.problems:

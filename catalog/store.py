@@ -119,28 +119,25 @@ def load(root: str | Path, memo: ReadMemo | None = None) -> tuple[Catalog, list[
     def each(folder: str, pattern: str) -> list[Path]:
         return sorted((root / folder).glob(pattern)) if (root / folder).is_dir() else []
 
-    def required(name: str, reader, empty):
+    def one(name: str, reader, empty, required: bool = False):
         path = root / name
-        if not path.exists():
+        if path.exists():
+            return read(reader, path, label(path), problems)
+        if required:
             problems.append(Problem(label(path), 1, "fichier obligatoire absent"))
-            return empty
-        return read(reader, path, label(path), problems)
-
-    def optional(name: str, reader, empty):
-        path = root / name
-        return read(reader, path, label(path), problems) if path.exists() else empty
+        return empty
 
     def every(folder: str, reader) -> list:
         return [r for p in each(folder, "*.toml") if (r := read(reader, p, label(p), problems))]
 
-    domains = required("domains.toml", read_domains, [])
+    domains = one("domains.toml", read_domains, [], required=True)
     exams = {e.code: e for e in every("exams", read_exam)}
     academies = {a.code: a for a in every("academies", read_academy)}
-    periods = required("periods.csv", read_periods, [])
-    messages = optional("messages.toml", read_messages, [])
-    steps = optional("wizard.toml", read_wizard, {})
-    lists = optional("lists.toml", read_lists, {})
-    establishments = optional("establishments.csv", read_establishments, [])
+    periods = one("periods.csv", read_periods, [], required=True)
+    messages = one("messages.toml", read_messages, [])
+    steps = one("wizard.toml", read_wizard, {})
+    lists = one("lists.toml", read_lists, {})
+    establishments = one("establishments.csv", read_establishments, [])
     shared, overrides, pages = _read_texts(each, label, problems, read)
 
     periods, period_problems = _check_periods(
