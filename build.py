@@ -79,9 +79,9 @@ def build(args: argparse.Namespace) -> int:
     from sitebuild.manifest import Manifest, input_stamp
 
     now = datetime.now(UTC)
-    if not args.force and Manifest.load(args.out).up_to_date(
-        input_stamp(args.content, args.base_url), now
-    ):
+    old = Manifest() if args.force else Manifest.load(args.out)
+    stamp = input_stamp(args.content, args.base_url)
+    if old.up_to_date(stamp, now):
         print("Rien à reconstruire : le site est à jour.")
         return 0
 
@@ -108,6 +108,7 @@ def build(args: argparse.Namespace) -> int:
             force=args.force,
             progress=progress,
             jobs=max(1, args.jobs),
+            last=(old, stamp),
         )
     except ContentError as exc:
         for problem in exc.problems:

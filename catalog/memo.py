@@ -11,7 +11,7 @@ reported again each time it is reused. The cross-checks between files always run
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,8 @@ Reader = Callable[..., Any]
 
 
 class ReadMemo:
-    def __init__(self, previous: dict[tuple, tuple] | None = None) -> None:
-        self.previous = previous or {}
+    def __init__(self, previous: Mapping[tuple, tuple] | None = None) -> None:
+        self.previous: Mapping[tuple, tuple] = previous or {}
         self.current: dict[tuple, tuple] = {}  # what this load used: all the caller keeps
         self.misses = 0  # files actually parsed by this load (the tests count them)
 

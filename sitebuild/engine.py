@@ -105,14 +105,18 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     jobs: int = 1,
+    last: tuple[Manifest, str] | None = None,
 ) -> Report:
     """Bring out_dir up to date with content_dir. Raises ContentError on bad content.
 
     jobs: how many processes may render (batches.py); the worker keeps the default, one.
+    last: out_dir's manifest and the inputs' stamp, when the caller has just read them.
     """
     started = time.perf_counter()
-    old = Manifest() if force else Manifest.load(out_dir)
-    stamp = manifest_mod.input_stamp(content_dir, base_url)
+    old, stamp = last or (
+        Manifest() if force else Manifest.load(out_dir),
+        manifest_mod.input_stamp(content_dir, base_url),
+    )
     if old.up_to_date(stamp, now):
         return Report(up_to_date=True, seconds=time.perf_counter() - started)
 
