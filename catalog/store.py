@@ -326,8 +326,9 @@ def _check_guides(c: Catalog) -> list[Problem]:
 def _check_text(guide: Guide | Page, academies: list[Academy]) -> list[Problem]:
     """Missing variables and unknown callout kinds in one guide (or page) file."""
     problems = []
+    defined = [(a.code, a.guide_variables()) for a in academies]
     for line, name in guide_text.variables_used(guide.body, guide.body_line):
-        lacking = [a.code for a in academies if name not in a.guide_variables()]
+        lacking = [code for code, variables in defined if name not in variables]
         if lacking:
             shown = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
             problems.append(
@@ -363,12 +364,11 @@ def _check_wizard(c: Catalog, label) -> list[Problem]:
     wizard = label(c.root / "wizard.toml")
     wizard = c.root / "wizard.toml"
     lines = TomlLines(wizard.read_text("utf-8", errors="replace") if c.steps else "")
+    first_line = {t.strip(): n for n, t in reversed(list(enumerate(lines.lines, 1)))}
     for step in c.steps.values():
         names = {f.name for f in step.fields}
         for item in step.fields:
-            line = next(
-                (n for n, t in enumerate(lines.lines, 1) if t.strip() == f'name = "{item.name}"'), 1
-            )
+            line = first_line.get(f'name = "{item.name}"', 1)
             source = item.choices_from
             if source and source not in c.lists and source not in COMPUTED_CHOICES:
                 problems.append(

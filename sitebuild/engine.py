@@ -90,9 +90,9 @@ def _guarded_catalog(content_dir: Path, out_dir: Path, force: bool, code: str) -
     """
     memo = load_memo(out_dir / CACHE, code)
     catalog = load_catalog(content_dir, memo)
-    save_memo(out_dir / CACHE, code, memo)
-    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir)):
+    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir, memo)):
         raise ContentError([shrunk])
+    save_memo(out_dir / CACHE, code, memo)
     return catalog
 
 
