@@ -153,7 +153,9 @@ def build(
     return report
 
 
-def _plan(found: list[Group], old: Manifest, new: Manifest, code: str, report: Report):
+def _plan(
+    found: list[Group], old: Manifest, new: Manifest, code: str, report: Report
+) -> list[Output]:
     """The outputs of every group whose key changed; new's groups filled, unchanged ones
     counted as skipped."""
     memo: dict[int, str] = {}

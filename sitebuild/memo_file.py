@@ -4,13 +4,17 @@ One file holds every entry pickled on its own: a build unpickles the entries it 
 pickles only the new ones, so editing one guide does not pickle periods.csv's periods
 again. Stored with pickle, next to the Jinja bytecode that the same folder already holds:
 whoever may write into site/ could already change what the build runs, so this adds no
-new trust. The memo is tied to the code's fingerprint: a change to the readers or the
-records starts a new one.
+new trust. The memo is tied to the code's fingerprint and to what else shapes the
+records: the Python version and the Paris time-zone rules that turn the content's dates
+into UTC. A change to any of them starts a new memo.
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+import sys
+import zoneinfo
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -36,13 +40,21 @@ class Pickled(Mapping[tuple, tuple]):
         return len(self.blobs)
 
 
+def _made_by(code: str) -> str:
+    """What the memo's records depend on besides the content files themselves."""
+    paths = (Path(root, "Europe", "Paris") for root in zoneinfo.TZPATH)
+    rules = next((path for path in paths if path.is_file()), None)  # as zoneinfo looks
+    zone = rules.read_bytes() if rules else b""
+    return f"{code} {sys.version} {hashlib.blake2b(zone, digest_size=8).hexdigest()}"
+
+
 def load_memo(cache_dir: Path, code: str) -> ReadMemo:
     """The memo of the last build made by this code, or an empty one."""
     try:
-        saved_code, blobs = pickle.loads((cache_dir / FILENAME).read_bytes())
+        made_by, blobs = pickle.loads((cache_dir / FILENAME).read_bytes())
     except Exception:  # absent, cut short or foreign: a cache is only ever an optimisation
         return ReadMemo()
-    return ReadMemo(Pickled(blobs) if saved_code == code else None)
+    return ReadMemo(Pickled(blobs) if made_by == _made_by(code) else None)
 
 
 def save_memo(cache_dir: Path, code: str, memo: ReadMemo) -> None:
@@ -55,5 +67,5 @@ def save_memo(cache_dir: Path, code: str, memo: ReadMemo) -> None:
         for key, entry in memo.current.items()
     }
     cache_dir.mkdir(parents=True, exist_ok=True)
-    data = pickle.dumps((code, blobs), protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps((_made_by(code), blobs), protocol=pickle.HIGHEST_PROTOCOL)
     write_atomically(cache_dir / FILENAME, [data], sync=False)

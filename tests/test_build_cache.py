@@ -15,7 +15,7 @@ from catalog import guides as guide_text
 from catalog import load
 from catalog.memo import ReadMemo
 from catalog.tables import read_periods
-from sitebuild import batches, manifest, render
+from sitebuild import batches, manifest, memo_file, render
 from sitebuild.engine import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,3 +173,13 @@ def test_parallel_build_writes_the_bytes_of_the_single_process_build(
     assert build(content, parallel, now=NOW, base_url=BASE, jobs=2).written == report.written
     assert str(os.getpid()) not in rendered_by.read_text().split()
     assert site_files(parallel) == site_files(single)
+
+
+def test_a_memo_made_by_other_code_is_not_used(content, tmp_path):
+    memo = ReadMemo()
+    load(content, memo)
+    memo_file.save_memo(tmp_path, "code-a", memo)
+    assert len(memo_file.load_memo(tmp_path, "code-a").previous) == len(memo.current) > 50
+    assert len(memo_file.load_memo(tmp_path, "code-b").previous) == 0
+    (tmp_path / memo_file.FILENAME).write_bytes(b"cut short")
+    assert len(memo_file.load_memo(tmp_path, "code-a").previous) == 0
