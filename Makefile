@@ -48,12 +48,12 @@ format: $(VENV)/.installed
 
 # The ratio benchmarks need wrk (Debian package « wrk ») and fetch Hugo into bench/out/.
 bench: $(VENV)/.installed
-	$(PY) bench/build_bench.py
+	$(PY) bench/build_bench.py --scale 1,2,4
 	$(PY) bench/upload_bench.py
 	$(PY) bench/startup_bench.py
 	$(PY) bench/worker_bench.py
 	$(PY) bench/worker_cpu_bench.py
-	$(PY) bench/build_vs_hugo.py --scale 1,2,4
+	$(PY) bench/build_vs_hugo.py
 	$(PY) bench/pdf_bench.py
 	$(PY) bench/login_bench.py
 	$(PY) bench/search_bench.py

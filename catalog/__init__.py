@@ -9,7 +9,8 @@ Neither build.py nor the worker parses content files on its own. What is where:
 (domains, académies, messages, wizard, lists), ``tables`` (the CSV files), ``guides``
 (Markdown guides and pages), ``store`` (the Catalog, its lookups and cross-checks),
 ``model`` (the records), ``dates`` (Paris time), ``slugs`` (ASCII slugs for URLs, ids
-and logins), ``problems``.
+and logins), ``problems``, ``memo`` (what the readers made of each file, reused by the
+static build while the file's bytes are unchanged).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -77,7 +78,7 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise ValueError("bloc +++ non refermé")
 
 
-def read_guide(path: Path, label: str, academy: str, problems: list[Problem]) -> Guide | None:
+def read_guide(path: Path, label: str, problems: list[Problem], academy: str) -> Guide | None:
     meta, body, body_line = _front_matter(path, label, problems)
     if meta is None:
         return None
@@ -223,15 +224,11 @@ class RenderedGuide:
 @lru_cache(maxsize=256)
 def render_markdown(text: str) -> RenderedGuide:
     """Markdown → sanitised HTML with anchors and a table of contents (cached by text)."""
-    import markdown  # only when a page is rendered: a build with nothing to redo skips it
-    import nh3
+    import nh3  # only when a page is rendered: a build with nothing to redo skips it
 
     tokenised = VARIABLE.sub(lambda m: f"zqvar{m.group(1)}zq", text)
     tokenised = re.sub(r"\]\(guide:([a-z0-9-]+)", r"](../\1/", tokenised)
-    converter = markdown.Markdown(
-        extensions=["toc", "admonition", "tables", "sane_lists", "attr_list"],
-        extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
-    )
+    converter = _converter()
     body = converter.convert(tokenised)
     body = nh3.clean(
         body,
@@ -242,6 +239,36 @@ def render_markdown(text: str) -> RenderedGuide:
     )
     toc = tuple(_flatten_toc(converter.toc_tokens))  # type: ignore[attr-defined]
     return RenderedGuide(body, toc)
+
+
+_local = threading.local()
+
+
+def _converter():
+    """This thread's Markdown converter, reset for a new text.
+
+    Made once per thread (a converter is not thread-safe): making one costs more than
+    converting a guide. The extensions are given as objects, not by name, which spares
+    Markdown a search of every installed package's entry points.
+    """
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        from markdown import Markdown
+        from markdown.extensions.admonition import AdmonitionExtension
+        from markdown.extensions.attr_list import AttrListExtension
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.tables import TableExtension
+        from markdown.extensions.toc import TocExtension
+
+        extensions = [
+            TocExtension(slugify=slugify, toc_depth="2-3"),
+            AdmonitionExtension(),
+            TableExtension(),
+            SaneListExtension(),
+            AttrListExtension(),
+        ]
+        converter = _local.converter = Markdown(extensions=extensions)
+    return converter.reset()
 
 
 def _flatten_toc(tokens: list[dict]):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import guides as guide_text
 from .exams import read_exam
+from .memo import ReadMemo, read_directly
 from .model import Academy, Domain, Establishment, Exam, Guide, Message, Page, Period, Step
 from .problems import ContentError, Problem, TomlLines
 from .records import read_academy, read_domains, read_lists, read_messages, read_wizard
@@ -105,16 +106,20 @@ class Catalog:
         ]
 
 
-def load_catalog(root: str | Path) -> Catalog:
-    catalog, problems = load(root)
+def load_catalog(root: str | Path, memo: ReadMemo | None = None) -> Catalog:
+    catalog, problems = load(root, memo)
     if problems:
         raise ContentError(problems)
     return catalog
 
 
-def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
-    """Read and cross-check content/; returns the catalog and every problem found."""
+def load(root: str | Path, memo: ReadMemo | None = None) -> tuple[Catalog, list[Problem]]:
+    """Read and cross-check content/; returns the catalog and every problem found.
+
+    memo: what the readers made of each file last time (``memo.py``), for the static build.
+    """
     root = Path(root)
+    read = memo.read if memo is not None else read_directly
     base = root.name
     problems: list[Problem] = []
 
@@ -124,21 +129,26 @@ def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
     def each(folder: str, pattern: str) -> list[Path]:
         return sorted((root / folder).glob(pattern)) if (root / folder).is_dir() else []
 
-    domains = _required(root / "domains.toml", label, problems, read_domains, [])
-    exams = {e.code: e for p in each("exams", "*.toml") if (e := read_exam(p, label(p), problems))}
-    academies = {
-        a.code: a for p in each("academies", "*.toml") if (a := read_academy(p, label(p), problems))
-    }
-    periods = _required(root / "periods.csv", label, problems, read_periods, [])
+    def one(name: str, reader, empty, required: bool = False):
+        path = root / name
+        if path.exists():
+            return read(reader, path, label(path), problems)
+        if required:
+            problems.append(Problem(label(path), 1, "fichier obligatoire absent"))
+        return empty
 
-    def optional(name: str, read, empty):
-        return read(root / name, label(root / name), problems) if (root / name).exists() else empty
+    def every(folder: str, reader) -> list:
+        return [r for p in each(folder, "*.toml") if (r := read(reader, p, label(p), problems))]
 
-    messages = optional("messages.toml", read_messages, [])
-    steps = optional("wizard.toml", read_wizard, {})
-    lists = optional("lists.toml", read_lists, {})
-    establishments = optional("establishments.csv", read_establishments, [])
-    shared, overrides, pages = _read_texts(each, label, problems)
+    domains = one("domains.toml", read_domains, [], required=True)
+    exams = {e.code: e for e in every("exams", read_exam)}
+    academies = {a.code: a for a in every("academies", read_academy)}
+    periods = one("periods.csv", read_periods, [], required=True)
+    messages = one("messages.toml", read_messages, [])
+    steps = one("wizard.toml", read_wizard, {})
+    lists = one("lists.toml", read_lists, {})
+    establishments = one("establishments.csv", read_establishments, [])
+    shared, overrides, pages = _read_texts(each, label, problems, read)
 
     periods, period_problems = _check_periods(
         exams, academies, periods, label(root / "periods.csv")
@@ -163,35 +173,28 @@ def load(root: str | Path) -> tuple[Catalog, list[Problem]]:
     return catalog, problems
 
 
-def _read_texts(each, label, problems: list[Problem]) -> tuple[dict, dict, dict]:
+def _read_texts(each, label, problems: list[Problem], read) -> tuple[dict, dict, dict]:
     """The Markdown files: shared guides, académies' overrides of them, editorial pages."""
     shared = {
         g.slug: g
         for p in each("guides", "*.md")
-        if (g := guide_text.read_guide(p, label(p), "", problems))
+        if (g := read(guide_text.read_guide, p, label(p), problems, ""))
     }
     overrides = {
         (g.academy, g.slug): g
         for p in each("guides", "*/*.md")
-        if (g := guide_text.read_guide(p, label(p), p.parent.name, problems))
+        if (g := read(guide_text.read_guide, p, label(p), problems, p.parent.name))
     }
     pages = {
         pg.slug: pg
         for p in each("pages", "*.md")
-        if (pg := guide_text.read_page(p, label(p), problems))
+        if (pg := read(guide_text.read_page, p, label(p), problems))
     }
     return shared, overrides, pages
 
 
 def _digest(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path.exists() else ""
-
-
-def _required(path: Path, label, problems: list[Problem], read, empty):
-    if not path.exists():
-        problems.append(Problem(label(path), 1, "fichier obligatoire absent"))
-        return empty
-    return read(path, label(path), problems)
 
 
 def cross_check(c: Catalog, label, override_files: list[Path]) -> list[Problem]:
@@ -333,8 +336,9 @@ def _check_guides(c: Catalog) -> list[Problem]:
 def _check_text(guide: Guide | Page, academies: list[Academy]) -> list[Problem]:
     """Missing variables and unknown callout kinds in one guide (or page) file."""
     problems = []
+    defined = [(a.code, a.guide_variables()) for a in academies]
     for line, name in guide_text.variables_used(guide.body, guide.body_line):
-        lacking = [a.code for a in academies if name not in a.guide_variables()]
+        lacking = [code for code, variables in defined if name not in variables]
         if lacking:
             shown = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
             problems.append(
@@ -370,12 +374,11 @@ def _check_wizard(c: Catalog, label) -> list[Problem]:
     problems += _check_extra_fields(c, label)
     wizard = c.root / "wizard.toml"
     lines = TomlLines(wizard.read_text("utf-8", errors="replace") if c.steps else "")
+    first_line = {t.strip(): n for n, t in reversed(list(enumerate(lines.lines, 1)))}
     for step in c.steps.values():
         names = {f.name for f in step.fields}
         for item in step.fields:
-            line = next(
-                (n for n, t in enumerate(lines.lines, 1) if t.strip() == f'name = "{item.name}"'), 1
-            )
+            line = first_line.get(f'name = "{item.name}"', 1)
             source = item.choices_from
             if source and source not in c.lists and source not in COMPUTED_CHOICES:
                 problems.append(

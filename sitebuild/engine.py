@@ -2,8 +2,9 @@
 
 Each output's key (the records it shows) is fingerprinted together with the code and
 templates; the manifest remembers the fingerprints of the last build. An output is
-rendered when its fingerprint is new, and written only when its bytes differ from what is
-on disk. Outputs that no longer exist are removed.
+rendered when its fingerprint is new (``batches``: over several processes when there are
+many), and written only when its bytes differ from what is on disk. Outputs that no longer
+exist are removed.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 from catalog import Catalog, ContentError, load_catalog
-from diskio import write_atomically
 
+from . import batches
 from . import manifest as manifest_mod
 from .context import Group, Output
 from .guard import shrink_problem
 from .manifest import Manifest
+from .memo_file import load_memo, save_memo
 from .pages import groups
 from .render import environment
 from .urls import output_file
@@ -81,11 +83,16 @@ def next_change(catalog: Catalog, now: datetime) -> str:
     return min(moments).isoformat() if moments else FAR_FUTURE
 
 
-def _guarded_catalog(content_dir: Path, out_dir: Path, force: bool) -> Catalog:
-    """The catalogue, unless its periods.csv looks cut short next to the site (guard.py)."""
-    catalog = load_catalog(content_dir)
-    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir)):
+def _guarded_catalog(content_dir: Path, out_dir: Path, force: bool, code: str) -> Catalog:
+    """The catalogue, unless its periods.csv looks cut short next to the site (guard.py).
+
+    The files unchanged since the last build are not parsed again (memo_file.py).
+    """
+    memo = load_memo(out_dir / CACHE, code)
+    catalog = load_catalog(content_dir, memo)
+    if not force and (shrunk := shrink_problem(catalog, content_dir, out_dir, memo)):
         raise ContentError([shrunk])
+    save_memo(out_dir / CACHE, code, memo)
     return catalog
 
 
@@ -97,25 +104,68 @@ def build(
     base_url: str,
     force: bool = False,
     progress: Progress | None = None,
+    jobs: int = 1,
+    last: tuple[Manifest, str] | None = None,
 ) -> Report:
-    """Bring out_dir up to date with content_dir. Raises ContentError on bad content."""
+    """Bring out_dir up to date with content_dir. Raises ContentError on bad content.
+
+    jobs: how many processes may render (batches.py); the worker keeps the default, one.
+    last: out_dir's manifest and the inputs' stamp, when the caller has just read them.
+    """
     started = time.perf_counter()
-    old = Manifest() if force else Manifest.load(out_dir)
-    stamp = manifest_mod.input_stamp(content_dir, base_url)
+    old, stamp = last or (
+        Manifest() if force else Manifest.load(out_dir),
+        manifest_mod.input_stamp(content_dir, base_url),
+    )
     if old.up_to_date(stamp, now):
         return Report(up_to_date=True, seconds=time.perf_counter() - started)
 
-    catalog = _guarded_catalog(content_dir, out_dir, force)
-    code = manifest_mod.code_hash().encode()
+    code = manifest_mod.code_hash()
+    catalog = _guarded_catalog(content_dir, out_dir, force, code)
     new = Manifest(stamp=stamp, valid_until=next_change(catalog, now))
     report = Report()
+    env = environment(out_dir / CACHE)
+    todo = _plan([*groups(catalog, env, now, base_url), static_group()], old, new, code, report)
+
+    known = old.output_prints()
+    fresh = new.output_prints()
+    pending = [
+        output
+        for output in todo
+        if known.get(output.url) != fresh[output.url]
+        or not (out_dir / output_file(output.url)).exists()
+    ]
+    report.skipped += len(todo) - len(pending)
+    done = len(todo) - len(pending)
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, len(todo))
+
+    report.written, report.unchanged = batches.run(batches.Job(pending, out_dir), jobs, advance)
+    for url in known.keys() - fresh.keys():
+        report.removed += _remove(out_dir, output_file(url))
+    new.save(out_dir)
+    report.total = len(fresh)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _plan(
+    found: list[Group], old: Manifest, new: Manifest, code: str, report: Report
+) -> list[Output]:
+    """The outputs of every group whose key changed; new's groups filled, unchanged ones
+    counted as skipped."""
     memo: dict[int, str] = {}
 
     def fingerprint(key: tuple) -> str:
-        return hashlib.blake2b(code + _describe(key, memo).encode(), digest_size=16).hexdigest()
+        text = code + _describe(key, memo)
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
     todo: list[Output] = []
-    for group in [*groups(catalog, environment(out_dir / CACHE), now, base_url), static_group()]:
+    for group in found:
         group_print = fingerprint(group.key)
         previous = old.groups.get(group.name)
         if previous and previous["fingerprint"] == group_print:
@@ -128,26 +178,7 @@ def build(
             "outputs": {o.url: fingerprint(o.key) for o in outputs},
         }
         todo += outputs
-
-    known = old.output_prints()
-    fresh = new.output_prints()
-    made: set[Path] = set()
-    for done, output in enumerate(todo, 1):
-        target = out_dir / output_file(output.url)
-        if known.get(output.url) == fresh[output.url] and target.exists():
-            report.skipped += 1
-        elif _write_if_changed(target, output.render(), made):
-            report.written += 1
-        else:
-            report.unchanged += 1
-        if progress and (done % 250 == 0 or done == len(todo)):
-            progress(done, len(todo))
-    for url in known.keys() - fresh.keys():
-        report.removed += _remove(out_dir, output_file(url))
-    new.save(out_dir)
-    report.total = len(fresh)
-    report.seconds = time.perf_counter() - started
-    return report
+    return todo
 
 
 def _describe(key: tuple, memo: dict[int, str]) -> str:
@@ -171,26 +202,6 @@ def _describe(key: tuple, memo: dict[int, str]) -> str:
 
 
 _RECORD_TYPES: set[type] = set()
-
-
-def _write_if_changed(target: Path, content: str | bytes, made: set[Path]) -> bool:
-    """Write an output unless the file already holds these bytes.
-
-    ``made`` remembers the folders already created during a build: on some disks even a
-    mkdir of an existing folder costs as much as writing a small file. No fsync: site/ is
-    made again from content/ by the next build, and thousands of fsyncs would slow each one.
-    """
-    data = content.encode() if isinstance(content, str) else content
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    write_atomically(target, [data], sync=False)
-    return True
 
 
 def _remove(out_dir: Path, relative: str) -> int:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from catalog import Catalog, Problem
+from catalog.memo import ReadMemo, read_directly
 
 from .urls import OPEN_DATA_JSON
 
@@ -19,17 +20,30 @@ SHRINK_RATIO = 0.5  # fewer than half the published periods: refused
 MIN_PUBLISHED = 10  # below this, a small site may legitimately shrink
 
 
-def published_periods(site_dir: Path) -> int | None:
-    """How many periods the built site publishes (its open data), None without a site."""
+def published_periods(site_dir: Path, memo: ReadMemo | None = None) -> int | None:
+    """How many periods the built site publishes (its open data), None without a site.
+
+    memo: the build's, which spares parsing the open data again while its bytes are those
+    the last build wrote.
+    """
+    path = Path(site_dir) / OPEN_DATA_JSON.lstrip("/")
     try:
-        data = json.loads((Path(site_dir) / OPEN_DATA_JSON.lstrip("/")).read_bytes())
-        return len(data["periodes"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return (memo.read if memo else read_directly)(_count_periods, path, OPEN_DATA_JSON, [])
+    except OSError:
         return None
 
 
-def shrink_problem(catalog: Catalog, content_dir: Path, site_dir: Path) -> Problem | None:
-    published = published_periods(site_dir)
+def _count_periods(path: Path, label: str, problems: list[Problem]) -> int | None:
+    try:
+        return len(json.loads(path.read_bytes())["periodes"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def shrink_problem(
+    catalog: Catalog, content_dir: Path, site_dir: Path, memo: ReadMemo | None = None
+) -> Problem | None:
+    published = published_periods(site_dir, memo)
     count = len(catalog.periods)
     if published is None or published < MIN_PUBLISHED or count >= published * SHRINK_RATIO:
         return None

@@ -46,7 +46,8 @@ class Manifest:
             "groups": self.groups,
         }
         out_dir.mkdir(parents=True, exist_ok=True)
-        encoded = json.dumps(data, indent=0, sort_keys=True).encode()
+        # Without indent, json uses its C encoder: several times faster on 5,000 outputs.
+        encoded = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
         write_atomically(out_dir / FILENAME, [encoded], sync=False)
 
     def output_prints(self) -> dict[str, str]:

@@ -34,11 +34,12 @@ def make(content: Path, out: Path, now: datetime = NOW):
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
-    """(inode, mtime) of every file: a rewrite replaces the file, so its inode changes."""
+    """(inode, mtime) of every file of the site: a rewrite replaces the file, so its inode
+    changes. The build's own state (manifest, caches) is left out."""
     return {
         p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
         for p in out.rglob("*")
-        if p.is_file() and p.name != ".build-manifest.json"
+        if p.is_file() and not p.relative_to(out).parts[0].startswith(".build-")
     }
 
 
