@@ -18,14 +18,12 @@ server runs on the same two cores as the workers and wrk, as on a one-host deplo
 
 from __future__ import annotations
 
-import argparse
-import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchlib import load, open_results
+from benchlib import load
 from worker_bench import (
     ROOT,
     SECRET_KEY,
@@ -38,7 +36,7 @@ from worker_bench import (
     prepare_database,
     report,
     run_rounds,
-    stop_on_term,
+    wrk_main,
 )
 
 sys.path.insert(0, str(ROOT))
@@ -110,19 +108,5 @@ def bench(rounds: int, seconds: int, connections: int) -> None:
     print(f"load average at end: {load()}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
-    parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run (default 5)")
-    parser.add_argument("--connections", type=int, default=10, help="wrk -c (default 10)")
-    parser.add_argument("--no-results", action="store_true", help="do not write the results file")
-    options = parser.parse_args()
-    signal.signal(signal.SIGTERM, stop_on_term)
-    if not options.no_results:
-        open_results("engines", sys.argv[1:])
-    bench(options.rounds, options.seconds, options.connections)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(wrk_main(__doc__, "engines", bench))

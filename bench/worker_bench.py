@@ -521,8 +521,9 @@ def stop_on_term(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def wrk_main(doc: str, results: str, run) -> int:
+    """The command line of a wrk benchmark: rounds, seconds, connections; ``run`` takes them."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run (default 5)")
     parser.add_argument("--connections", type=int, default=10, help="wrk -c (default 10)")
@@ -530,10 +531,10 @@ def main() -> int:
     options = parser.parse_args()
     signal.signal(signal.SIGTERM, stop_on_term)
     if not options.no_results:
-        open_results("worker", sys.argv[1:])
-    bench(options.rounds, options.seconds, options.connections)
+        open_results(results, sys.argv[1:])
+    run(options.rounds, options.seconds, options.connections)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(wrk_main(__doc__, "worker", bench))
