@@ -14,18 +14,18 @@ time must pass (a period closing).
 
 from __future__ import annotations
 
-import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from catalog import dates
 from catalog.model import Academy, Period
+from tests.people import next_birth_date
 
 pytestmark = pytest.mark.browser
 
@@ -110,8 +110,6 @@ def catalog(live_app):
 
 # --- helpers: accounts ---------------------------------------------------------------------
 
-BIRTH_DAYS = itertools.count()  # days after 01/01/1990, one per candidate of the run
-
 
 def new_candidate(live_app) -> Candidate:
     """An active account created directly in the database (the account journey is tested
@@ -124,10 +122,7 @@ def new_candidate(live_app) -> Candidate:
         "civility": "MME",
         "last_name": "Martin",
         "first_names": "Claire",
-        # A birth date of its own: every test's candidate is another person (the same
-        # person from two accounts is a duplicate, which the save reports). Counted, not
-        # drawn: two random days out of a few thousand meet now and then in a whole run.
-        "birth_date": (date(1990, 1, 1) + timedelta(days=next(BIRTH_DAYS))).isoformat(),
+        "birth_date": next_birth_date().isoformat(),  # another person (tests.people)
         "birth_country": "FR",
         "birth_departement": "33",
         "birth_commune": "33063",
