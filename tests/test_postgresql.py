@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, text
+from tests.mailbox import free_port
 from tests.test_accounts import LOGIN, SIGNUP, identity
 from worker.cli.demo import PASSWORD as DEMO_PASSWORD
 from worker.store import db, mails, postgres, transfer
@@ -204,4 +205,13 @@ def test_migrate_to_refuses_what_is_not_a_postgresql_url(tmp_path, site_dir, mai
     app = make_app(tmp_path / "data", site_dir, mailbox, MAIL_THREAD=False, DATABASE_URL="")
     result = app.test_cli_runner().invoke(args=["store", "migrate-to", "mysql://x/y"])
     assert result.exit_code != 0 and "postgresql://" in result.output
+    stop_mail(app)
+
+
+def test_migrate_to_an_unreachable_server_says_so(tmp_path, site_dir, mailbox):
+    app = make_app(tmp_path / "data", site_dir, mailbox, MAIL_THREAD=False, DATABASE_URL="")
+    closed = f"postgresql://portail@127.0.0.1:{free_port()}/portail"  # nobody listens
+    result = app.test_cli_runner().invoke(args=["store", "migrate-to", closed])
+    assert result.exit_code == 1 and "base PostgreSQL injoignable" in result.output
+    assert "Traceback" not in result.output
     stop_mail(app)

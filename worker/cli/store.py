@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import psycopg
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -26,8 +27,12 @@ def migrate_to(url: str) -> None:
         )
     if not db.is_url(url):
         raise click.ClickException("l'adresse doit commencer par postgresql://")
-    version = db.migrate(url)
-    source, target = db.connect(db.database_path(current_app)), db.connect(url)
+    try:
+        version = db.migrate(url)
+        target = db.connect(url)
+    except psycopg.OperationalError as exc:
+        raise click.ClickException(f"base PostgreSQL injoignable ou refusée : {exc}") from None
+    source = db.connect(db.database_path(current_app))
     try:
         moved = transfer.migrate_to(source, target, _progress)
     except transfer.TransferError as exc:
