@@ -52,20 +52,17 @@ def tables_in_order(source: SqliteDatabase) -> list[str]:
 
 
 def _columns(source: SqliteDatabase, table: str) -> tuple[list[str], list[str]]:
-    """(all columns, the ORDER BY terms of the primary key — all columns when it has none).
+    """(all columns, the primary key's columns — all columns when it has none).
 
-    Text keys are ordered byte by byte on both sides (SQLite's BINARY is PostgreSQL's
-    "C"), whatever the PostgreSQL cluster's collation."""
+    Both sides order text byte by byte: SQLite's BINARY, and on PostgreSQL every TEXT
+    column is created ``COLLATE "C"`` (``postgres.schema``)."""
     info = source.execute(f"PRAGMA table_info({table})").fetchall()
     columns = [row[1] for row in info]
     key = sorted((row for row in info if row[5]), key=lambda row: row[5]) or info
-    order = [f'{row[1]} COLLATE "C"' if row[2].upper() == "TEXT" else row[1] for row in key]
-    return columns, order
+    return columns, [row[1] for row in key]
 
 
 def _rows(db, table: str, columns: list[str], order: list[str]) -> Iterator[tuple]:
-    if db.engine == "sqlite":
-        order = [term.replace(' COLLATE "C"', "") for term in order]
     cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(order)}")
     while batch := cursor.fetchmany(BATCH):
         yield from (tuple(row) for row in batch)
