@@ -63,3 +63,43 @@ def test_a_rotated_key_still_reads_the_cookies_it_signed(tmp_path, site_dir, mai
     finally:
         stop_mail(rotated)
         stop_mail(stranger)
+
+
+def _cookie(client) -> str:
+    return client.http.get_cookie("portail_session").value
+
+
+def test_a_tampered_or_expired_cookie_is_an_empty_session_never_an_error(app):
+    import time
+
+    client = signed_in(app)
+    assert client.get(PAGE).status_code == 200
+    value = _cookie(client)
+    body, issued, signature = value.split(".")
+    assert int(issued, 16) <= time.time() + 1
+    forged = [
+        f"{body}.{issued}.{signature[:-2]}AA",  # the signature changed
+        f"{body}A.{issued}.{signature}",  # the content changed
+        f"{body}.{int(issued, 16) + 1:x}.{signature}",  # the issue time changed
+        "pas-un-cookie",
+        "é.é.é",
+    ]
+    for tampered in forged:
+        other = app.test_client()
+        other.set_cookie("portail_session", tampered)
+        response = other.get(PAGE)
+        assert response.status_code == 302, tampered
+        assert response.headers["Location"].startswith("/espace-candidat/connexion")
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 10
+    kept = time.time
+    time.time = lambda: later  # the cookie's own age, beyond PERMANENT_SESSION_LIFETIME
+    try:
+        other = app.test_client()
+        other.set_cookie("portail_session", value)
+        assert other.get(PAGE).status_code == 302
+    finally:
+        time.time = kept
+    fresh = app.test_client()
+    fresh.set_cookie("portail_session", value)
+    assert fresh.get(PAGE).status_code == 200  # the untouched cookie still reads
