@@ -3,14 +3,17 @@ and p99 of search, lists, queue, dashboard and journal.
 
     python bench/search_bench.py [--rounds 7] [--seconds 3] [--connections 10]
                                  [--small 1000] [--large 100000] [--academy siec]
+                                 [--data DIR]
 
 Seeds two data directories with `flask --app worker demo seed` (candidates chosen for
 about --small and --large applications; its progress bar shows), creates in each the same
 staff member of --academy with `flask --app worker staff create` (the SIEC by default: its
 office sees four académies, the largest scope there is short of an administrator's),
 serves each with `gunicorn -w 2` (2 sync workers, as bench/worker_bench.py) and signs the
-staff member in over HTTP. Then, in interleaved rounds (small then large, large then small
-in the next round), `wrk -t2 -c<connections> -d<seconds>s --latency` loads, signed in:
+staff member in over HTTP. With --data, the two seeded folders are kept there and reused
+by the next run with the same sizes (a seed at 100,000 takes minutes). Then, in
+interleaved rounds (small then large, large then small in the next round),
+`wrk -t2 -c<connections> -d<seconds>s --latency` loads, signed in:
   - « Candidatures » searched by a family name, by a family and a given name (prefixes),
     by one candidate's number and by one candidate's address (each taken, in each data
     set, from a candidate of the scope), and the list unfiltered;
@@ -252,12 +255,16 @@ def bench(args: argparse.Namespace) -> None:
         root = Path(temporary)
         site = root / "site"
         build_site(site)
+        kept = Path(args.data) if args.data else root
         sets = [
-            DataSet("1k", args.small, root / "small"),
-            DataSet("100k", args.large, root / "large"),
+            DataSet("1k", args.small, kept / f"small-{args.small}-{args.academy}"),
+            DataSet("100k", args.large, kept / f"large-{args.large}-{args.academy}"),
         ]
         for data_set in sets:
-            seed(data_set, site, args.academy)
+            if (data_set.directory / "portail.db").exists():
+                print(f"{data_set.name}: the data set seeded earlier in {data_set.directory}")
+            else:
+                seed(data_set, site, args.academy)
         scope = scope_of(sets[1])
         session = busiest_session(sets[1], scope)
         print(f"staff scope: {', '.join(scope)}; session of the queue and dashboard: {session}")
@@ -319,6 +326,9 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000, help="applications of the small set")
     parser.add_argument("--large", type=int, default=100_000, help="applications of the large set")
     parser.add_argument("--academy", default="siec", help="the staff member's académie")
+    parser.add_argument(
+        "--data", help="keep the seeded data sets in this folder and reuse them in later runs"
+    )
     args = parser.parse_args()
     results = open_results("search", sys.argv[1:])
     try:

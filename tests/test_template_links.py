@@ -23,3 +23,29 @@ def test_template_links_are_those_of_url_for(app):
                     assert template_url_for(endpoint, **values) == url_for(endpoint, **values)
     with app.test_request_context("/", base_url="http://localhost/portail/"):
         assert template_url_for("account.overview") == "/portail/espace-candidat/compte"
+
+
+SHAPES = [
+    ("office.application", {"application_id": 12}),
+    ("office_queue.piece", {"application_id": 3, "code": "identite"}),
+    ("office.applications", {"status": "registered", "page": 2}),  # query string
+    ("office.applications", {"session": "creteil|bts|2027", "page": 2}),  # quoted: url_for's
+    ("office.applications", {"query": "", "page": 1}),  # an empty value: url_for's
+    ("registration.step", {"draft_id": 7, "code": "identification", "_anchor": "x"}),
+]
+
+
+def test_links_with_values_are_formatted_from_one_built_link_and_match_url_for(app):
+    with app.test_request_context("/gestion/", base_url="http://localhost/portail/"):
+        for endpoint, values in SHAPES:
+            first = template_url_for(endpoint, **values)
+            assert first == url_for(endpoint, **values)
+            other = {k: v + 1 if type(v) is int else v for k, v in values.items()}
+            assert template_url_for(endpoint, **other) == url_for(endpoint, **other)
+        patterns = app.extensions["template_links"]
+        kept = {key[0]: pattern for key, pattern in patterns.items() if pattern}
+        assert kept["office.application"] == "/portail/gestion/candidatures/{0}"
+        assert "{1}" in kept["office_queue.piece"]
+        assert template_url_for("office.application", application_id=99) == (
+            "/portail/gestion/candidatures/99"
+        )

@@ -12,11 +12,13 @@ and of the blueprints) and ends by emptying the template cache.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask.templating import Environment
+from werkzeug.routing import BuildError
 
 
 class SnapshotGlobalsEnvironment(Environment):
@@ -36,16 +38,59 @@ class WorkerFlask(Flask):
         return known[func]
 
 
+# A value put in a link as it is: digits, or a string werkzeug never quotes (a code, a slug).
+PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")
+MARKER = "7391826450193"  # a value no link holds otherwise; the nth is MARKER + n
+
+
 def template_url_for(endpoint: str, **values: Any) -> str:
-    """``url_for`` in templates; a link without arguments (the layout's « Modifier mon
-    compte »…) is built once per endpoint: within a request, only the script root (the
-    prefix the portal is served under) could change it."""
-    if values or not has_request_context():
+    """``url_for`` in templates, built once per shape of link.
+
+    A table's rows each link somewhere (« /gestion/candidatures/<id> »…), and building a
+    link with werkzeug costs several microseconds, more than the rest of the row. So the
+    first link of a shape (endpoint, argument names and types, script root) is built with
+    markers in place of the values; that link, markers turned into slots, is kept, and the
+    next ones are formatted from it. Only values that come out of ``url_for`` as they go
+    in take that path (integers, strings of unreserved characters); anything else, and
+    ``url_for``'s own options (``_external``…), is built by ``url_for`` itself. A shape
+    whose first formatted link differs from ``url_for``'s never takes the path.
+    """
+    if not has_request_context():
         return url_for(endpoint, **values)
     if endpoint.startswith("."):  # relative to the blueprint, as url_for resolves it
         endpoint = f"{request.blueprint}{endpoint}" if request.blueprint else endpoint[1:]
+    if not all(_plain(name, value) for name, value in values.items()):
+        return url_for(endpoint, **values)
     links = current_app.extensions.setdefault("template_links", {})
-    key = (endpoint, request.script_root)
-    if key not in links:
-        links[key] = url_for(endpoint)
-    return links[key]
+    key = (endpoint, request.script_root, *((name, type(v)) for name, v in values.items()))
+    pattern = links.get(key)
+    if pattern is None:
+        pattern = links[key] = _pattern(endpoint, values)
+    if pattern is False:
+        return url_for(endpoint, **values)
+    return pattern.format(*values.values()) if values else pattern
+
+
+def _plain(name: str, value: Any) -> bool:
+    kind = type(value)
+    return not name.startswith("_") and (
+        kind is int or (kind is str and PLAIN.fullmatch(value) is not None)
+    )
+
+
+def _pattern(endpoint: str, values: dict[str, Any]) -> str | bool:
+    """The link of ``values``' shape with a slot per value, or False when formatting it
+    would not give what ``url_for`` gives."""
+    markers = {
+        name: int(f"{MARKER}{n}") if type(value) is int else f"x{MARKER}{n}"
+        for n, (name, value) in enumerate(values.items())
+    }
+    try:
+        built = url_for(endpoint, **markers).replace("{", "{{").replace("}", "}}")
+    except (BuildError, ValueError):  # a converter that refuses the marker: url_for decides
+        return False
+    for n, marker in enumerate(markers.values()):
+        if built.count(str(marker)) != 1:
+            return False
+        built = built.replace(str(marker), f"{{{n}}}")
+    return built if built.format(*values.values()) == url_for(endpoint, **values) else False
