@@ -1,4 +1,4 @@
-"""The worker's Flask application class, and the links of its templates.
+"""The worker's Flask application class, how its templates compile, and their links.
 
 Its Jinja templates keep their globals in a dict. Jinja gives every template a ``ChainMap``
 over the environment's globals and copies it into a new dict at each render, ``include``
@@ -16,18 +16,43 @@ import re
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, url_for
+from flask.globals import request_ctx
 from flask.templating import Environment
+from jinja2.compiler import CodeGenerator
 from werkzeug.routing import BuildError
 
 
+class FlatCodeGenerator(CodeGenerator):
+    """Compiles a block, a parent template or an import into one string handed up at once.
+
+    Jinja renders ``{% block %}`` and ``{% extends %}`` as ``yield from`` the inner
+    generator, so each piece of a page climbs every level between the block that writes
+    it and ``render``: a row of a back-office table, four levels deep (page, office layout,
+    candidate layout, base), paid that four times for each of its twenty pieces. Here the
+    inner generator is joined where it is called, ``yield environment.concat(…)``: the same
+    text, each piece handed up once. The worker never streams a template.
+    """
+
+    def writeline(self, x: str, node: Any = None, extra: int = 0) -> None:
+        if x.startswith("yield from "):
+            x = f"yield environment.concat({x.removeprefix('yield from ')})"
+        super().writeline(x, node, extra)
+
+
 class SnapshotGlobalsEnvironment(Environment):
+    code_generator_class = FlatCodeGenerator
+
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
 
 
 class WorkerFlask(Flask):
     jinja_environment = SnapshotGlobalsEnvironment
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extensions["template_links"] = {}  # template_url_for's, per shape of link
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """Flask asks ``inspect`` whether each view, hook and context processor is a
@@ -55,14 +80,18 @@ def template_url_for(endpoint: str, **values: Any) -> str:
     ``url_for``'s own options (``_external``…), is built by ``url_for`` itself. A shape
     whose first formatted link differs from ``url_for``'s never takes the path.
     """
-    if not has_request_context():
+    try:
+        ctx = request_ctx._get_current_object()  # one lookup for the request and the app
+    except RuntimeError:  # no request (a mail's text): url_for knows what to do
         return url_for(endpoint, **values)
+    req = ctx.request
     if endpoint.startswith("."):  # relative to the blueprint, as url_for resolves it
-        endpoint = f"{request.blueprint}{endpoint}" if request.blueprint else endpoint[1:]
-    if not all(_plain(name, value) for name, value in values.items()):
-        return url_for(endpoint, **values)
-    links = current_app.extensions.setdefault("template_links", {})
-    key = (endpoint, request.script_root, *((name, type(v)) for name, v in values.items()))
+        endpoint = f"{req.blueprint}{endpoint}" if req.blueprint else endpoint[1:]
+    for name, value in values.items():
+        if not _plain(name, value):
+            return url_for(endpoint, **values)
+    links = ctx.app.extensions["template_links"]
+    key = (endpoint, req.script_root, *values, *map(type, values.values()))
     pattern = links.get(key)
     if pattern is None:
         pattern = links[key] = _pattern(endpoint, values)
