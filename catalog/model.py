@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,19 @@ class Exam:
     extra_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def session(self, code: str) -> Session | None:
-        return next((s for s in self.sessions if s.code == code), None)
+        return self._sessions.get(code)
 
     def speciality(self, code: str) -> Speciality | None:
-        return next((s for s in self.specialities if s.code == code), None)
+        return self._specialities.get(code)
+
+    @cached_property
+    def _sessions(self) -> dict[str, Session]:
+        """By code: the back office's tables look one up per row (a BTS has dozens)."""
+        return {s.code: s for s in reversed(self.sessions)}  # the first of a code wins
+
+    @cached_property
+    def _specialities(self) -> dict[str, Speciality]:
+        return {s.code: s for s in reversed(self.specialities)}
 
     def tests_for(self, speciality: str) -> tuple[Test, ...]:
         found = self.speciality(speciality)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from catalog import Catalog
 from worker.office.actions.outcomes import Done, NotFound, Refused
@@ -104,17 +105,67 @@ def export_applications(
     return Exported(text)
 
 
+class Names(NamedTuple):
+    """What staff read for an application's codes: the catalogue's display names (the code
+    itself where the catalogue no longer has it)."""
+
+    academy: str
+    exam: str
+    session: str
+    speciality: str
+
+
+def names_of(catalog: Catalog, row: search.Found) -> Names:
+    exam = catalog.exams.get(row.exam)
+    academy = catalog.academies.get(row.academy)
+    session = exam.session(row.session) if exam else None
+    speciality = exam.speciality(row.speciality) if exam and row.speciality else None
+    return Names(
+        academy.name if academy else row.academy,
+        exam.short_name if exam else row.exam,
+        session.label if session else row.session,
+        speciality.name if speciality else row.speciality,
+    )
+
+
+class Line(NamedTuple):
+    """An application of the list as its table shows it, every cell ready to print
+    (computed here once rather than looked up in the template cell by cell)."""
+
+    id: int
+    candidate: str  # « DUPONT Jeanne »
+    candidate_number: str
+    exam: str  # « BTS – Services informatiques aux organisations »
+    session: str
+    academy: str
+    number: str
+    status: str
+
+
+def lines(catalog: Catalog, rows: list[search.Found]) -> list[Line]:
+    found = []
+    for row in rows:
+        names = names_of(catalog, row)
+        exam = f"{names.exam} – {names.speciality}" if row.speciality else names.exam
+        found.append(
+            Line(
+                row.id,
+                f"{row.last_name.upper()} {row.first_names}",
+                row.candidate_number or "—",
+                exam,
+                names.session,
+                names.academy,
+                row.number,
+                STATUS_LABELS.get(row.status, row.status),
+            )
+        )
+    return found
+
+
 def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, catalog: Catalog):
     for row, answers in search.all_rows(database, scope, filters):
-        exam = catalog.exams.get(row.exam)
-        academy = catalog.academies.get(row.academy)
-        session = exam.session(row.session) if exam else None
-        speciality = exam.speciality(row.speciality) if exam and row.speciality else None
         yield (
-            academy.name if academy else row.academy,
-            exam.short_name if exam else row.exam,
-            session.label if session else row.session,
-            speciality.name if speciality else row.speciality,
+            *names_of(catalog, row),
             row.candidate_number,
             row.number,
             row.last_name,

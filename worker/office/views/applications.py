@@ -93,7 +93,7 @@ def applications():
     return render_template(
         "office/applications.html",
         title="Candidatures",
-        rows=rows,
+        lines=review.lines(c, rows),
         total=total,
         page=page,
         pages=max(1, math.ceil(total / PER_PAGE)),
