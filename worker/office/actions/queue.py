@@ -4,8 +4,10 @@ opened beside the candidate's récapitulatif, the decision, then the next piece.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from catalog import Catalog
+from catalog.dates import format_short
 from worker import clock
 from worker.office.actions import review
 from worker.office.actions.outcomes import Done, NotFound, Refused
@@ -38,6 +40,35 @@ class Queue:
     @property
     def pages(self) -> int:
         return max(1, -(-self.waiting // PER_PAGE))
+
+
+class Line(NamedTuple):
+    """A piece of the queue as its table shows it, every cell ready to print."""
+
+    application_id: int
+    code: str
+    piece: str  # the piece's label
+    candidate: str  # « DUPONT Jeanne »
+    candidate_number: str
+    deposited: str  # « 01/11/2027 08:00 », Paris time
+    status: str  # « À contrôler » or « Nouveau dépôt »
+
+
+def lines(catalog: Catalog, items: list[QueueItem]) -> list[Line]:
+    labels = {p.code: p.label for e in catalog.exams.values() for p in e.pieces}
+    states = supporting.OFFICE_STATES
+    return [
+        Line(
+            item.application_id,
+            item.code,
+            labels.get(item.code, item.code),
+            f"{item.last_name.upper()} {item.first_names}",
+            item.candidate_number or "—",
+            format_short(clock.parse(item.validated_at)),
+            states["nouveau_depot" if item.resubmitted else "a_controler"],
+        )
+        for item in items
+    ]
 
 
 @dataclass(frozen=True)

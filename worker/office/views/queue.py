@@ -44,8 +44,8 @@ def queue():
         "office/queue.html",
         title="À traiter",
         queue=found,
+        lines=queueing.lines(catalog(), found.items),
         group_label=group_label,
-        labels={p.code: p.label for e in catalog().exams.values() for p in e.pieces},
     )
 
 
