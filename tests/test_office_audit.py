@@ -12,6 +12,7 @@ from tests.test_office_actions import OTHER, audits, member, pinned, registered 
 from tests.test_office_queue import decide, deposit
 from tests.test_registration import open_academy
 from worker.store import audit, db, staff
+from worker.store import audit_log as stored_audit
 
 
 def staff_id(app, email: str) -> int:
@@ -58,6 +59,18 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
     assert "60 actions – page 1 sur 2." in first and "n : 59" in first and "n : 9 " not in first
     second = office.get("/gestion/journal?action=message.send&page=2")
     assert "n : 9" in text(second) and "Page précédente" in text(second)
+    assert office.get("/gestion/journal?page=99999999999999999999999").status_code == 400
+
+    # Beyond what is counted (a busy académie's journal): « plus de », pages still follow.
+    kept = stored_audit.COUNTED
+    stored_audit.COUNTED = 55
+    try:
+        first = text(office.get("/gestion/journal?action=message.send"))
+        assert "Plus de 55 actions – page 1." in first and "Page suivante" in first
+        second = text(office.get("/gestion/journal?action=message.send&page=2"))
+        assert "n : 9" in second and "n : 0" in second and "Page suivante" not in second
+    finally:
+        stored_audit.COUNTED = kept
 
     # CSV: the filtered selection, formulas neutralised, the export audited.
     exported = office.get("/gestion/journal/export.csv?action=piece.status")

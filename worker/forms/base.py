@@ -7,6 +7,8 @@ account forms are in ``forms.account``, the wizard's step forms in ``forms.wizar
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,10 +37,35 @@ def clean(value):
     return value
 
 
+class PortailCSRF(SessionCSRF):
+    """SessionCSRF's tokens (« expiry ## HMAC-SHA1 of the session's secret and expiry »),
+    signed with OpenSSL's one-shot HMAC instead of ``hmac.new`` over a Python ``sha1``
+    wrapper (a third of a signed-in page's token cost), and compared in constant time."""
+
+    def _signature(self, expires: str) -> str:
+        build = f"{self.session['csrf']}{expires}".encode()
+        return hmac.digest(self.form_meta.csrf_secret, build, "sha1").hex()
+
+    def generate_csrf_token(self, csrf_token_field) -> str:
+        if "csrf" not in self.session:
+            self.session["csrf"] = secrets.token_hex(20)
+        expires = (self.now() + self.time_limit).strftime(self.TIME_FORMAT)
+        return f"{expires}##{self._signature(expires)}"
+
+    def validate_csrf_token(self, form, field) -> None:
+        if not field.data or "##" not in field.data or "csrf" not in self.session:
+            raise ValidationError(field.gettext("CSRF token missing."))
+        expires, signature = field.data.split("##", 1)
+        if not hmac.compare_digest(self._signature(expires).encode(), signature.encode()):
+            raise ValidationError(field.gettext("CSRF failed."))
+        if self.now().strftime(self.TIME_FORMAT) > expires:
+            raise ValidationError(field.gettext("CSRF token expired."))
+
+
 class PortailForm(Form):
     class Meta:
         csrf = True
-        csrf_class = SessionCSRF
+        csrf_class = PortailCSRF
         csrf_time_limit = timedelta(hours=4)
         locales = ("fr_FR", "fr")
 

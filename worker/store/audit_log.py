@@ -83,6 +83,9 @@ COLUMNS = (
 )
 
 
+COUNTED = 1000  # beyond this many entries the journal says « plus de 1 000 »
+
+
 def entries(
     db: Database,
     scope: tuple[str, ...],
@@ -91,14 +94,20 @@ def entries(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[AuditEntry], int]:
-    """One page of the entries, newest first, and how many match in all: each part of
-    the scope counted and read newest first from its index range, then merged."""
+    """One page of the entries, newest first, and how many match in all, counted up to
+    ``COUNTED`` + 1 (an exact count would read every entry of a busy académie's index
+    range at each page: what grows with the journal); each part of the scope counted and
+    read newest first from its index range, then merged."""
     offset = (max(page, 1) - 1) * per_page
     condition, params = _filtered(scope, filters)
     arms = [
         (f"{arm} AND {condition}", [*values, *params]) for arm, values in _arms(scope, viewer_id)
     ]
-    counts = " UNION ALL ".join(f"SELECT count(*) AS n FROM audit a WHERE {arm}" for arm, _ in arms)
+    counts = " UNION ALL ".join(
+        f"SELECT count(*) AS n FROM (SELECT 1 FROM audit a WHERE {arm} LIMIT {COUNTED + 1})"
+        f" AS arm{n}"
+        for n, (arm, _) in enumerate(arms)
+    )
     (total,) = db.execute(
         f"SELECT sum(n) FROM ({counts}) AS parts", [v for _, values in arms for v in values]
     ).fetchone()
@@ -113,7 +122,7 @@ def entries(
         " ORDER BY a.id DESC",
         page_params,
     )
-    return [AuditEntry(*row) for row in rows], total
+    return [AuditEntry(*row) for row in rows], min(int(total), COUNTED + 1)
 
 
 def all_entries(db: Database, scope: tuple[str, ...], viewer_id: int, filters: AuditFilters):

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from catalog.dates import format_short
+from worker import clock
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db, staff
 from worker.store import audit_log as stored
@@ -57,12 +60,55 @@ EXPORT_HEADER = (
 )
 
 
+class Line(NamedTuple):
+    """An entry of the journal as its table shows it, every cell ready to print."""
+
+    at: str  # « 01/11/2027 08:00 », Paris time
+    staff: str
+    action: str
+    application_id: int | None  # the candidate's name links to the application
+    candidate: str  # « DUPONT Jeanne », or « — »
+    before: str
+    after: str
+
+
+def line(entry: AuditEntry) -> Line:
+    name = f"{(entry.last_name or '').upper()} {entry.first_names or ''}".strip()
+    return Line(
+        format_short(clock.parse(entry.at)),
+        entry.staff or "système",
+        label_of(entry.action),
+        entry.application_id,
+        name or "—",
+        readable(entry.before) or "—",
+        readable(entry.after) or "—",
+    )
+
+
 @dataclass(frozen=True)
 class Journal:
-    entries: list[AuditEntry]
-    total: int
+    lines: list[Line]
+    total: int  # counted up to stored.COUNTED + 1: more means « plus de »
     members: list[tuple[int, str]]
     actions: list[str]
+    page: int = 1
+    per_page: int = 50
+
+    @property
+    def counted(self) -> bool:
+        """The total is exact (not « plus de 1 000 »)."""
+        return self.total <= stored.COUNTED
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages in all; None beyond the counted entries."""
+        return max(1, -(-self.total // self.per_page)) if self.counted else None
+
+    @property
+    def has_next(self) -> bool:
+        if self.pages is not None:
+            return self.page < self.pages
+        return len(self.lines) == self.per_page
 
 
 def label_of(action: str) -> str:
@@ -94,7 +140,7 @@ def journal(
         if other.id == member.id or scope & set(other.academies)
     ]
     actions = sorted(ACTION_LABELS, key=lambda action: ACTION_LABELS[action])
-    return Journal(entries, total, members, actions)
+    return Journal([line(e) for e in entries], total, members, actions, page, per_page)
 
 
 def export(database: Database, member: Staff, filters: AuditFilters) -> str:

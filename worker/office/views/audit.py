@@ -3,14 +3,14 @@ member, candidate and action, paged, exported as CSV."""
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, Response, abort, render_template, request
 
 from worker.office.actions import audit_log
 from worker.office.views.common import office_context
+from worker.store import audit_log as stored_audit
 from worker.store import db
 from worker.store.audit_log import AuditFilters
+from worker.web import params
 from worker.web import staff_auth as office_auth
 
 blueprint = Blueprint("office_audit", __name__, url_prefix="/gestion")
@@ -40,10 +40,7 @@ def _args(filters: AuditFilters) -> dict:
 @office_auth.staff_required
 def journal():
     filters = _filters()
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        abort(400)
+    page = params.query_int("page", 1)
     found = audit_log.journal(db.get(), office_auth.current_staff(), filters, page, PER_PAGE)
     return render_template(
         "office/audit.html",
@@ -52,9 +49,8 @@ def journal():
         filters=filters,
         args=_args(filters),
         page=page,
-        pages=max(1, math.ceil(found.total / PER_PAGE)),
+        counted=f"{stored_audit.COUNTED:,}".replace(",", "\u00a0"),  # « 1 000 »
         label_of=audit_log.label_of,
-        readable=audit_log.readable,
     )
 
 
