@@ -32,8 +32,9 @@ CSRF_EXPIRED = (
 
 
 def clean(value):
+    """Trimmed, NFC, without NUL characters (never typed, and PostgreSQL refuses them)."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value.strip())
+        return unicodedata.normalize("NFC", value.strip()).replace("\x00", "")
     return value
 
 

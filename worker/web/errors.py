@@ -79,7 +79,18 @@ def unavailable(error: Exception) -> bool:
     )
 
 
+def refused_text(error: Exception) -> bool:
+    """Text PostgreSQL refuses, a NUL character taken from a URL: the request's fault
+    (SQLite stores it, and finds nothing; the forms' fields drop it, ``forms.base.clean``)."""
+    return isinstance(error, psycopg.DataError) and "NUL" in str(error)
+
+
 def handle_unexpected(error: Exception):
+    if refused_text(error):
+        database = g.get("db")
+        if database is not None and database.usable and database.in_transaction:
+            database.rollback()  # the page below may read the signed-in account
+        return render_error(400)
     if unavailable(error):
         current_app.logger.error("unavailable on %s %s: %s", request.method, request.path, error)
         g.account = g.staff_member = None  # the page must not need the database
