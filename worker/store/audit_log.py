@@ -8,6 +8,7 @@ query takes the scope and the viewer, so no view can forget them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from worker.store import paging, search_keys
 from worker.store.db import Database
@@ -20,8 +21,7 @@ class AuditFilters:
     action: str = ""
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):  # a tuple: built for every row of a page
     id: int
     at: str
     action: str

@@ -6,14 +6,13 @@ Each reads the session's few count rows or an index of its own rows (``pieces.gr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from worker.store import applications, piece_counts
 from worker.store.db import Database
 
 
-@dataclass(frozen=True)
-class Idle:
+class Idle(NamedTuple):  # a tuple: built for every row of a page
     """A registered application whose candidate uploaded no file at all."""
 
     application_id: int

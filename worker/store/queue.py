@@ -10,15 +10,14 @@ académies), so no view can forget it, and reads one session's pieces through th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from worker.store import piece_counts
 from worker.store.db import Database
 from worker.store.piece_counts import PENDING_SQL, pending_sql
 
 
-@dataclass(frozen=True)
-class QueueItem:
+class QueueItem(NamedTuple):  # a tuple: built for every row of a page
     """A piece to check, with what the list shows of its application and candidate."""
 
     application_id: int

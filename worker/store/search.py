@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from worker.store import applications, paging, search_keys
 from worker.store.applications import Application
@@ -66,8 +67,7 @@ SEARCH_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):  # a tuple: built for every row of a page
     """An application of the list, with what the list and the export show of its candidate."""
 
     id: int
