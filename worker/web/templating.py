@@ -97,7 +97,7 @@ def template_url_for(endpoint: str, **values: Any) -> str:
         pattern = links[key] = _pattern(endpoint, values)
     if pattern is False:
         return url_for(endpoint, **values)
-    return pattern.format(*values.values()) if values else pattern
+    return pattern.format(*values.values())
 
 
 def _plain(name: str, value: Any) -> bool:
