@@ -38,6 +38,11 @@ class HasApplications(Exception):
     """The account is attached to at least one application."""
 
 
+def display_name(last_name: str | None, first_names: str | None) -> str:
+    """« DUBOIS Pierre »: family name in capitals, as on official documents."""
+    return f"{(last_name or '').upper()} {first_names or ''}".strip()
+
+
 @dataclass(frozen=True)
 class Account:
     id: int
@@ -70,8 +75,7 @@ class Account:
 
     @property
     def display_name(self) -> str:
-        """« DUBOIS Pierre »: family name in capitals, as on official documents."""
-        return f"{self.last_name.upper()} {self.first_names}"
+        return display_name(self.last_name, self.first_names)
 
     @property
     def birth_day(self) -> date:

@@ -12,6 +12,7 @@ from worker import clock
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db, staff
 from worker.store import audit_log as stored
+from worker.store.accounts import display_name
 from worker.store.audit_log import AuditEntry, AuditFilters
 from worker.store.db import Database
 from worker.store.staff import Staff
@@ -73,7 +74,7 @@ class Line(NamedTuple):
 
 
 def line(entry: AuditEntry) -> Line:
-    name = f"{(entry.last_name or '').upper()} {entry.first_names or ''}".strip()
+    name = display_name(entry.last_name, entry.first_names)
     return Line(
         format_short(clock.parse(entry.at)),
         entry.staff or "système",
@@ -153,7 +154,7 @@ def export(database: Database, member: Staff, filters: AuditFilters) -> str:
             e.academy,
             e.application_id or "",
             e.candidate_number or "",
-            f"{(e.last_name or '').upper()} {e.first_names or ''}".strip(),
+            display_name(e.last_name, e.first_names),
             readable(e.before),
             readable(e.after),
         )

@@ -15,7 +15,7 @@ from worker.rules import pieces as supporting
 from worker.rules import recap
 from worker.store import accounts, search
 from worker.store import queue as stored_queue
-from worker.store.accounts import Account
+from worker.store.accounts import Account, display_name
 from worker.store.applications import Application, Group, session_groups
 from worker.store.db import Database
 from worker.store.queue import QueueItem
@@ -62,7 +62,7 @@ def lines(catalog: Catalog, items: list[QueueItem]) -> list[Line]:
             item.application_id,
             item.code,
             labels.get(item.code, item.code),
-            f"{item.last_name.upper()} {item.first_names}",
+            display_name(item.last_name, item.first_names),
             item.candidate_number or "—",
             format_short(clock.parse(item.validated_at)),
             states["nouveau_depot" if item.resubmitted else "a_controler"],

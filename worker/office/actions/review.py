@@ -12,6 +12,7 @@ from worker.rules import pieces as supporting
 from worker.rules.birthplace import place_in_words
 from worker.rules.spreadsheet import csv_text
 from worker.store import applications, audit, db, search
+from worker.store.accounts import display_name
 from worker.store.applications import STATUS_LABELS, Application
 from worker.store.db import Database
 from worker.store.search import Filters
@@ -115,16 +116,19 @@ class Names(NamedTuple):
     speciality: str
 
 
-def names_of(catalog: Catalog, row: search.Found) -> Names:
-    exam = catalog.exams.get(row.exam)
-    academy = catalog.academies.get(row.academy)
-    session = exam.session(row.session) if exam else None
-    speciality = exam.speciality(row.speciality) if exam and row.speciality else None
+def names_of(
+    catalog: Catalog, academy: str, exam: str, session: str, speciality: str = ""
+) -> Names:
+    """The display names of an application's (or an exam session's) codes."""
+    found = catalog.exams.get(exam)
+    office = catalog.academies.get(academy)
+    shown = found.session(session) if found else None
+    chosen = found.speciality(speciality) if found and speciality else None
     return Names(
-        academy.name if academy else row.academy,
-        exam.short_name if exam else row.exam,
-        session.label if session else row.session,
-        speciality.name if speciality else row.speciality,
+        office.name if office else academy,
+        found.short_name if found else exam,
+        shown.label if shown else session,
+        chosen.name if chosen else speciality,
     )
 
 
@@ -145,12 +149,12 @@ class Line(NamedTuple):
 def lines(catalog: Catalog, rows: list[search.Found]) -> list[Line]:
     found = []
     for row in rows:
-        names = names_of(catalog, row)
+        names = names_of(catalog, row.academy, row.exam, row.session, row.speciality)
         exam = f"{names.exam} – {names.speciality}" if row.speciality else names.exam
         found.append(
             Line(
                 row.id,
-                f"{row.last_name.upper()} {row.first_names}",
+                display_name(row.last_name, row.first_names),
                 row.candidate_number or "—",
                 exam,
                 names.session,
@@ -165,7 +169,7 @@ def lines(catalog: Catalog, rows: list[search.Found]) -> list[Line]:
 def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, catalog: Catalog):
     for row, answers in search.all_rows(database, scope, filters):
         yield (
-            *names_of(catalog, row),
+            *names_of(catalog, row.academy, row.exam, row.session, row.speciality),
             row.candidate_number,
             row.number,
             row.last_name,

@@ -7,6 +7,7 @@ from flask import abort, current_app, redirect, url_for
 
 from worker.content import current_catalog as catalog
 from worker.forms.base import ConfirmForm
+from worker.office.actions import review
 from worker.rules import pieces as supporting
 from worker.store import search
 from worker.store.applications import Application
@@ -67,12 +68,5 @@ def back_to(application: Application, anchor: str):
 
 def group_label(group) -> str:
     """« ACADÉMIE DE RENNES – CFG – JUIN 2027 »: an exam session of an académie, in words."""
-    c = catalog()
-    exam = c.exams.get(group.exam)
-    session = exam.session(group.session) if exam else None
-    academy = c.academies.get(group.academy)
-    return (
-        f"{academy.name if academy else group.academy} – "
-        f"{exam.short_name if exam else group.exam} – "
-        f"{session.label if session else group.session}"
-    )
+    names = review.names_of(catalog(), group.academy, group.exam, group.session)
+    return f"{names.academy} – {names.exam} – {names.session}"
