@@ -55,6 +55,16 @@ def open_results(name: str, argv: Sequence[str]) -> TextIO:
     return results
 
 
+def installed() -> dict[str, str]:
+    """The environment of a build.py process that runs as an installed project does.
+
+    An installed package has its modules compiled to bytecode once, where a shell with
+    PYTHONDONTWRITEBYTECODE (set on this workplace's machines) would compile build.py's
+    thirty modules again in every run, about 20 ms of each rebuild.
+    """
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def load() -> str:
     """The machine's load average (1, 5, 15 min), as printed in every results file."""
     one, five, fifteen = os.getloadavg()

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchlib import OUT, ROOT, load, open_results
+from benchlib import OUT, ROOT, installed, load, open_results
 
 TARGETS = {"full": 4.0, "no change": 0.1, "one-guide edit": 0.3}
 
@@ -69,7 +69,9 @@ def timed_build(content: Path, site: Path) -> tuple[float, float, float, str]:
     command = [sys.executable, str(ROOT / "build.py"), "--quiet", "--content", str(content),
                "--out", str(site)]  # fmt: skip
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=installed()
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     output = process.stdout.read().decode().strip()

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from benchlib import OUT, ROOT, describe, load, open_results, ratios
+from benchlib import OUT, ROOT, describe, installed, load, open_results, ratios
 from build_bench import generate
 
 HERE = OUT / "vs-hugo"
@@ -59,7 +59,7 @@ class Run:
     output: str
 
 
-def timed(command: list[str], cwd: Path = ROOT) -> Run:
+def timed(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Run:
     """Wall time, CPU time (user + system, all threads) and peak RSS of one process.
 
     The process runs under /usr/bin/time for its peak RSS: the ru_maxrss that os.wait4
@@ -74,6 +74,7 @@ def timed(command: list[str], cwd: Path = ROOT) -> Run:
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=env,
     )
     try:
         _, status, usage = os.wait4(process.pid, 0)
@@ -94,7 +95,7 @@ def timed(command: list[str], cwd: Path = ROOT) -> Run:
 
 def build_py(content: Path, site: Path) -> Run:
     return timed([sys.executable, str(ROOT / "build.py"), "--quiet", "--content", str(content),
-                  "--out", str(site)])  # fmt: skip
+                  "--out", str(site)], env=installed())  # fmt: skip
 
 
 def hugo(source: Path) -> Run:

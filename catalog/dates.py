@@ -12,7 +12,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
-LOCALE = "fr_FR"
+# French names in lower case, as French writes them inside a sentence.
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
 
 _FRENCH = re.compile(r"(\d{2})/(\d{2})/(\d{4})(?:\s+(\d{2})[:h](\d{2}))?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?")
@@ -50,22 +55,19 @@ def to_paris(moment: datetime) -> datetime:
     return moment.astimezone(PARIS)
 
 
-@lru_cache(maxsize=8192)
 def format_long(moment: datetime) -> str:
     """« lundi 1 novembre 2027 08:00 » in Paris time (the caller adds "(heure de Paris)")."""
-    from babel.dates import format_datetime  # Babel is only needed once pages are rendered
+    local = to_paris(moment)
+    return f"{_day(local)} {local:%H:%M}"
 
-    return format_datetime(moment, "EEEE d MMMM y HH:mm", tzinfo=PARIS, locale=LOCALE)
 
-
-@lru_cache(maxsize=8192)
 def format_day(moment: datetime | date) -> str:
     """« lundi 1 novembre 2027 »: a deadline day, with its weekday."""
-    from babel.dates import format_date
+    return _day(to_paris(moment) if isinstance(moment, datetime) else moment)
 
-    if isinstance(moment, datetime):
-        moment = to_paris(moment).date()
-    return format_date(moment, "EEEE d MMMM y", locale=LOCALE)
+
+def _day(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def format_short(moment: datetime) -> str:

@@ -41,3 +41,4 @@ def test_french_formats_with_weekday_in_paris_time():
     assert format_long(moment) == "lundi 29 novembre 2027 18:00"
     assert format_day(moment) == "lundi 29 novembre 2027"
     assert format_day(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "vendredi 1 janvier 2027"
+    assert format_long(datetime(2027, 8, 1, 22, 5, tzinfo=UTC)) == "lundi 2 août 2027 00:05"
