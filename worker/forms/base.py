@@ -10,10 +10,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from datetime import date, timedelta
-from types import SimpleNamespace
+from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, g, request, session
@@ -38,29 +37,36 @@ def clean(value):
     return value
 
 
-class PortailCSRF(SessionCSRF):
-    """SessionCSRF's tokens (« expiry ## HMAC-SHA1 of the session's secret and expiry »),
-    signed with OpenSSL's one-shot HMAC instead of ``hmac.new`` over a Python ``sha1``
-    wrapper (a third of a signed-in page's token cost), and compared in constant time."""
+def _signature(key: bytes, secret: str, expires: str) -> str:
+    """SessionCSRF's HMAC-SHA1 of the session's secret and the expiry, signed with
+    OpenSSL's one-shot HMAC instead of ``hmac.new`` over a Python ``sha1`` wrapper."""
+    return hmac.digest(key, f"{secret}{expires}".encode(), "sha1").hex()
 
-    def _signature(self, expires: str) -> str:
-        build = f"{self.session['csrf']}{expires}".encode()
-        return hmac.digest(self.form_meta.csrf_secret, build, "sha1").hex()
+
+class PortailCSRF(SessionCSRF):
+    """SessionCSRF's tokens (« expiry ## signature »), signed by ``_signature`` and
+    compared in constant time."""
 
     def generate_csrf_token(self, csrf_token_field) -> str:
-        if "csrf" not in self.session:
-            self.session["csrf"] = secrets.token_hex(20)
-        expires = (self.now() + self.time_limit).strftime(self.TIME_FORMAT)
-        return f"{expires}##{self._signature(expires)}"
+        return _token(self.form_meta.csrf_secret, self.session, self.now() + self.time_limit)
 
     def validate_csrf_token(self, form, field) -> None:
         if not field.data or "##" not in field.data or "csrf" not in self.session:
             raise ValidationError(field.gettext("CSRF token missing."))
         expires, signature = field.data.split("##", 1)
-        if not hmac.compare_digest(self._signature(expires).encode(), signature.encode()):
+        expected = _signature(self.form_meta.csrf_secret, self.session["csrf"], expires)
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
             raise ValidationError(field.gettext("CSRF failed."))
         if self.now().strftime(self.TIME_FORMAT) > expires:
             raise ValidationError(field.gettext("CSRF token expired."))
+
+
+def _token(key: bytes, context: MutableMapping, expires: datetime) -> str:
+    """A token of the session ``context`` (its secret made on first use) until ``expires``."""
+    if "csrf" not in context:
+        context["csrf"] = secrets.token_hex(20)
+    stamp = expires.strftime(SessionCSRF.TIME_FORMAT)
+    return f"{stamp}##{_signature(key, context['csrf'], stamp)}"
 
 
 class PortailForm(Form):
@@ -118,12 +124,13 @@ def _csrf_meta() -> dict:
 
 def session_token() -> str:
     """This session's CSRF token, as SessionCSRF computes it for a form, once per request."""
-    if "session_token" not in g:
-        meta = SimpleNamespace(**_csrf_meta(), csrf_time_limit=PortailForm.Meta.csrf_time_limit)
-        csrf = PortailForm.Meta.csrf_class()
-        csrf.form_meta = meta
-        g.session_token = csrf.generate_csrf_token(None)
-    return g.session_token
+    token = g.get("session_token")
+    if token is None:
+        expires = datetime.now() + PortailForm.Meta.csrf_time_limit  # naive, as SessionCSRF's
+        token = g.session_token = _token(
+            current_app.config["SECRET_KEY"].encode(), session, expires
+        )
+    return token
 
 
 @contextmanager
