@@ -1,7 +1,7 @@
 """What the last build produced, and whether anything it read has changed since.
 
 Standard library only (and ``diskio``, itself standard library only): a rebuild with
-nothing to do must not pay for importing the template engine, Markdown or Babel.
+nothing to do must not pay for importing the template engine or Markdown.
 """
 
 from __future__ import annotations
