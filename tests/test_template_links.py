@@ -1,12 +1,14 @@
-"""Links without arguments in templates are built once (web.templating.template_url_for),
-and stay those url_for builds: under another script root, relative to the blueprint, with
-arguments."""
+"""Links in templates and table rows are built once per shape (web.templating's
+template_url_for and row_links), and stay those url_for builds: under another script root,
+relative to the blueprint, with arguments."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import url_for
 
-from worker.web.templating import template_url_for
+from worker.web.templating import row_links, template_url_for
 
 CASES = [
     ("/espace-candidat/", "account.overview", {}),
@@ -49,3 +51,21 @@ def test_links_with_values_are_formatted_from_one_built_link_and_match_url_for(a
         assert template_url_for("office.application", application_id=99) == (
             "/portail/gestion/candidatures/99"
         )
+
+
+class Row(NamedTuple):
+    application_id: int
+    code: str
+
+
+def test_row_links_give_each_row_the_link_url_for_builds(app):
+    rows = [Row(3, "identite"), Row(41, "photo"), Row(5, "pièce jointe"), Row(6, "")]
+    with app.test_request_context("/gestion/a-traiter", base_url="http://localhost/portail/"):
+        link = row_links("office_queue.piece", application_id="application_id", code="code")
+        for row in rows * 2:  # the first pass finds the shape, the second reuses it
+            assert link(row) == url_for(
+                "office_queue.piece", application_id=row.application_id, code=row.code
+            )
+        assert link(rows[1]) == "/portail/gestion/a-traiter/41/photo"
+        one = row_links("office.application", application_id="application_id")
+        assert one(rows[0]) == "/portail/gestion/candidatures/3"

@@ -23,6 +23,10 @@ class Filters:
     status: str = ""
     academy: str = ""
 
+    def given(self) -> dict[str, str]:
+        """The filters set (for a link: the others are left out of its address)."""
+        return {name: value for name, value in self.__dict__.items() if value}
+
 
 def academies_of(scope: tuple[str, ...], filters: Filters) -> tuple[str, ...]:
     """The académies searched: the scope, or the one académie chosen in it."""
@@ -60,15 +64,36 @@ def _where(academies: tuple[str, ...], filters: Filters) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-SEARCH_COLUMNS = (
+LISTED_COLUMNS = (
+    "ap.id, ap.number, ap.academy, ap.exam, ap.session, ap.speciality, ap.status,"
+    " ac.candidate_number, ac.last_name, ac.first_names, ac.email"
+)
+FOUND_COLUMNS = (
     "ap.id, ap.number, ap.academy, ap.exam, ap.session, ap.speciality, ap.status, ap.version,"
     " ap.created_at, ac.id, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
     " ac.kind, ac.birth_date, ac.birth_country, ac.birth_departement, ac.birth_commune_name"
 )
 
 
-class Found(NamedTuple):  # a tuple: built for every row of a page
-    """An application of the list, with what the list and the export show of its candidate."""
+class Listed(NamedTuple):  # a tuple: built for every row of a page
+    """An application as a page of the list shows it (only the columns it prints: each
+    one read costs every row of the page)."""
+
+    id: int
+    number: str
+    academy: str
+    exam: str
+    session: str
+    speciality: str
+    status: str
+    candidate_number: str | None
+    last_name: str
+    first_names: str
+    email: str
+
+
+class Found(NamedTuple):
+    """An application as the export writes it, with its candidate's identity."""
 
     id: int
     number: str
@@ -102,7 +127,7 @@ def _total(db: Database, academies: tuple[str, ...], filters: Filters) -> int:
 
 def search(
     db: Database, scope: tuple[str, ...], filters: Filters, page: int = 1, per_page: int = 50
-) -> tuple[list[Found], int]:
+) -> tuple[list[Listed], int]:
     """One page of the applications in scope, by name, and how many match in all.
 
     The page is read per académie through its index in name order (at most as many rows
@@ -120,19 +145,19 @@ def search(
         offset,
     )
     rows = db.execute(
-        f"SELECT {SEARCH_COLUMNS} FROM ({page_query}) AS found"
+        f"SELECT {LISTED_COLUMNS} FROM ({page_query}) AS found"
         " JOIN applications ap ON ap.id = found.id JOIN accounts ac ON ac.id = ap.account_id"
         " ORDER BY found.sort_key, found.id",
         page_params,
     )
-    return [Found(*row) for row in rows], total
+    return [Listed(*row) for row in rows], total
 
 
 def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
     """Every application in scope the filters keep, with its answers (for the export)."""
     where, params = _where(academies_of(scope, filters), filters)
     rows = db.execute(
-        f"SELECT {SEARCH_COLUMNS}, ap.answers FROM applications ap"
+        f"SELECT {FOUND_COLUMNS}, ap.answers FROM applications ap"
         " JOIN accounts ac ON ac.id = ap.account_id"
         f" WHERE {where} ORDER BY ap.sort_key, ap.id",
         params,

@@ -12,6 +12,7 @@ and of the blueprints) and ends by emptying the template cache.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, MutableMapping
 from typing import Any
@@ -80,24 +81,56 @@ def template_url_for(endpoint: str, **values: Any) -> str:
     ``url_for``'s own options (``_external``…), is built by ``url_for`` itself. A shape
     whose first formatted link differs from ``url_for``'s never takes the path.
     """
+    pattern = _shape(endpoint, values)
+    return url_for(endpoint, **values) if pattern is None else pattern.format(*values.values())
+
+
+def row_links(endpoint: str, **fields: str) -> Callable[[Any], str]:
+    """What gives each row of a table its link: ``template_url_for(endpoint, name=row.<field>…)``
+    for each ``name=field`` of ``fields``, the shape looked up once for the table rather
+    than once per row (about a third of what a row's link cost)."""
+    names = tuple(fields)
+    get = operator.attrgetter(*fields.values())
+    shapes: dict[tuple[type, ...], str] = {}
+
+    def link(row: Any) -> str:
+        values = (get(row),) if len(names) == 1 else get(row)
+        for value in values:
+            if type(value) is not int and (type(value) is not str or not PLAIN.fullmatch(value)):
+                return url_for(endpoint, **dict(zip(names, values, strict=True)))
+        kinds = tuple(map(type, values))
+        pattern = shapes.get(kinds)
+        if pattern is None:
+            given = dict(zip(names, values, strict=True))
+            pattern = _shape(endpoint, given)
+            if pattern is None:
+                return url_for(endpoint, **given)
+            shapes[kinds] = pattern
+        return pattern.format(*values)
+
+    return link
+
+
+def _shape(endpoint: str, values: dict[str, Any]) -> str | None:
+    """The pattern of the shape of this link, or None where ``url_for`` builds it: outside
+    a request (a mail's text), with a value that is not plain or one of ``url_for``'s own
+    options, or for a shape whose formatted link differs from ``url_for``'s."""
     try:
         ctx = request_ctx._get_current_object()  # one lookup for the request and the app
-    except RuntimeError:  # no request (a mail's text): url_for knows what to do
-        return url_for(endpoint, **values)
+    except RuntimeError:
+        return None
     req = ctx.request
     if endpoint.startswith("."):  # relative to the blueprint, as url_for resolves it
         endpoint = f"{req.blueprint}{endpoint}" if req.blueprint else endpoint[1:]
     for name, value in values.items():
         if not _plain(name, value):
-            return url_for(endpoint, **values)
+            return None
     links = ctx.app.extensions["template_links"]
     key = (endpoint, req.script_root, *values, *map(type, values.values()))
     pattern = links.get(key)
     if pattern is None:
         pattern = links[key] = _pattern(endpoint, values)
-    if pattern is False:
-        return url_for(endpoint, **values)
-    return pattern.format(*values.values())
+    return pattern or None
 
 
 def _plain(name: str, value: Any) -> bool:

@@ -5,12 +5,14 @@ list exported as CSV (audited)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from catalog import Catalog
 from worker.rules import pieces as supporting
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db
 from worker.store import dashboard as stored
+from worker.store.accounts import display_name
 from worker.store.applications import STATUS_LABELS, Group, session_groups
 from worker.store.dashboard import Idle
 from worker.store.db import Database
@@ -74,6 +76,27 @@ def dashboard_of(
         stored.nothing_uploaded(database, scope, *_scoped(group), IDLE_SHOWN),
         stored.idle_count(database, scope, *_scoped(group)),
     )
+
+
+class IdleLine(NamedTuple):
+    """A candidate without any file as the dashboard's table shows it."""
+
+    application_id: int
+    candidate: str  # « DUPONT Jeanne »
+    candidate_number: str
+    number: str
+
+
+def idle_lines(idle: list[Idle]) -> list[IdleLine]:
+    return [
+        IdleLine(
+            i.application_id,
+            display_name(i.last_name, i.first_names),
+            i.candidate_number or "—",
+            i.number,
+        )
+        for i in idle
+    ]
 
 
 def export(database: Database, member: Staff, board: Dashboard, which: str) -> str:

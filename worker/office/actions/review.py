@@ -146,19 +146,24 @@ class Line(NamedTuple):
     status: str
 
 
-def lines(catalog: Catalog, rows: list[search.Found]) -> list[Line]:
+def lines(catalog: Catalog, rows: list[search.Listed]) -> list[Line]:
+    """The page's rows; the display names of each set of codes are looked up once (a
+    page holds a few exams and sessions, many times each)."""
+    named: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
     found = []
     for row in rows:
-        names = names_of(catalog, row.academy, row.exam, row.session, row.speciality)
-        exam = f"{names.exam} – {names.speciality}" if row.speciality else names.exam
+        codes = (row.academy, row.exam, row.session, row.speciality)
+        cells = named.get(codes)
+        if cells is None:
+            names = names_of(catalog, *codes)
+            exam = f"{names.exam} – {names.speciality}" if row.speciality else names.exam
+            cells = named[codes] = (exam, names.session, names.academy)
         found.append(
             Line(
                 row.id,
                 display_name(row.last_name, row.first_names),
                 row.candidate_number or "—",
-                exam,
-                names.session,
-                names.academy,
+                *cells,
                 row.number,
                 STATUS_LABELS.get(row.status, row.status),
             )

@@ -27,8 +27,10 @@ from worker.store import accounts, audit, db, documents, search
 from worker.store import pieces as stored_pieces
 from worker.store.applications import STATUS_LABELS
 from worker.web import auth, params
+from worker.web import rows as table_rows
 from worker.web import staff_auth as office_auth
 from worker.web.pages import form_page, send_stored
+from worker.web.templating import row_links
 
 blueprint = Blueprint("office", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
@@ -93,7 +95,11 @@ def applications():
     return render_template(
         "office/applications.html",
         title="Candidatures",
-        lines=review.lines(c, rows),
+        rows=table_rows.render(
+            "office/rows/application.html",
+            review.lines(c, rows),
+            link=row_links("office.application", application_id="id"),
+        ),
         total=total,
         page=page,
         pages=max(1, math.ceil(total / PER_PAGE)),

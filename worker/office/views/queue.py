@@ -27,8 +27,10 @@ from worker.rules import pieces as supporting
 from worker.store import db
 from worker.store import pieces as stored_pieces
 from worker.web import params
+from worker.web import rows as table_rows
 from worker.web import staff_auth as office_auth
 from worker.web.downloads import content_disposition
+from worker.web.templating import row_links
 
 blueprint = Blueprint("office_queue", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
@@ -44,7 +46,11 @@ def queue():
         "office/queue.html",
         title="À traiter",
         queue=found,
-        lines=queueing.lines(catalog(), found.items),
+        rows=table_rows.render(
+            "office/rows/queue.html",
+            queueing.lines(catalog(), found.items),
+            link=row_links(".piece", application_id="application_id", code="code"),
+        ),
         group_label=group_label,
     )
 
