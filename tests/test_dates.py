@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from catalog.dates import DateFormatError, format_day, format_long, parse_paris
+from catalog.dates import DateFormatError, format_day, format_long, format_short, parse_paris
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,11 @@ def test_french_formats_with_weekday_in_paris_time():
     assert format_day(moment) == "lundi 29 novembre 2027"
     assert format_day(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "vendredi 1 janvier 2027"
     assert format_long(datetime(2027, 8, 1, 22, 5, tzinfo=UTC)) == "lundi 2 août 2027 00:05"
+
+
+def test_short_format_in_paris_time_on_both_sides_of_each_clock_change():
+    assert format_short(datetime(2027, 3, 28, 0, 59, tzinfo=UTC)) == "28/03/2027 01:59"
+    assert format_short(datetime(2027, 3, 28, 1, 0, tzinfo=UTC)) == "28/03/2027 03:00"
+    assert format_short(datetime(2027, 10, 31, 0, 59, tzinfo=UTC)) == "31/10/2027 02:59"
+    assert format_short(datetime(2027, 10, 31, 1, 0, tzinfo=UTC)) == "31/10/2027 02:00"
+    assert format_short(datetime(2026, 12, 31, 23, 5, tzinfo=UTC)) == "01/01/2027 00:05"
