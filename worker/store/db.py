@@ -68,8 +68,10 @@ def _thread_cache() -> OrderedDict:
 
 def get() -> Database:
     """This thread's connection to the app's database, opened once and then reused."""
-    if "db" not in g:
-        config = current_app.config
+    here = g._get_current_object()  # one context lookup, not one per attribute
+    if "db" not in here:
+        app = current_app._get_current_object()
+        config = app.config
         # The settings that decide the target, as they are: no Path built per request.
         where = config.get("DATABASE_URL") or config["DATA_DIR"]
         key = (where, config["DATABASE_BUSY_SECONDS"])
@@ -77,13 +79,13 @@ def get() -> Database:
         if key in cache and not cache[key].usable:
             cache.pop(key).close()
         if key not in cache:
-            cache[key] = connect(target(current_app), key[1])
+            cache[key] = connect(target(app), key[1])
             while len(cache) > KEPT_PER_THREAD:
                 cache.popitem(last=False)[1].close()
         cache.move_to_end(key)
-        g.db = cache[key]
-        g.db_outer_transaction = g.db.in_transaction  # a context nested in another's
-    return g.db
+        here.db = cache[key]
+        here.db_outer_transaction = here.db.in_transaction  # a context nested in another's
+    return here.db
 
 
 def close(_exc: BaseException | None = None) -> None:

@@ -55,7 +55,8 @@ class Identity:
 
 def enabled() -> bool:
     """FranceConnect is offered only once the partner settings are all given."""
-    return all(current_app.config.get(name) for name in SETTINGS)
+    config = current_app.config
+    return all(config.get(name) for name in SETTINGS)
 
 
 def issuer() -> str:

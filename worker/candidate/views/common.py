@@ -12,10 +12,11 @@ from worker.content import current_catalog
 from worker.store import db
 from worker.store.applications import Application, Draft
 from worker.web import auth
+from worker.web.templating import template_url_for
 
 
 def step_url(draft: Draft, step: Step) -> str:
-    return url_for("registration.step", draft_id=draft.id, code=step.code)
+    return template_url_for("registration.step", draft_id=draft.id, code=step.code)
 
 
 def mailed(endpoint: str):
