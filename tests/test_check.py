@@ -38,7 +38,8 @@ def content(tmp_path: Path) -> Path:
 
 
 def run_check(folder: Path, capsys) -> tuple[int, list[str]]:
-    code = build.main(["--check", "--content", str(folder)])
+    # Against a site of its own: a site/ built at the root (`make run`) is not this one.
+    code = build.main(["--check", "--content", str(folder), "--out", str(folder.parent / "site")])
     return code, capsys.readouterr().out.splitlines()
 
 

@@ -127,7 +127,10 @@ def test_an_extra_field_must_exist_and_be_asked_once(tmp_path, capsys):
         ),
         "utf-8",
     )
-    assert build.main(["--check", "--content", str(content)]) == 1
+    assert (
+        build.main(["--check", "--content", str(content), "--out", str(content.parent / "site")])
+        == 1
+    )
     out = capsys.readouterr().out
     assert "extra_fields : champ « inconnu » inconnu (voir wizard.toml)" in out
     assert "extra_fields : le champ « corps » est déjà posé par une autre étape" in out

@@ -222,7 +222,10 @@ def test_a_copies_link_must_be_https(tmp_path, capsys):
         ),
         encoding="utf-8",
     )
-    assert build.main(["--check", "--content", str(content)]) == 1
+    assert (
+        build.main(["--check", "--content", str(content), "--out", str(content.parent / "site")])
+        == 1
+    )
     assert "copies_url : « http://copies.example.fr » n'est pas une adresse https://" in (
         capsys.readouterr().out
     )
