@@ -46,7 +46,8 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The ratio benchmarks need wrk (Debian package « wrk ») and fetch Hugo into bench/out/.
+# The ratio benchmarks need wrk and valgrind (Debian packages « wrk », « valgrind ») and
+# fetch Hugo into bench/out/.
 bench: $(VENV)/.installed
 	$(PY) bench/build_bench.py --scale 1,2,4
 	$(PY) bench/upload_bench.py
@@ -57,6 +58,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/pdf_bench.py
 	$(PY) bench/login_bench.py
 	$(PY) bench/search_bench.py
+	$(PY) bench/instructions_bench.py
 
 clean:
 	rm -rf site data .venv node_modules bench/out
