@@ -92,6 +92,21 @@ def listing(db: Database) -> list[Staff]:
     return [_staff(r) for r in db.execute(f"SELECT {COLUMNS} FROM staff ORDER BY name")]
 
 
+def names_sharing(
+    db: Database, academies: tuple[str, ...], member_id: int
+) -> list[tuple[int, str]]:
+    """(id, name) of the member and of every staff member sharing one of ``academies``, by
+    name: the journal's choice of who acted, read on each of its pages (not a ``Staff``
+    built for each)."""
+    scope = set(academies)
+    rows = db.execute("SELECT id, name, academies FROM staff ORDER BY name")
+    return [
+        (other_id, name)
+        for other_id, name, theirs in rows
+        if other_id == member_id or scope.intersection(json.loads(theirs))
+    ]
+
+
 def upgrade_hash(db: Database, staff_id: int, old_hash: str, new_hash: str) -> None:
     """The same password, hashed with today's parameters (not over a changed one)."""
     db.execute(

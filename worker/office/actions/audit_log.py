@@ -3,6 +3,7 @@ filtered, paged, exported as CSV (the export itself audited)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -116,8 +117,10 @@ def label_of(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
+@functools.lru_cache(maxsize=4096)
 def readable(values: str) -> str:
-    """The JSON of before/after as « clé : valeur ; … » (empty when nothing)."""
+    """The JSON of before/after as « clé : valeur ; … » (empty when nothing); remembered,
+    a page of the journal holding the same few dozen texts many times."""
     try:
         found = json.loads(values or "{}")
     except ValueError:
@@ -134,12 +137,7 @@ def journal(
     académie with the viewer and every kind of action (not read from the log itself,
     which would mean reading all of it)."""
     entries, total = stored.entries(database, member.academies, member.id, filters, page, per_page)
-    scope = set(member.academies)
-    members = [
-        (other.id, other.name)
-        for other in staff.listing(database)
-        if other.id == member.id or scope & set(other.academies)
-    ]
+    members = staff.names_sharing(database, member.academies, member.id)
     actions = sorted(ACTION_LABELS, key=lambda action: ACTION_LABELS[action])
     return Journal([line(e) for e in entries], total, members, actions, page, per_page)
 
