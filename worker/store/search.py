@@ -68,10 +68,9 @@ LISTED_COLUMNS = (
     "ap.id, ap.number, ap.academy, ap.exam, ap.session, ap.speciality, ap.status,"
     " ac.candidate_number, ac.last_name, ac.first_names, ac.email"
 )
-FOUND_COLUMNS = (
-    "ap.id, ap.number, ap.academy, ap.exam, ap.session, ap.speciality, ap.status, ap.version,"
-    " ap.created_at, ac.id, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
-    " ac.kind, ac.birth_date, ac.birth_country, ac.birth_departement, ac.birth_commune_name"
+DETAIL_COLUMNS = (
+    "ap.version, ap.created_at, ac.birth_date, ac.birth_country, ac.birth_departement,"
+    " ac.birth_commune_name"
 )
 
 
@@ -92,24 +91,11 @@ class Listed(NamedTuple):  # a tuple: built for every row of a page
     email: str
 
 
-class Found(NamedTuple):
-    """An application as the export writes it, with its candidate's identity."""
+class Details(NamedTuple):
+    """What the export writes of an application beyond the list's columns."""
 
-    id: int
-    number: str
-    academy: str
-    exam: str
-    session: str
-    speciality: str
-    status: str
     version: int
     created_at: str
-    account_id: int
-    candidate_number: str | None
-    last_name: str
-    first_names: str
-    email: str
-    kind: str
     birth_date: str
     birth_country: str
     birth_departement: str
@@ -154,16 +140,18 @@ def search(
 
 
 def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
-    """Every application in scope the filters keep, with its answers (for the export)."""
+    """Every application in scope the filters keep, as the list shows it, with the
+    export's details and its answers."""
     where, params = _where(academies_of(scope, filters), filters)
     rows = db.execute(
-        f"SELECT {FOUND_COLUMNS}, ap.answers FROM applications ap"
+        f"SELECT {LISTED_COLUMNS}, {DETAIL_COLUMNS}, ap.answers FROM applications ap"
         " JOIN accounts ac ON ac.id = ap.account_id"
         f" WHERE {where} ORDER BY ap.sort_key, ap.id",
         params,
     )
+    width = len(Listed._fields)
     for *row, answers in rows:
-        yield Found(*row), json.loads(answers or "{}")
+        yield Listed(*row[:width]), Details(*row[width:]), json.loads(answers or "{}")
 
 
 def application_in_scope(

@@ -95,9 +95,8 @@ def row_links(endpoint: str, **fields: str) -> Callable[[Any], str]:
 
     def link(row: Any) -> str:
         values = (get(row),) if len(names) == 1 else get(row)
-        for value in values:
-            if type(value) is not int and (type(value) is not str or not PLAIN.fullmatch(value)):
-                return url_for(endpoint, **dict(zip(names, values, strict=True)))
+        if not all(map(_plain, names, values)):
+            return url_for(endpoint, **dict(zip(names, values, strict=True)))
         kinds = tuple(map(type, values))
         pattern = shapes.get(kinds)
         if pattern is None:

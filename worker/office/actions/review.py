@@ -172,20 +172,20 @@ def lines(catalog: Catalog, rows: list[search.Listed]) -> list[Line]:
 
 
 def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, catalog: Catalog):
-    for row, answers in search.all_rows(database, scope, filters):
+    for row, more, answers in search.all_rows(database, scope, filters):
         yield (
             *names_of(catalog, row.academy, row.exam, row.session, row.speciality),
             row.candidate_number,
             row.number,
             row.last_name,
             row.first_names,
-            row.birth_date,
-            place_in_words(row.birth_country, row.birth_departement, row.birth_commune_name),
+            more.birth_date,
+            place_in_words(more.birth_country, more.birth_departement, more.birth_commune_name),
             _nationality(catalog, answers),
             row.email,
             STATUS_LABELS.get(row.status, row.status),
-            row.version,
-            row.created_at,
+            more.version,
+            more.created_at,
         )
 
 
