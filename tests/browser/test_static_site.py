@@ -50,6 +50,13 @@ def test_home_fits_small_and_large_screens(page, axe, live_server, width):
     page.goto(live_server + "/")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, "la page déborde horizontalement"
+    # The Marianne block keeps its two words whole: two lines, the name beside it wraps.
+    marianne = page.locator(".brand-marianne")
+    lines = marianne.evaluate(
+        "e => Math.round(e.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(e).lineHeight))"
+    )
+    assert lines == 2, f"« RÉPUBLIQUE FRANÇAISE » sur {lines} lignes"
     assert axe() == []
 
 
