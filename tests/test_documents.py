@@ -230,6 +230,47 @@ def test_uploads_close_with_the_window_unless_a_new_file_is_asked(app, registere
     )  # asked again: allowed after the deadline
 
 
+REMOVE = r'action="(/espace-candidat/inscriptions/001/justificatifs/identite/fichiers/\d+/\w+)"'
+
+
+def test_a_file_is_removed_only_where_another_could_be_added(app, registered):
+    """After the deadline, or once the office found the piece conforme, removing the file
+    would leave the piece empty for good: no « Supprimer », and the removal is refused."""
+    upload(registered, "identite", name="carte.pdf")
+    before = registered.get("/espace-candidat/inscriptions/001/justificatifs")
+    remove = links(before, REMOVE)[0]
+    with app.app_context():
+        database = db.get()
+        with db.transaction(database):
+            supporting.set_status(database, application_id(app), "identite", "conforme")
+    page = registered.get("/espace-candidat/inscriptions/001/justificatifs")
+    assert "carte.pdf" in text(page) and links(page, REMOVE) == []
+    token = registered.token("/espace-candidat/inscriptions/001/justificatifs")
+    refused = registered.http.post(remove, data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "déclarée conforme : ses fichiers ne peuvent plus être supprimés" in text(refused)
+
+    upload(registered, "amenagement", name="avis.pdf")
+    catalog = app.extensions["catalog"]()
+    academy = db_value(app, "SELECT academy FROM applications")
+    period = next(p for p in catalog.periods if (p.exam, p.session, p.academy) ==
+                  ("cfg", "juin-2027", academy))  # fmt: skip
+    app.config["NOW"] = lambda: period.uploads_close + timedelta(minutes=1)
+    login = {"login": db_value(app, "SELECT email FROM accounts"), "password": "Examen!2027"}
+    registered.submit("/espace-candidat/connexion", login)
+    late = registered.get("/espace-candidat/inscriptions/001/justificatifs")
+    assert "avis.pdf" in text(late) and "Supprimer" not in text(late)
+    file_id = db_value(app, "SELECT id FROM piece_files WHERE original_name = 'avis.pdf'")
+    token = registered.token("/espace-candidat/inscriptions/001/justificatifs")
+    refused = registered.http.post(
+        f"/espace-candidat/inscriptions/001/justificatifs/amenagement/fichiers/{file_id}/supprimer",
+        data={"csrf_token": token},
+    )
+    assert refused.status_code == 409
+    assert "Hors de la période de dépôt, les fichiers déposés ne peuvent pas" in text(refused)
+    assert db_value(app, "SELECT count(*) FROM piece_files WHERE removed_at IS NOT NULL") == 0
+
+
 def test_sweep_command_removes_only_orphans(app, registered):
     upload(registered, "identite")
     data_dir = app.config["DATA_DIR"]

@@ -227,10 +227,21 @@ def add_file(
     )
 
 
-def remove_file(db: Database, state: PieceState, file_id: int) -> None:
-    """The candidate removes a file before validating: hidden, but kept for the office."""
+def remove_file(db: Database, state: PieceState, group: Group, file_id: int, now: datetime) -> None:
+    """The candidate removes a file before validating: hidden, but kept for the office.
+    Only where another could be added (``can_upload``): removed after the deadline, or from
+    a piece the office found conforme, it would leave a piece empty for good."""
     if state.locked:
         raise NotAllowed("Cette pièce est validée : ses fichiers ne peuvent plus être supprimés.")
+    if state.status == "conforme":
+        raise NotAllowed(
+            "Cette pièce a été déclarée conforme : ses fichiers ne peuvent plus être supprimés."
+        )
+    if not can_upload(state, group, now):
+        raise NotAllowed(
+            "Hors de la période de dépôt, les fichiers déposés ne peuvent pas être supprimés "
+            "(aucun autre ne pourrait les remplacer)."
+        )
     if not any(f.id == file_id for f in state.files):
         raise NotAllowed("Ce fichier n'existe pas ou a déjà été supprimé.")
     store.mark_removed(db, file_id)

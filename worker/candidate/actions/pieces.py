@@ -213,7 +213,8 @@ def remove(
             found = _find(database, catalog, application, code)
             if found is None:
                 return NoSuchPiece()
-            supporting.remove_file(database, found[1], file_id)
+            group, state = found
+            supporting.remove_file(database, state, group, file_id, clock.now())
     except supporting.NotAllowed as refusal:
         return Refused(409, str(refusal))
     return Removed()
