@@ -27,9 +27,9 @@ def pinned(app):
     return app
 
 
-def member(app, academy: str) -> FormClient:
-    """A staff member of one académie, signed in to the back office."""
-    email = f"gestion.{academy}@ac-test.fr"
+def member(app, academy: str, *more: str) -> FormClient:
+    """A staff member of one académie (or more), signed in to the back office."""
+    email = f"gestion.{'.'.join((academy, *more))}@ac-test.fr"
     with app.app_context():
         database = db.get()
         with db.transaction(database):
@@ -38,7 +38,7 @@ def member(app, academy: str) -> FormClient:
                 email,
                 f"Gestion {academy}",
                 passwords.hash_password(STAFF_PASSWORD),
-                [academy],
+                [academy, *more],
             )
     client = FormClient(app.test_client())
     response = client.submit("/gestion/connexion", {"login": email, "password": STAFF_PASSWORD})

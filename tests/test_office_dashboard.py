@@ -13,7 +13,7 @@ from markupsafe import escape
 from tests.forms import text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
 from tests.test_office_queue import deposit
-from tests.test_registration import open_academy
+from tests.test_registration import NOW, open_academy
 
 
 def cells(response) -> list[list[str]]:
@@ -56,6 +56,26 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
     assert (
         elsewhere.get(f"/gestion/tableau-de-bord/sans-depot.csv?session={key}").status_code == 404
     )
+
+
+def test_the_dashboard_opens_on_the_largest_session(pinned):  # noqa: F811
+    app = pinned
+    catalog = app.extensions["catalog"]()
+    small, large = sorted(
+        {p.academy for p in catalog.periods if (p.exam, p.session) == ("cfg", "juin-2027")
+         and p.is_open(NOW)}
+    )[:2]  # fmt: skip
+    registered(app, small)  # listed first, one candidate
+    registered(app, large)
+    registered(app, large)
+    landing = member(app, small, large).get("/gestion/tableau-de-bord").get_data(as_text=True)
+    options = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', landing))
+    assert options[f"{small}|cfg|juin-2027"].endswith("(1 inscrit)")
+    assert options[f"{large}|cfg|juin-2027"].endswith("(2 inscrits)")
+    assert re.search(r'<option value="([^"]+)" selected>', landing).group(1) == (
+        f"{large}|cfg|juin-2027"
+    )
+    assert re.search(r"Inscrit</a></th><td>2</td>", landing)
 
 
 def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # noqa: F811

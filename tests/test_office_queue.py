@@ -97,6 +97,26 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
     assert "À contrôler (nouveau dépôt)" in text(office.get(f"/gestion/candidatures/{first_id}"))
 
 
+def test_the_queue_opens_on_the_session_with_the_most_to_check(pinned):  # noqa: F811
+    app = pinned
+    catalog = app.extensions["catalog"]()
+    quiet, busy = sorted(
+        {p.academy for p in catalog.periods if (p.exam, p.session) == ("cfg", "juin-2027")
+         and p.is_open(NOW)}
+    )[:2]  # fmt: skip
+    registered(app, quiet)  # listed first, nothing to check
+    candidate, _ = registered(app, busy)
+    deposit(candidate)
+    office = member(app, quiet, busy)
+    landing = office.get("/gestion/a-traiter").get_data(as_text=True)
+    options = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', landing))
+    assert options[f"{busy}|cfg|juin-2027"].endswith("(1 à contrôler)")
+    assert "à contrôler" not in options[f"{quiet}|cfg|juin-2027"]
+    chosen = re.search(r'<option value="([^"]+)" selected>', landing).group(1)
+    assert chosen == f"{busy}|cfg|juin-2027"
+    assert "1 pièce à contrôler" in text(office.get("/gestion/a-traiter"))
+
+
 def test_staff_of_another_academie_see_nothing_of_the_queue(pinned):  # noqa: F811
     app = pinned
     academy = open_academy(app, "cfg", "juin-2027")

@@ -58,3 +58,18 @@ def of_group(db: Database, group_key: str | None) -> dict[tuple[str, str], int]:
         [group_key],
     )
     return {(code, state): n for code, state, n in rows}
+
+
+def waiting_by_group(db: Database, group_keys: list[str]) -> dict[str, int]:
+    """Session key → how many of its pieces await a decision, for the given sessions
+    (read from the counts' primary key: a few rows per session, whatever their size)."""
+    if not group_keys:
+        return {}
+    marks = ", ".join("?" * len(group_keys))
+    rows = db.execute(
+        "SELECT group_key, sum(count) FROM piece_counts"
+        f" WHERE group_key IN ({marks}) AND state IN ('a_controler', 'nouveau_depot')"
+        " GROUP BY group_key",
+        group_keys,
+    )
+    return {key: n for key, n in rows if n}

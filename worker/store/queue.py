@@ -100,3 +100,9 @@ def counts(
     for (_, state), n in piece_counts.of_group(db, _key(scope, academy, exam, session)).items():
         found[state] = found.get(state, 0) + n
     return found
+
+
+def waiting_by_session(db: Database, scope: tuple[str, ...], keys: list[str]) -> dict[str, int]:
+    """Session key (academy|exam|session) → pieces awaiting a decision, in the scope."""
+    inside = [key for key in keys if key.partition("|")[0] in scope]
+    return piece_counts.waiting_by_group(db, inside)

@@ -61,9 +61,13 @@ def _piece_lines(
 def dashboard_of(
     database: Database, scope: tuple[str, ...], catalog: Catalog, key: str
 ) -> Dashboard:
-    """The dashboard of the session `key` (academy|exam|session), or of the first one."""
+    """The dashboard of the session `key` (academy|exam|session), or, when none is asked,
+    of the one with the most registered applications (the first among equals)."""
     groups = session_groups(database, scope)
-    group = next((g for g in groups if g.key == key), groups[0] if groups and not key else None)
+    if key:
+        group = next((g for g in groups if g.key == key), None)
+    else:
+        group = max(groups, key=lambda g: g.count, default=None)
     if group is None:
         return Dashboard(groups, None, [], [], [])
     by_state = stored.by_state(database, scope, *_scoped(group))

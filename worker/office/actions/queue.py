@@ -3,7 +3,7 @@ opened beside the candidate's récapitulatif, the decision, then the next piece.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from catalog import Catalog
@@ -36,6 +36,7 @@ class Queue:
     counts: list[tuple[str, str, int]]  # (state, label, how many)
     waiting: int = 0
     page: int = 1
+    waiting_by_session: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -107,11 +108,16 @@ def _session(group: Group) -> tuple[str, str, str]:
 
 
 def queue_of(database: Database, scope: tuple[str, ...], key: str, page: int = 1) -> Queue:
-    """The queue of the session `key` (academy|exam|session), or of the first one."""
+    """The queue of the session `key` (academy|exam|session), or, when none is asked, of
+    the one with the most pieces awaiting a decision (the first among equals)."""
     groups = session_groups(database, scope)
-    group = next((g for g in groups if g.key == key), groups[0] if groups and not key else None)
+    by_session = stored_queue.waiting_by_session(database, scope, [g.key for g in groups])
+    if key:
+        group = next((g for g in groups if g.key == key), None)
+    else:
+        group = max(groups, key=lambda g: by_session.get(g.key, 0), default=None)
     if group is None:
-        return Queue(groups, None, [], [])
+        return Queue(groups, None, [], [], waiting_by_session=by_session)
     found = stored_queue.counts(database, scope, *_session(group))
     counts = [
         (state, label, found.get(state, 0)) for state, label in supporting.OFFICE_STATES.items()
@@ -121,7 +127,7 @@ def queue_of(database: Database, scope: tuple[str, ...], key: str, page: int = 1
         database, scope, *_session(group), limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
     waiting = stored_queue.waiting(database, scope, *_session(group))
-    return Queue(groups, group, items, counts, waiting, page)
+    return Queue(groups, group, items, counts, waiting, page, by_session)
 
 
 def open_piece(
