@@ -17,8 +17,10 @@ interleaved rounds (small then large, large then small in the next round),
   - « Candidatures » searched by a family name, by a family and a given name (prefixes),
     by one candidate's number and by one candidate's address (each taken, in each data
     set, from a candidate of the scope), and the list unfiltered;
-  - « À traiter », « Tableau de bord » for the exam session of the scope with the most
-    applications in the large set (the same session in both);
+  - « À traiter », « Tableau de bord » and, as its link « Voir ces candidatures » opens
+    it, « Candidatures » filtered on that session's applications without any file, for
+    the exam session of the scope with the most applications in the large set (the same
+    session in both);
   - « Journal des actions » (the demo's decisions are audited).
 Every answer must be a 200 (a wrk Lua script counts the others), and each page is checked
 once before the load (its counts shown). Printed per page: requests/s, p99 and the CPU
@@ -142,6 +144,10 @@ def pages_of(data_set: DataSet, scope: list[str], session: str) -> dict[str, str
         "search: candidate number": search + urlencode({"query": number}),
         "search: address": search + urlencode({"query": email}),
         "list, unfiltered": "/gestion/candidatures",
+        "list: no file (session)": search
+        + urlencode(
+            dict(zip(("academy", "exam", "session"), session.split("|"), strict=True), files="none")
+        ),
         "queue (À traiter)": "/gestion/a-traiter?" + urlencode({"session": session}),
         "dashboard": "/gestion/tableau-de-bord?" + urlencode({"session": session}),
         "journal": "/gestion/journal",

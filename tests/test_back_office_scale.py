@@ -261,6 +261,7 @@ def test_a_page_of_one_academy_is_read_in_name_order_from_its_index(people):
         (search.Filters(), "applications_sorted"),
         (search.Filters(status="rejected"), "applications_status_sorted"),
         (search.Filters(exam="cfg", session="juin-2027", status="registered"), "group_sorted"),
+        (search.Filters(exam="cfg", session="juin-2027", files="none"), "applications_idle"),
     ):
         where, params = search._where(("rennes",), filters)
         query = f"SELECT ap.id FROM applications ap WHERE {where} ORDER BY ap.sort_key, ap.id"

@@ -25,7 +25,7 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
     app = pinned
     academy = open_academy(app, "cfg", "juin-2027")
     uploader, _ = registered(app, academy)
-    registered(app, academy)  # uploads nothing
+    _, idle_id = registered(app, academy)  # uploads nothing
     registered(app, OTHER)
     deposit(uploader)
     office = member(app, academy)
@@ -38,6 +38,21 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
     assert "JUIN 2027" in shown and "CFG" in shown
     assert re.search(r"Inscrit</a></th><td>2</td>", html)
     assert "1 candidat sans aucun fichier déposé." in shown
+    # « Voir ces candidatures »: the list, filtered, paginated and exported like any other.
+    idle_list = re.search(r'<a href="([^"]+)">Voir ces candidatures</a>', html).group(1)
+    listing = office.get(idle_list.replace("&amp;", "&"))
+    assert "1 candidature – page 1 sur 1." in text(listing)
+    listed = re.findall(r'href="/gestion/candidatures/(\d+)"', listing.get_data(as_text=True))
+    assert listed == [str(idle_id)]
+    assert '<option value="none" selected>' in listing.get_data(as_text=True)
+    export = cells(
+        office.get(
+            idle_list.replace("&amp;", "&").replace("candidatures?", "candidatures/export.csv?")
+        )
+    )
+    assert len(export) == 2  # the header and the one application without a file
+    unknown = office.get(f"/gestion/candidatures?academy={academy}&files=n%27importe")
+    assert "2 candidatures" in text(unknown)  # an unknown choice filters nothing
     assert f"/gestion/candidatures?academy={academy}&amp;exam=cfg&amp;session=juin-2027" in html
     identity = re.search(r'<tr><th scope="row">Pièce d[^<]*</th>(.*?)</tr>', html)
     numbers = re.findall(r"<td>([^<]*)</td>", identity.group(1))

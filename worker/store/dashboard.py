@@ -54,10 +54,8 @@ def idle_count(db: Database, scope: tuple[str, ...], academy: str, exam: str, se
 
 # The condition of the applications_idle index (its constants written out, as the
 # planner needs them to use it).
-IDLE = (
-    "ap.academy = ? AND ap.exam = ? AND ap.session = ? AND ap.status = 'registered'"
-    " AND ap.has_file = 0"
-)
+NO_FILE = "ap.status = 'registered' AND ap.has_file = 0"
+IDLE = f"ap.academy = ? AND ap.exam = ? AND ap.session = ? AND {NO_FILE}"
 
 
 def nothing_uploaded(

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from worker.store import applications, paging, search_keys
+from worker.store import applications, dashboard, paging, search_keys
 from worker.store.applications import Application
 from worker.store.db import Database
 
@@ -22,6 +22,7 @@ class Filters:
     session: str = ""
     status: str = ""
     academy: str = ""
+    files: str = ""  # "none": registered applications without any file (FILES)
 
     def given(self) -> dict[str, str]:
         """The filters set (for a link: the others are left out of its address)."""
@@ -61,6 +62,8 @@ def _where(academies: tuple[str, ...], filters: Filters) -> tuple[str, list]:
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
+    if filters.files == "none":
+        clauses.append(dashboard.NO_FILE)
     return " AND ".join(clauses), params
 
 
@@ -104,7 +107,7 @@ class Details(NamedTuple):
 
 def _total(db: Database, academies: tuple[str, ...], filters: Filters) -> int:
     """How many match: from the counts by state without words, else from the terms."""
-    if not search_keys.query_words(filters.query):
+    if not search_keys.query_words(filters.query) and not filters.files:
         found = applications.counts(db, academies, filters.exam, filters.session, filters.status)
         return sum(row[-1] for row in found)
     where, params = _where(academies, filters)

@@ -5,21 +5,17 @@ list exported as CSV (audited)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from catalog import Catalog
 from worker.rules import pieces as supporting
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db
 from worker.store import dashboard as stored
-from worker.store.accounts import display_name
 from worker.store.applications import STATUS_LABELS, Group, session_groups
-from worker.store.dashboard import Idle
 from worker.store.db import Database
 from worker.store.staff import Staff
 
 IDLE_HEADER = ("numero_candidat", "numero_inscription", "nom", "prenoms", "courriel", "le")
-IDLE_SHOWN = 50  # candidates without any file listed on the page; the CSV has them all
 PIECES_HEADER = ("piece", *supporting.OFFICE_STATES.values(), "aucun_depot")
 
 
@@ -37,8 +33,7 @@ class Dashboard:
     group: Group | None
     states: list[tuple[str, str, int]]  # (state, label, how many)
     pieces: list[PieceLine]
-    idle: list[Idle]  # the first IDLE_SHOWN, by name
-    idle_total: int = 0
+    idle: int  # registered applications without any file (listed by « Candidatures »)
 
 
 def _scoped(group: Group) -> tuple[str, str, str]:
@@ -69,7 +64,7 @@ def dashboard_of(
     else:
         group = max(groups, key=lambda g: g.count, default=None)
     if group is None:
-        return Dashboard(groups, None, [], [], [])
+        return Dashboard(groups, None, [], [], 0)
     by_state = stored.by_state(database, scope, *_scoped(group))
     states = [(code, label, by_state.get(code, 0)) for code, label in STATUS_LABELS.items()]
     return Dashboard(
@@ -77,30 +72,8 @@ def dashboard_of(
         group,
         states,
         _piece_lines(database, scope, catalog, group),
-        stored.nothing_uploaded(database, scope, *_scoped(group), IDLE_SHOWN),
         stored.idle_count(database, scope, *_scoped(group)),
     )
-
-
-class IdleLine(NamedTuple):
-    """A candidate without any file as the dashboard's table shows it."""
-
-    application_id: int
-    candidate: str  # « DUPONT Jeanne »
-    candidate_number: str
-    number: str
-
-
-def idle_lines(idle: list[Idle]) -> list[IdleLine]:
-    return [
-        IdleLine(
-            i.application_id,
-            display_name(i.last_name, i.first_names),
-            i.candidate_number or "—",
-            i.number,
-        )
-        for i in idle
-    ]
 
 
 def export(database: Database, member: Staff, board: Dashboard, which: str) -> str:

@@ -70,13 +70,17 @@ def logout():
 # -- applications --------------------------------------------------------------------------
 
 
+FILES = {"none": "Inscrites sans aucun fichier déposé"}  # the « Fichiers » filter's choices
+
+
 def _filters() -> search.Filters:
     args = request.args
     values = {
         k: (args.get(k) or "").strip()[:100]
         for k in ("query", "exam", "session", "status", "academy")
     }
-    return search.Filters(**values)
+    files = args.get("files", "")
+    return search.Filters(**values, files=files if files in FILES else "")
 
 
 @blueprint.get("/")
@@ -106,6 +110,7 @@ def applications():
         filters=filters,
         catalog=c,
         statuses=STATUS_LABELS,
+        files=FILES,
         academies=[c.academies[a] for a in office_auth.scope() if a in c.academies],
         sessions=_session_choices(c),
     )

@@ -10,9 +10,7 @@ from worker.office.actions import dashboard as dashboards
 from worker.office.views.common import group_label, office_context
 from worker.store import db
 from worker.store.applications import STATUS_LABELS
-from worker.web import rows as table_rows
 from worker.web import staff_auth as office_auth
-from worker.web.templating import row_links
 
 blueprint = Blueprint("office_dashboard", __name__, url_prefix="/gestion")
 blueprint.context_processor(office_context)
@@ -32,11 +30,6 @@ def dashboard():
         "office/dashboard.html",
         title="Tableau de bord",
         board=board,
-        idle_rows=table_rows.render(
-            "office/rows/idle.html",
-            dashboards.idle_lines(board.idle),
-            link=row_links("office.application", application_id="application_id"),
-        ),
         group_label=group_label,
         statuses=STATUS_LABELS,
     )
