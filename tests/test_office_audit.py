@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from tests.forms import text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
@@ -36,8 +37,11 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
     assert page.status_code == 200
     shown = text(page)
     assert "Statut d'une pièce justificative" in shown and "Gestion " + academy in shown
-    assert "status : non_conforme" in shown and "Gestion " + OTHER not in shown
-    assert "status : conforme" not in shown  # the other académie's decision
+    # Before and after in words: French keys, the piece's and the status's labels.
+    assert "statut : Non conforme" in shown and "Gestion " + OTHER not in shown
+    assert "pièce : Pièce d'identité" in shown and "commentaire : =HYPERLINK(1)" in shown
+    assert "non_conforme" not in shown and "identite" not in shown
+    assert "statut : Conforme" not in shown  # the other académie's decision
 
     # Filters: action, staff member, candidate.
     logins = text(office.get("/gestion/journal?action=staff.login"))
@@ -82,5 +86,33 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
     assert len(rows) == 2 and rows[1][2] == "Statut d'une pièce justificative"
     assert "=HYPERLINK(1)" in rows[1][8] and not any(c.startswith("=") for c in rows[1])
     assert audits(app, "audit.export")[0][1]["filters"]["action"] == "piece.status"
-    assert office.get("/gestion/journal").status_code == 200
+    # The export's own entry reads as the choices made, not as the filters' record.
+    journal = text(office.get("/gestion/journal?action=audit.export"))
+    assert "filtres : action « Statut d'une pièce justificative »" in journal
+    assert "staff_id" not in journal and "{" not in journal
     assert candidate.get("/gestion/journal").headers["Location"].startswith("/gestion/connexion")
+
+
+def test_before_and_after_read_in_words(app):
+    from worker.office.actions.audit_log import ACTION_LABELS
+    from worker.office.actions.audit_words import Words
+
+    catalog = app.extensions["catalog"]()
+    words = Words(catalog, {7: "Claire Martin (DEC)"}, ACTION_LABELS)
+    academy = open_academy(app, "cfg", "juin-2027")
+    name = catalog.academies[academy].name
+    exam = catalog.exams["cfg"]
+    session = exam.session("juin-2027").label
+    dashboard = json.dumps({"list": "sans-depot", "session": f"{academy}|cfg|juin-2027"})
+    assert words(dashboard) == (
+        f"liste : candidats sans aucun fichier ; session : {name} – {exam.short_name} – {session}"
+    )
+    relance = json.dumps({"deadline": "2027-03-01", "issued": 12, "academies": [academy, "xyz"]})
+    assert words(relance) == f"date limite : 01/03/2027 ; relances : 12 ; académies : {name}, xyz"
+    export = json.dumps({"filters": {"staff_id": 7, "candidate": "", "action": "staff.login"}})
+    assert words(export) == "filtres : gestionnaire « Claire Martin (DEC) », action « Connexion »"
+    assert words(json.dumps({"filters": {"staff_id": None, "query": ""}})) == "filtres : aucun"
+    assert words(json.dumps({"status": "withdrawn", "flag": True, "n": None})) == (
+        "statut : Désinscrit par le candidat ; flag : oui ; n : —"
+    )
+    assert words("") == "" and words("pas du JSON") == "pas du JSON"

@@ -3,13 +3,13 @@ filtered, paged, exported as CSV (the export itself audited)."""
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from catalog import Catalog
 from catalog.dates import format_short
 from worker import clock
+from worker.office.actions.audit_words import Words
 from worker.rules.spreadsheet import csv_text
 from worker.store import audit, db, staff
 from worker.store import audit_log as stored
@@ -74,7 +74,7 @@ class Line(NamedTuple):
     after: str
 
 
-def line(entry: AuditEntry) -> Line:
+def line(entry: AuditEntry, words: Words) -> Line:
     name = display_name(entry.last_name, entry.first_names)
     return Line(
         format_short(clock.parse(entry.at)),
@@ -82,8 +82,8 @@ def line(entry: AuditEntry) -> Line:
         label_of(entry.action),
         entry.application_id,
         name or "—",
-        readable(entry.before) or "—",
-        readable(entry.after) or "—",
+        words(entry.before) or "—",
+        words(entry.after) or "—",
     )
 
 
@@ -117,21 +117,13 @@ def label_of(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-@functools.lru_cache(maxsize=4096)
-def readable(values: str) -> str:
-    """The JSON of before/after as « clé : valeur ; … » (empty when nothing); remembered,
-    a page of the journal holding the same few dozen texts many times."""
-    try:
-        found = json.loads(values or "{}")
-    except ValueError:
-        return values
-    if not isinstance(found, dict):
-        return str(found)
-    return " ; ".join(f"{key} : {'—' if v in (None, '') else v}" for key, v in found.items())
-
-
 def journal(
-    database: Database, member: Staff, filters: AuditFilters, page: int, per_page: int
+    database: Database,
+    member: Staff,
+    catalog: Catalog,
+    filters: AuditFilters,
+    page: int,
+    per_page: int,
 ) -> Journal:
     """A page of the journal, with the filters' choices: the staff members sharing an
     académie with the viewer and every kind of action (not read from the log itself,
@@ -139,11 +131,14 @@ def journal(
     entries, total = stored.entries(database, member.academies, member.id, filters, page, per_page)
     members = staff.names_sharing(database, member.academies, member.id)
     actions = sorted(ACTION_LABELS, key=lambda action: ACTION_LABELS[action])
-    return Journal([line(e) for e in entries], total, members, actions, page, per_page)
+    words = Words(catalog, dict(members), ACTION_LABELS)
+    return Journal([line(e, words) for e in entries], total, members, actions, page, per_page)
 
 
-def export(database: Database, member: Staff, filters: AuditFilters) -> str:
+def export(database: Database, member: Staff, catalog: Catalog, filters: AuditFilters) -> str:
     """The filtered journal as CSV, formulas neutralised; the export is audited."""
+    names = dict(staff.names_sharing(database, member.academies, member.id))
+    words = Words(catalog, names, ACTION_LABELS)
     rows = [
         (
             e.at,
@@ -153,8 +148,8 @@ def export(database: Database, member: Staff, filters: AuditFilters) -> str:
             e.application_id or "",
             e.candidate_number or "",
             display_name(e.last_name, e.first_names),
-            readable(e.before),
-            readable(e.after),
+            words(e.before),
+            words(e.after),
         )
         for e in stored.all_entries(database, member.academies, member.id, filters)
     ]

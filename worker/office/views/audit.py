@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from worker.content import current_catalog as catalog
 from worker.office.actions import audit_log
 from worker.office.views.common import office_context
 from worker.store import audit_log as stored_audit
@@ -41,7 +42,8 @@ def _args(filters: AuditFilters) -> dict:
 def journal():
     filters = _filters()
     page = params.query_int("page", 1)
-    found = audit_log.journal(db.get(), office_auth.current_staff(), filters, page, PER_PAGE)
+    member = office_auth.current_staff()
+    found = audit_log.journal(db.get(), member, catalog(), filters, page, PER_PAGE)
     return render_template(
         "office/audit.html",
         title="Journal des actions",
@@ -57,7 +59,7 @@ def journal():
 @blueprint.get("/journal/export.csv")
 @office_auth.staff_required
 def export():
-    text = audit_log.export(db.get(), office_auth.current_staff(), _filters())
+    text = audit_log.export(db.get(), office_auth.current_staff(), catalog(), _filters())
     response = Response(text, mimetype="text/csv")
     response.headers.set("Content-Disposition", "attachment", filename="journal.csv")
     return response
