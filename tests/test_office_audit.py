@@ -42,6 +42,12 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
     assert "pièce : Pièce d'identité" in shown and "commentaire : =HYPERLINK(1)" in shown
     assert "non_conforme" not in shown and "identite" not in shown
     assert "statut : Conforme" not in shown  # the other académie's decision
+    # The application's own history reads the same words.
+    history = text(office.get(f"/gestion/candidatures/{application_id}")).split(
+        "Historique des actions"
+    )[1]
+    assert "Statut d'une pièce justificative" in history and "piece.status" not in history
+    assert "après : pièce : Pièce d'identité" in history and "statut : Non conforme" in history
 
     # Filters: action, staff member, candidate.
     logins = text(office.get("/gestion/journal?action=staff.login"))

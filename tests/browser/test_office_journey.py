@@ -247,8 +247,9 @@ def test_staff_reviews_an_application_and_the_candidate_sees_it(
     expect(flash(page)).to_have_text("Notes publiées : le candidat les voit dans « Mes notes ».")
     expect(marks.get_by_label(re.compile(r"^001 – "))).to_have_value("14,5")
     history = main(page).locator(".history")
-    for action in ("piece.status", "document.upload", "results.publish"):
+    for action in ("Statut d'une pièce justificative", "Document déposé", "Notes publiées"):
         expect(history).to_contain_text(action)
+    expect(history).to_contain_text("statut : Non conforme")
     audited(axe)
 
     # The candidate, in a browser of their own, sees all of it.

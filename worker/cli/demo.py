@@ -219,8 +219,8 @@ def add_piece(batch: Batch, rng: random.Random, setting: Setting, owner, piece, 
             "audit",
             {"staff_id": setting.staff[academy], "at": decided, "action": "piece.status",
              "academy": academy, "application_id": application, "account_id": account,
-             "before": json.dumps({"code": piece.code, "status": ""}),
-             "after": json.dumps({"code": piece.code, "status": status})},
+             "before": json.dumps({"piece": piece.code, "status": ""}),
+             "after": json.dumps({"piece": piece.code, "status": status})},
         )  # fmt: skip
     for round_ in range(1, 2 + (reopened and validated is not None)):
         if online and (status or validated or rng.random() < 0.5):

@@ -135,6 +135,24 @@ def journal(
     return Journal([line(e, words) for e in entries], total, members, actions, page, per_page)
 
 
+def history(database: Database, member: Staff, catalog: Catalog, application_id: int) -> list[Line]:
+    """An application's history, newest first, as the journal shows its entries."""
+    names = dict(staff.names_sharing(database, member.academies, member.id))
+    words = Words(catalog, names, ACTION_LABELS)
+    return [
+        Line(
+            format_short(clock.parse(entry["at"])),
+            entry["staff"] or "système",
+            label_of(entry["action"]),
+            application_id,
+            "",
+            words(entry["before"]) or "—",
+            words(entry["after"]) or "—",
+        )
+        for entry in audit.audit_of(database, application_id)
+    ]
+
+
 def export(database: Database, member: Staff, catalog: Catalog, filters: AuditFilters) -> str:
     """The filtered journal as CSV, formulas neutralised; the export is audited."""
     names = dict(staff.names_sharing(database, member.academies, member.id))

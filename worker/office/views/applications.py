@@ -16,14 +16,14 @@ from worker.content import current_catalog as catalog
 from worker.documents import issuing
 from worker.forms.account import LoginForm
 from worker.forms.base import ConfirmForm
+from worker.office.actions import audit_log, review
 from worker.office.actions import login as signing_in
-from worker.office.actions import review
 from worker.office.actions.login import Throttled
 from worker.office.actions.outcomes import NotFound, Refused
 from worker.office.views.common import application_in_scope, back_to, checked_form, office_context
 from worker.rules import pieces as supporting
 from worker.rules import recap
-from worker.store import accounts, audit, db, documents, search
+from worker.store import accounts, db, documents, search
 from worker.store import pieces as stored_pieces
 from worker.store.applications import STATUS_LABELS
 from worker.web import auth, params
@@ -169,7 +169,7 @@ def application(application_id: int):
         documents=documents.all_versions(database, found.id),
         statuses=supporting.STATUSES,
         status_label=STATUS_LABELS.get(found.status, found.status),
-        history=audit.audit_of(database, found.id),
+        history=audit_log.history(database, office_auth.current_staff(), c, found.id),
         form=ConfirmForm.blank(),
         today=date.today(),
     )
