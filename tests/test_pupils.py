@@ -252,6 +252,9 @@ def test_a_pupil_logs_in_with_the_slip_and_completes_the_first_login(app, import
 
 def test_a_renewed_password_gives_a_new_slip_and_kills_the_old_one(app, few):
     office, page, pdf = few
+    label = app.extensions["catalog"]().exams["bts"].session("2027").label
+    imports = office.get("/gestion/eleves").get_data(as_text=True)
+    assert f"<td>{label}</td>" in imports and "<td>2027</td>" not in imports  # names, not codes
     login, one_time = sorted(credentials(pdf_text(pdf.data)).items())[0]
     with app.app_context():
         account_id = accounts.by_login(db.get(), login).id
