@@ -17,4 +17,9 @@ maps to a response. It never builds a response nor reads the request, the sessio
 - ``staff``: staff accounts.
 - ``login``: staff sign-in (throttled) and sign-out.
 - ``content``: republishing periods and home messages.
+- ``queue``, ``dashboard``, ``duplicates``, ``relance``: « À traiter », the session
+  dashboard, the duplicates' pairs, the relance de pièces justificatives; ``reminders``,
+  the periodic reminders of missing pieces.
+- ``audit_log``: the journal and an application's history; ``audit_words`` puts an
+  entry's before/after in words.
 """
