@@ -106,3 +106,20 @@ def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # 
     assert f"<td>{escape(name)}</td>" in html and "<td>JUIN 2027</td>" in html
     rows = cells(office.get("/gestion/candidatures/export.csv"))
     assert rows[1][0] == name and rows[1][2] == "JUIN 2027"
+
+    # A session code several exams name differently: its own name once the exam is chosen.
+    catalog = app.extensions["catalog"]()
+    shared = {}
+    for exam in catalog.exams.values():
+        for session in exam.sessions:
+            shared.setdefault(session.code, {})[exam.code] = session.label
+    code, names = next((c, n) for c, n in shared.items() if len(set(n.values())) > 1)
+    options = rf'<option value="{re.escape(code)}" selected>([^<]+)</option>'
+    alone = office.get(f"/gestion/candidatures?session={code}").get_data(as_text=True)
+    assert re.search(options, alone).group(1) == code.replace("-", " ").upper()
+    for exam, label in names.items():
+        page = office.get(f"/gestion/candidatures?exam={exam}&session={code}")
+        assert re.search(options, page.get_data(as_text=True)).group(1) == label
+    other = next(e for e in catalog.exams.values() if code not in {s.code for s in e.sessions})
+    page = office.get(f"/gestion/candidatures?exam={other.code}&session={code}")
+    assert re.search(options, page.get_data(as_text=True)).group(1) == code  # still shown

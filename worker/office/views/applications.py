@@ -112,17 +112,26 @@ def applications():
         statuses=STATUS_LABELS,
         files=FILES,
         academies=[c.academies[a] for a in office_auth.scope() if a in c.academies],
-        sessions=_session_choices(c),
+        sessions=_session_choices(c, filters.exam, filters.session),
     )
 
 
-def _session_choices(c) -> dict[str, str]:
-    """Session codes of the catalogue and their display names (codes shared by exams once)."""
-    found: dict[str, str] = {}
-    for exam in sorted(c.exams.values(), key=lambda e: e.name):
-        for session in exam.sessions:
-            found.setdefault(session.code, session.label)
-    return dict(sorted(found.items(), key=lambda item: item[1]))
+def _session_choices(c, exam: str, session: str) -> dict[str, str]:
+    """Session codes and their display names: the chosen exam's own, or, with no exam
+    chosen, every code of the catalogue, named by the code itself where exams name it
+    differently (« 2027 » is « BIA 2027 » for one exam, « SESSION 2027 » for another)."""
+    chosen = c.exams.get(exam)
+    labels: dict[str, set[str]] = {}
+    for found in [chosen] if chosen else c.exams.values():
+        for one in found.sessions:
+            labels.setdefault(one.code, set()).add(one.label)
+    named = {
+        code: next(iter(shown)) if len(shown) == 1 else code.replace("-", " ").upper()
+        for code, shown in labels.items()
+    }
+    if session and session not in named:  # filtered on it all the same: the form says so
+        named[session] = session
+    return dict(sorted(named.items(), key=lambda item: item[1]))
 
 
 @blueprint.get("/candidatures/export.csv")
