@@ -211,14 +211,20 @@ def test_office_statuses_and_a_new_round(app, registered):
     assert "Pièces justificatives conformes : 1 / 3" in page
 
 
-def test_uploads_close_with_the_window_unless_a_new_file_is_asked(app, registered):
+def after_the_upload_window(app, client) -> None:
+    """The clock a minute past the CFG period's upload deadline, the candidate signed in
+    again (the session would have gone idle)."""
     catalog = app.extensions["catalog"]()
     academy = db_value(app, "SELECT academy FROM applications")
     period = next(p for p in catalog.periods if (p.exam, p.session, p.academy) ==
                   ("cfg", "juin-2027", academy))  # fmt: skip
     app.config["NOW"] = lambda: period.uploads_close + timedelta(minutes=1)
     login = {"login": db_value(app, "SELECT email FROM accounts"), "password": "Examen!2027"}
-    registered.submit("/espace-candidat/connexion", login)
+    client.submit("/espace-candidat/connexion", login)
+
+
+def test_uploads_close_with_the_window_unless_a_new_file_is_asked(app, registered):
+    after_the_upload_window(app, registered)
     assert upload(registered, "identite").status_code == 409
     with app.app_context():
         database = db.get()
@@ -251,13 +257,7 @@ def test_a_file_is_removed_only_where_another_could_be_added(app, registered):
     assert "déclarée conforme : ses fichiers ne peuvent plus être supprimés" in text(refused)
 
     upload(registered, "amenagement", name="avis.pdf")
-    catalog = app.extensions["catalog"]()
-    academy = db_value(app, "SELECT academy FROM applications")
-    period = next(p for p in catalog.periods if (p.exam, p.session, p.academy) ==
-                  ("cfg", "juin-2027", academy))  # fmt: skip
-    app.config["NOW"] = lambda: period.uploads_close + timedelta(minutes=1)
-    login = {"login": db_value(app, "SELECT email FROM accounts"), "password": "Examen!2027"}
-    registered.submit("/espace-candidat/connexion", login)
+    after_the_upload_window(app, registered)
     late = registered.get("/espace-candidat/inscriptions/001/justificatifs")
     assert "avis.pdf" in text(late) and "Supprimer" not in text(late)
     file_id = db_value(app, "SELECT id FROM piece_files WHERE original_name = 'avis.pdf'")

@@ -12,8 +12,8 @@ from markupsafe import escape
 
 from tests.forms import text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
-from tests.test_office_queue import deposit
-from tests.test_registration import NOW, open_academy
+from tests.test_office_queue import deposit, two_open_academies
+from tests.test_registration import open_academy
 
 
 def cells(response) -> list[list[str]]:
@@ -75,11 +75,7 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
 
 def test_the_dashboard_opens_on_the_largest_session(pinned):  # noqa: F811
     app = pinned
-    catalog = app.extensions["catalog"]()
-    small, large = sorted(
-        {p.academy for p in catalog.periods if (p.exam, p.session) == ("cfg", "juin-2027")
-         and p.is_open(NOW)}
-    )[:2]  # fmt: skip
+    small, large = two_open_academies(app)
     registered(app, small)  # listed first, one candidate
     registered(app, large)
     registered(app, large)

@@ -32,6 +32,15 @@ def deposit(candidate, name: str = "carte.pdf") -> None:
     assert locked.status_code == 303, text(locked)
 
 
+def two_open_academies(app) -> tuple[str, str]:
+    """Two académies open to CFG juin-2027 registration, in the order staff see them."""
+    catalog = app.extensions["catalog"]()
+    found = {p.academy for p in catalog.periods
+             if (p.exam, p.session) == ("cfg", "juin-2027") and p.is_open(NOW)}  # fmt: skip
+    first, second = sorted(found)[:2]
+    return first, second
+
+
 def decide(office, application_id: int, status: str, comment: str = ""):
     url = f"/gestion/a-traiter/{application_id}/identite"
     return office.http.post(
@@ -99,11 +108,7 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
 
 def test_the_queue_opens_on_the_session_with_the_most_to_check(pinned):  # noqa: F811
     app = pinned
-    catalog = app.extensions["catalog"]()
-    quiet, busy = sorted(
-        {p.academy for p in catalog.periods if (p.exam, p.session) == ("cfg", "juin-2027")
-         and p.is_open(NOW)}
-    )[:2]  # fmt: skip
+    quiet, busy = two_open_academies(app)
     registered(app, quiet)  # listed first, nothing to check
     candidate, _ = registered(app, busy)
     deposit(candidate)
