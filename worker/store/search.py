@@ -22,11 +22,14 @@ class Filters:
     session: str = ""
     status: str = ""
     academy: str = ""
-    files: str = ""  # "none": registered applications without any file (FILES)
+    files: str = ""  # a key of FILES: "none", registered applications without any file
 
     def given(self) -> dict[str, str]:
         """The filters set (for a link: the others are left out of its address)."""
         return {name: value for name, value in self.__dict__.items() if value}
+
+
+FILES = {"none": "Inscrites sans aucun fichier déposé"}  # the « Fichiers » filter's choices
 
 
 def academies_of(scope: tuple[str, ...], filters: Filters) -> tuple[str, ...]:

@@ -131,14 +131,19 @@ def journal(
     entries, total = stored.entries(database, member.academies, member.id, filters, page, per_page)
     members = staff.names_sharing(database, member.academies, member.id)
     actions = sorted(ACTION_LABELS, key=lambda action: ACTION_LABELS[action])
-    words = Words(catalog, dict(members), ACTION_LABELS)
+    words = Words(catalog, dict(members), ACTION_LABELS)  # the members already read
     return Journal([line(e, words) for e in entries], total, members, actions, page, per_page)
+
+
+def _words(database: Database, member: Staff, catalog: Catalog) -> Words:
+    """Before/after in words, with the names of the staff members the viewer may see."""
+    names = dict(staff.names_sharing(database, member.academies, member.id))
+    return Words(catalog, names, ACTION_LABELS)
 
 
 def history(database: Database, member: Staff, catalog: Catalog, application_id: int) -> list[Line]:
     """An application's history, newest first, as the journal shows its entries."""
-    names = dict(staff.names_sharing(database, member.academies, member.id))
-    words = Words(catalog, names, ACTION_LABELS)
+    words = _words(database, member, catalog)
     return [
         Line(
             format_short(clock.parse(entry["at"])),
@@ -155,8 +160,7 @@ def history(database: Database, member: Staff, catalog: Catalog, application_id:
 
 def export(database: Database, member: Staff, catalog: Catalog, filters: AuditFilters) -> str:
     """The filtered journal as CSV, formulas neutralised; the export is audited."""
-    names = dict(staff.names_sharing(database, member.academies, member.id))
-    words = Words(catalog, names, ACTION_LABELS)
+    words = _words(database, member, catalog)
     rows = [
         (
             e.at,

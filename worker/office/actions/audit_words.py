@@ -16,6 +16,7 @@ from typing import Any
 
 from catalog import Catalog
 from worker.rules import pieces as supporting
+from worker.store import search
 from worker.store.applications import STATUS_LABELS
 
 KEYS = {
@@ -51,7 +52,6 @@ KEYS = {
     "version": "version",
 }
 LISTS = {"sans-depot": "candidats sans aucun fichier", "pieces": "pièces par statut"}
-FILES = {"none": "inscrites sans aucun fichier déposé"}
 STATUSES = {**STATUS_LABELS, **{code: label for code, label in supporting.STATUSES.items() if code}}
 EMPTY = "—"
 
@@ -115,7 +115,7 @@ class Words:
             case "list":
                 return LISTS.get(text, text)
             case "files":
-                return FILES.get(text, text)
+                return search.FILES.get(text, text)
             case "action":
                 return self.actions.get(text, text)
             case "staff_id" if isinstance(value, int):

@@ -70,9 +70,6 @@ def logout():
 # -- applications --------------------------------------------------------------------------
 
 
-FILES = {"none": "Inscrites sans aucun fichier déposé"}  # the « Fichiers » filter's choices
-
-
 def _filters() -> search.Filters:
     args = request.args
     values = {
@@ -80,7 +77,7 @@ def _filters() -> search.Filters:
         for k in ("query", "exam", "session", "status", "academy")
     }
     files = args.get("files", "")
-    return search.Filters(**values, files=files if files in FILES else "")
+    return search.Filters(**values, files=files if files in search.FILES else "")
 
 
 @blueprint.get("/")
@@ -110,7 +107,7 @@ def applications():
         filters=filters,
         catalog=c,
         statuses=STATUS_LABELS,
-        files=FILES,
+        files=search.FILES,
         academies=[c.academies[a] for a in office_auth.scope() if a in c.academies],
         sessions=_session_choices(c, filters.exam, filters.session),
     )
