@@ -59,24 +59,17 @@ IDLE = f"ap.academy = ? AND ap.exam = ? AND ap.session = ? AND {NO_FILE}"
 
 
 def nothing_uploaded(
-    db: Database,
-    scope: tuple[str, ...],
-    academy: str,
-    exam: str,
-    session: str,
-    limit: int | None = None,
+    db: Database, scope: tuple[str, ...], academy: str, exam: str, session: str
 ) -> list[Idle]:
-    """Registered applications without any file (removed ones count as none), by name;
-    the first ``limit`` of them if given."""
+    """Registered applications without any file (removed ones count as none), by name."""
     if academy not in scope:
         return []
-    first = "" if limit is None else f" LIMIT {int(limit)}"
     # The ids first, from the partial index alone (joined, the planner would rather walk
     # every registered application of the session).
     rows = db.execute(
         "SELECT ap.id, ap.number, ac.candidate_number, ac.last_name, ac.first_names, ac.email,"
         " ap.created_at FROM (SELECT ap.id, ap.sort_key FROM applications ap"
-        f" WHERE {IDLE} ORDER BY ap.sort_key, ap.id{first}) AS idle"
+        f" WHERE {IDLE} ORDER BY ap.sort_key, ap.id) AS idle"
         " JOIN applications ap ON ap.id = idle.id JOIN accounts ac ON ac.id = ap.account_id"
         " ORDER BY idle.sort_key, idle.id",
         [academy, exam, session],

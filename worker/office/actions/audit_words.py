@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from catalog import Catalog
+from worker.office.actions import review
 from worker.rules import pieces as supporting
 from worker.store import search
 from worker.store.applications import STATUS_LABELS
@@ -101,13 +102,12 @@ class Words:
         text = str(value)
         match key:
             case "session" if text.count("|") == 2:
-                academy, exam, session = text.split("|")
-                return " – ".join((self._academy(academy), self._exam(exam),
-                                   self._session(exam, session)))  # fmt: skip
+                names = review.names_of(self.catalog, *text.split("|"))
+                return f"{names.academy} – {names.exam} – {names.session}"
             case "academy" | "academies":
-                return self._academy(text)
+                return review.names_of(self.catalog, text, "", "").academy
             case "exam":
-                return self._exam(text)
+                return review.names_of(self.catalog, "", text, "").exam
             case "status":
                 return STATUSES.get(text, text)
             case "piece":
@@ -123,19 +123,6 @@ class Words:
             case "deadline" | "received_on":
                 return _day(text)
         return text
-
-    def _academy(self, code: str) -> str:
-        found = self.catalog.academies.get(code)
-        return found.name if found else code
-
-    def _exam(self, code: str) -> str:
-        found = self.catalog.exams.get(code)
-        return found.short_name if found else code
-
-    def _session(self, exam: str, code: str) -> str:
-        found = self.catalog.exams.get(exam)
-        shown = found.session(code) if found else None
-        return shown.label if shown else code
 
 
 def _day(text: str) -> str:
