@@ -58,6 +58,9 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         retention = 0
     acquis = _records(f, d, "acquis", partial(_acquis, f))
     _check_acquis_tests(f, acquis, tests, specialities)
+    wizard = _wizard_settings(f, d)
+    if "epreuves" in wizard["steps"] and not tests:
+        _check_specialities_have_tests(f, d, specialities)
     if code is None or None in fields.values() or not sessions or None in settings.values():
         return None
     return Exam(
@@ -70,10 +73,24 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
         reminders=reminders,
         acquis=tuple(acquis),
         retention_months=retention,
-        **_wizard_settings(f, d),
+        **wizard,
         **settings,
         **fields,
     )
+
+
+def _check_specialities_have_tests(f: TomlFile, d: dict, specialities: list) -> None:
+    """An exam whose wizard has the épreuves step describes each speciality's tests (else
+    a candidate would register to a speciality without any épreuve)."""
+    records = zip(d.get("specialities", []), f.lines.tables("specialities"), strict=False)
+    lines = {record.get("code"): line for record, line in records}
+    for speciality in specialities:
+        if not speciality.tests:
+            f.problem(
+                lines.get(speciality.code, 1),
+                f"spécialité « {speciality.code} » sans épreuve : décrivez ses épreuves"
+                " ([[specialities.tests]]) ou retirez l'étape « epreuves »",
+            )
 
 
 def _wizard_settings(f: TomlFile, d: dict) -> dict:
@@ -190,7 +207,7 @@ def _speciality(f: TomlFile, test_lines, record: dict, line: int) -> Speciality:
 
 def _tests(f: TomlFile, records: list, lines) -> tuple[Test, ...]:
     """The épreuves of an exam or speciality; lines: the headers of their tables, in order."""
-    tests, seen = [], set()
+    tests, seen, placed = [], set(), []
     for record in records:
         line = next(lines, 1)
         code = f.value(record, "code", str, line=line)
@@ -205,10 +222,11 @@ def _tests(f: TomlFile, records: list, lines) -> tuple[Test, ...]:
         seen.add(code)
         text = {
             k: f.value(record, k, str, line=line, default="") or ""
-            for k in ("unit", "group", "mode")
+            for k in ("unit", "group", "mode", "options_differ_from")
         }
         if kind == "choix" and not text["group"]:
             f.problem(line, f"épreuve « {code} » : une épreuve « choix » doit avoir un « group »")
+        placed.append(line)
         tests.append(
             Test(
                 code=code,
@@ -219,7 +237,21 @@ def _tests(f: TomlFile, records: list, lines) -> tuple[Test, ...]:
                 **text,
             )
         )
+    _check_differ_from(f, tests, placed)
     return tuple(tests)
+
+
+def _check_differ_from(f: TomlFile, tests: list[Test], lines: list[int]) -> None:
+    """« options_differ_from » names another test of the same list, one with options."""
+    with_options = {t.code for t in tests if t.options}
+    for test, line in zip(tests, lines, strict=True):
+        other = test.options_differ_from
+        if other and (other == test.code or other not in with_options or not test.options):
+            f.problem(
+                f.lines.key("options_differ_from", line),
+                f"épreuve « {test.code} » : options_differ_from doit nommer une autre épreuve"
+                " à options de la même liste, et l'épreuve elle-même doit avoir des options",
+            )
 
 
 def _records(f: TomlFile, data: dict, table: str, make: Callable) -> list:

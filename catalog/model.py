@@ -37,6 +37,7 @@ class Test:
     mode: str = ""  # "Ponctuel écrit", "CCF"…
     exemptable: bool = False  # a prior credit (acquis) may exempt it
     options: tuple[str, ...] = ()  # e.g. the languages offered
+    options_differ_from: str = ""  # code of a test whose option this one's must differ from
 
     @property
     def key(self) -> str:

@@ -377,6 +377,34 @@ def test_exam_unknown_domain(content, capsys):
     assert_reported(content, capsys, "exams/cc1d.toml", line, "domaine « inexistant » inconnu")
 
 
+def test_speciality_without_tests_where_the_wizard_asks_them(content, capsys):
+    """A speciality without épreuves would register candidates to nothing."""
+    exam = content / "exams/bts.toml"
+    replace(exam, 'model = "bts"', 'model = "bts"\nsteps = ["identification", "epreuves"]')
+    append(exam, '[[specialities.tests]]\ncode = "E1"\nname = "Culture générale"')  # mco's
+    line = line_of(exam, 'code = "sio"') - 1
+    assert_reported(content, capsys, "exams/bts.toml", line, "spécialité « sio » sans épreuve")
+    _, lines = run_check(content, capsys)
+    assert not [entry for entry in lines if "« mco » sans épreuve" in entry]
+
+
+@pytest.mark.parametrize(
+    "differ_from",
+    ["E9", "E2", "E1"],  # unknown; a test without options; itself
+)
+def test_options_differ_from_names_another_test_with_options(content, capsys, differ_from):
+    exam = content / "exams/bts.toml"
+    tests = (
+        '[[specialities.tests]]\ncode = "E1"\nname = "LV A"\noptions = ["ANGLAIS", "ESPAGNOL"]\n'
+        f'options_differ_from = "{differ_from}"\n\n'
+        '[[specialities.tests]]\ncode = "E2"\nname = "Mathématiques"'
+    )
+    start = append(exam, tests)
+    assert_reported(
+        content, capsys, "exams/bts.toml", start + 4, "options_differ_from doit nommer une autre"
+    )
+
+
 @pytest.mark.parametrize("email", ["dec.ac-grenoble.fr", "dec@ac-grenoble", "dec @ac-grenoble.fr"])
 def test_academy_invalid_email(content, capsys, email):
     line = replace(content / "academies/grenoble.toml", '"dec@ac-grenoble.fr"', f'"{email}"')

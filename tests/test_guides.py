@@ -317,6 +317,64 @@ def test_untick_every_test_of_a_declared_origin_is_refused(app, mailbox):
     assert any("Vous avez décoché toutes les épreuves" in e for e in errors(response))
 
 
+def cap_cuisine_at_tests(client, app, acquis: dict) -> str:
+    """A CAP « cuisine » draft up to its épreuves step; ``acquis``: the acquis step's
+    answers, as posted ({} declares nothing)."""
+    url = start(client, app, "cap", "juin-2027")
+    known = {
+        "identification": BTS_UNTIL_ACQUIS["identification"],  # born abroad: the parents too
+        "qualification": {"specialite": "cuisine"},
+    }
+    while not url.endswith("/epreuves"):
+        html = client.get(url).get_data(as_text=True)
+        if url.endswith("/acquis"):
+            data = acquis
+        else:
+            names = set(re.findall(r'name="([a-z0-9_]+)"', html)) - {"csrf_token", "action"}
+            given = next((a for c, a in known.items() if url.endswith(c)), {})
+            data = {n: given.get(n) or first_value(html, n) for n in names}
+        response = client.submit(url, {**data, "action": "suivant"})
+        assert response.status_code == 303, (url, errors(response))
+        url = response.headers["Location"]
+    return url
+
+
+def test_cap_second_language_must_differ_from_the_first(app, mailbox):
+    """CAP cuisine: EF (« différente de celle de l'épreuve EG4 ») cannot take EG4's language."""
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client, _email = born_abroad_client(app, mailbox)
+    url = cap_cuisine_at_tests(client, app, {})
+    same = {"option_eg4": "ANGLAIS", "epreuve_ef": "inscrit", "option_ef": "ANGLAIS"}
+    refused = client.submit(url, {**same, "action": "suivant"})
+    assert refused.status_code == 400
+    assert errors(refused) == ["Choisissez pour EF une autre option que celle de EG4 (ANGLAIS)."]
+    other = client.submit(url, {**same, "option_ef": "ESPAGNOL", "action": "suivant"})
+    assert other.status_code == 303, errors(other)
+    # EF not taken: its option is not compared (nor asked)
+    alone = client.submit(url, {**same, "epreuve_ef": "non_inscrit", "action": "suivant"})
+    assert alone.status_code == 303, errors(alone)
+
+
+def test_cap_an_exempted_language_asks_no_option(app, mailbox):
+    """CAP cuisine, EG4 exempted by another diploma: its language is not asked, and EF's
+    language is free."""
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client, _email = born_abroad_client(app, mailbox)
+    acquis = {"acquis_origine_autre_diplome": "y", "acquis_autre_diplome__eg4": "y",
+              "acquis_annee": "2024", "acquis_academie": "rennes"}  # fmt: skip
+    url = cap_cuisine_at_tests(client, app, acquis)
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="option_ef"' in page and 'name="option_eg4"' not in page
+    response = client.submit(
+        url, {"epreuve_ef": "inscrit", "option_ef": "ANGLAIS", "action": "suivant"}
+    )
+    assert response.status_code == 303, errors(response)
+
+
 # -- F: the generic model G02 ------------------------------------------------------------
 
 

@@ -228,7 +228,8 @@ def _test_fields(attributes: dict, ctx: Context) -> None:
                     one_of(list(POSITIONS), f"Choisissez Inscrit ou Non inscrit pour {test.code}.")
                 ],
             )
-        if test.options:
+        exempted = test.kind == "obligatoire" and ctx.answers.get(f"acquis_{test.key}")
+        if test.options and not exempted:  # an exempted test's option is never asked
             attributes[f"option_{test.key}"] = SelectField(
                 f"Option de {test.code}",
                 validate_choice=False,
@@ -256,16 +257,33 @@ def elective_groups(ctx: Context) -> dict[str, list[Test]]:
 
 
 def _options_rule(form: StepForm) -> bool:
-    """A test taken with options needs its option (languages…)."""
+    """A test taken with options needs its option (languages…), one that differs from
+    the option of the test it names in ``options_differ_from``, when that one is taken."""
     ok = True
-    for test in form.context.tests():
+    tests = {test.code: test for test in form.context.tests()}
+    for test in tests.values():
         option = form._fields.get(f"option_{test.key}")
-        if option is None or option.data:
+        if option is None or not _test_taken(test, form.data, form.context):
             continue
-        if _test_taken(test, form.data, form.context):
+        if not option.data:
             option.errors.append(f"Choisissez l'option de {test.code}.")
             ok = False
+        elif (other := tests.get(test.options_differ_from)) and option.data == _option_of(
+            form, other
+        ):
+            option.errors.append(
+                f"Choisissez pour {test.code} une autre option que celle de {other.code}"
+                f" ({option.data})."
+            )
+            ok = False
     return ok
+
+
+def _option_of(form: StepForm, test: Test) -> str | None:
+    """The option chosen for a test the candidate takes (None if not taken)."""
+    if not _test_taken(test, form.data, form.context):
+        return None
+    return form.data.get(f"option_{test.key}") or None
 
 
 def _test_taken(test: Test, values: dict, ctx: Context) -> bool:
