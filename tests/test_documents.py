@@ -79,12 +79,14 @@ def test_confirmation_pdf_says_what_the_candidate_must_check(app, registered, tm
     period = next(p for p in catalog.periods if (p.exam, p.session, p.academy) ==
                   ("cfg", "juin-2027", academy.code))  # fmt: skip
     expected_day = format_day(period.confirmation_due).upper()
-    for fragment in (number, "001", "Version : 1 du 22/11/2026", "JUIN 2027",
+    for fragment in (number, "001", "Version : 01 du 22/11/2026", "JUIN 2027",
                      "CERTIFICAT DE FORMATION GENERALE", "CONFIRMATION D'INSCRIPTION",
                      f"À RENVOYER IMPÉRATIVEMENT POUR LE {expected_day}",
                      "Entretien avec le jury", "Inscrit", academy.name,
                      academy.exam_office.address[0]):  # fmt: skip
         assert fragment in content, fragment
+    # the address once, in its block (not again among the other answers)
+    assert content.count("3 rue de la Paix") == 1 and "Code postal" not in content
     image = pypdfium2.PdfDocument(download.data)[0].render(scale=1).to_pil()
     image.save(tmp_path / "confirmation.png")
     assert abs(image.height / image.width - 297 / 210) < 0.01
@@ -97,6 +99,10 @@ def db_value(app, sql: str):
 
 
 def test_each_modification_publishes_a_new_version(app, registered):
+    first = links(
+        registered.get("/espace-candidat/inscriptions/001/documents"),
+        r'href="(/espace-candidat/inscriptions/001/documents/\d+)"',
+    )[0]
     url = registered.submit("/espace-candidat/inscriptions/001/modifier").headers["Location"]
     for code, answers in CFG.items():
         response = fill(
@@ -108,6 +114,15 @@ def test_each_modification_publishes_a_new_version(app, registered):
     assert "Version n°1" not in listing  # the latest version only
     versions = db_value(app, "SELECT count(*) FROM documents WHERE kind = 'confirmation'")
     assert versions == 2  # the earlier one is kept
+    # for the office: the candidate's old link leads to the current version
+    current = links(
+        registered.get("/espace-candidat/inscriptions/001/documents"),
+        r'href="(/espace-candidat/inscriptions/001/documents/\d+)"',
+    )[0]
+    assert current != first
+    old_link = registered.get(first)
+    assert old_link.status_code == 303 and old_link.headers["Location"] == current
+    assert "Version : 02 du" in pdf_text(registered.get(current).data)
 
 
 def test_g02_gets_a_recapitulatif_without_deadline(app):
@@ -137,6 +152,10 @@ def test_g02_gets_a_recapitulatif_without_deadline(app):
     content = pdf_text(client.get(document).data)
     assert "RÉCAPITULATIF D'INSCRIPTION" in content
     assert "À RENVOYER" not in content
+    speciality = catalog.exams["cc1d"].speciality(period.speciality).name
+    assert f"Secteur disciplinaire : {speciality}" in content
+    assert content.count(speciality) == 1  # not again among the other answers
+    assert "Spécialité" not in content
 
 
 def test_pieces_are_grouped_and_counted(registered):

@@ -14,6 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from catalog.dates import format_day, parse_paris
+from worker.documents import records
 from worker.documents.confirmation import Registration, TestLine
 from worker.documents.confirmation import render as registration_pdf
 from worker.documents.pieces_request import ONLINE, OTHER, POSTAL, PiecesRequest, RequestedPiece
@@ -149,7 +150,7 @@ def test_confirmation_numbers_version_and_deadline(confirmation_text):
     assert "N° candidat : 02741027040" in text
     assert "Inscription n° : 003" in text
     assert "Session : 2027" in text
-    assert "Version : 2 du 14/11/2026 à 09:05" in text
+    assert "Version : 02 du 14/11/2026 à 09:05" in text
     deadline = f"À RENVOYER IMPÉRATIVEMENT POUR LE {format_day(RETURN_BY).upper()}"
     assert deadline == "À RENVOYER IMPÉRATIVEMENT POUR LE VENDREDI 18 DÉCEMBRE 2026"
     assert deadline in text
@@ -401,3 +402,13 @@ def test_pieces_modes_may_be_given_in_other_wordings():
         pieces=tuple(dataclasses.replace(p, mode=wordings[p.mode]) for p in request.pieces),
     )
     assert pieces_request_pdf(reworded) == pieces_request_pdf(request)
+
+
+def test_a_postal_address_abroad_ends_with_its_country():
+    """The documents print the address as a letter is addressed: the country last when it
+    is not France (the answers' other rows then leave the address out)."""
+    abroad = {"adresse_pays": "BE", "adresse_ligne1": "12 rue Haute",
+              "adresse_code_postal": "1000", "adresse_localite": "BRUXELLES"}  # fmt: skip
+    assert records.postal_address(abroad) == ("12 rue Haute", "1000 BRUXELLES", "BELGIQUE")
+    at_home = {**abroad, "adresse_pays": "FR", "adresse_localite": "RENNES"}
+    assert records.postal_address(at_home) == ("12 rue Haute", "1000 RENNES")

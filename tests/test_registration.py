@@ -241,7 +241,7 @@ def test_saving_numbers_applications_per_candidate_and_mails(client, pinned, mai
     saved = register_cfg(client, pinned)
     assert saved.endswith("/inscriptions/001/enregistree")
     page = text(client.get(saved))
-    assert "Numéro d'inscription 001" in page and "Version 1" in page
+    assert "Numéro d'inscription 001" in page and "Version 01" in page
     assert "avant la fermeture du service fixée le" in page
     with pinned.app_context():
         row = db.get().execute("SELECT number, version, status FROM applications").fetchone()
@@ -328,7 +328,7 @@ def test_modification_adds_a_version_and_mails_when_the_exam_says_so(client, pin
         assert response.status_code == 303, errors(response)
         url = response.headers["Location"]
     page = text(client.get(application_page))
-    assert "Version 2" in page and "SAINT-MALO" in page
+    assert "Version 02" in page and "SAINT-MALO" in page
     with pinned.app_context():
         email = db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
         versions = db.get().execute("SELECT count(*) FROM application_versions").fetchone()[0]
@@ -357,10 +357,14 @@ def test_withdrawal_rules(app, exam, session, kind, allowed, mailbox):
             draft = applications.start_draft(database, account.id, period.academy, exam, session)
             applications.create(database, draft, {}, "")
     page = client.get("/espace-candidat/inscriptions/001/desinscription")
+    cards = client.get("/espace-candidat/inscriptions").get_data(as_text=True)
     if not allowed:
         assert page.status_code == 409 and "Désinscription impossible" in text(page)
         assert "Se désinscrire" not in text(client.get("/espace-candidat/inscriptions/001"))
+        assert "/desinscription" not in cards and "Se désinscrire" not in cards
         return
+    # the guides' way: from the application's card in « Mes inscriptions »
+    assert 'href="/espace-candidat/inscriptions/001/desinscription">Se désinscrire' in cards
     assert "Cette action est définitive" in text(page)
     before = mailbox.count()
     done = client.submit("/espace-candidat/inscriptions/001/desinscription")
@@ -374,6 +378,17 @@ def test_withdrawal_rules(app, exam, session, kind, allowed, mailbox):
     with app.app_context():
         status = db.get().execute("SELECT status FROM applications").fetchone()[0]
     assert status == "withdrawn"
+    # While the service is still open, the pages say why nothing more can be done: the
+    # application is withdrawn (not « service fermé », which would be false).
+    page = client.get("/espace-candidat/inscriptions/001")
+    shown = text(page)
+    assert "n'est plus active (désinscrit par le candidat)" in shown
+    assert "Le service d'inscription est fermé" not in shown
+    assert "/inscriptions/001/modifier" not in page.get_data(as_text=True)
+    again = client.get("/espace-candidat/inscriptions/001/desinscription")
+    assert again.status_code == 409
+    assert "n'est plus active (désinscrit par le candidat)" in text(again)
+    assert "service d'inscription est fermé" not in text(again)
     app.config["NOW"] = lambda: period.closes + timedelta(days=1)
 
 

@@ -26,6 +26,7 @@ from worker.forms.base import csrf_input
 from worker.mail import delivery
 from worker.office import BLUEPRINTS as OFFICE_BLUEPRINTS
 from worker.public.views import verify as public_verify
+from worker.rules import recap
 from worker.rules.birthplace import birth_place
 from worker.store import db
 from worker.web import auth, cookies, errors, params, public_site, security
@@ -44,7 +45,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     render.configure(app.jinja_env)
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.filters.update(
-        parse_stamp=clock.parse, linkify=linkify, markdown=markdown, birth_place=birth_place
+        parse_stamp=clock.parse,
+        linkify=linkify,
+        markdown=markdown,
+        birth_place=birth_place,
+        version=recap.version_label,
     )
     app.jinja_env.globals.update(
         LAYOUT_DEFAULTS,

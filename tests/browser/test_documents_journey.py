@@ -247,7 +247,7 @@ def test_supporting_documents_journey(page, axe, live_app, live_server, catalog,
     text = pdf_text(data)
     assert candidate.number in text
     assert "001" in text
-    assert "Version : 1" in text
+    assert "Version : 01" in text
     assert f"À RENVOYER IMPÉRATIVEMENT POUR LE {format_day(period.confirmation_due).upper()}" in (
         text
     )
@@ -454,7 +454,7 @@ def test_supporting_documents_journey(page, axe, live_app, live_server, catalog,
     expect(definition(region(page, "Identification"), "Localité")).to_have_text("Nouvelle-Ville")
     button(page, "Enregistrer").click()
     expect(heading(page, "Numéro d'inscription")).to_be_visible()
-    expect(definition(main(page), "Version")).to_have_text("2")
+    expect(definition(main(page), "Version")).to_have_text("02")
     audited(axe)
 
     main(page).get_by_role("link", name="Voir mon inscription").click()
@@ -468,7 +468,7 @@ def test_supporting_documents_journey(page, axe, live_app, live_server, catalog,
     confirmation = pdf_text(
         download(page, page.get_by_role("link", name=f"{CONFIRMATION} [PDF]"), tmp_path)
     )
-    assert "Version : 2" in confirmation
+    assert "Version : 02" in confirmation
     assert "NOUVELLE-VILLE" in confirmation.upper()
 
     # The office's decisions outlive the modification.

@@ -255,7 +255,7 @@ def test_a_certification_candidate_goes_through_the_six_tabs_then_modifies(
     expect(definition(region(page, "Situation actuelle"), "Localité")).to_have_text("AUTRE-VILLE")
     button(page, "Enregistrer").click()
     expect(page.get_by_role("heading", level=1, name="Numéro d'inscription")).to_be_visible()
-    expect(definition(main(page), "Version")).to_have_text("2")
+    expect(definition(main(page), "Version")).to_have_text("02")
     audited(axe)
 
     # Mails are recorded in the saving transaction: « Mes messages » lists all there are.

@@ -611,7 +611,7 @@ def test_register_for_a_bts(page, axe, live_app, live_server, mailbox, catalog, 
     # « Mon inscription »: the answers and the tests, as saved.
     card.get_by_role("link", name=BTS).click()
     expect(heading(page, "Mon inscription")).to_be_visible()
-    expect(definition(main(page), "Version")).to_have_text("1")
+    expect(definition(main(page), "Version")).to_have_text("01")
     expect_bts_tests(main(page), answers)
     audited(axe)
 
@@ -744,7 +744,7 @@ def test_modify_a_bts_application(page, axe, live_app, live_server, mailbox, cat
     register_bts(page, axe, catalog, choice)
 
     open_my_application(page, live_server, BTS)
-    expect(definition(main(page), "Version")).to_have_text("1")
+    expect(definition(main(page), "Version")).to_have_text("01")
     expect(main(page)).to_contain_text(
         f"Vous pouvez modifier votre inscription jusqu'au {dates.format_long(choice.period.closes)}"
     )
@@ -774,14 +774,14 @@ def test_modify_a_bts_application(page, axe, live_app, live_server, mailbox, cat
 
     expect(heading(page, "Numéro d'inscription")).to_be_visible()
     expect(definition(main(page), "Numéro d'inscription")).to_have_text("001")
-    expect(definition(main(page), "Version")).to_have_text("2")
+    expect(definition(main(page), "Version")).to_have_text("02")
     audited(axe)
     mail = mailbox.last_to(candidate.email, "Modification d'inscription : BTS", after=before)
     assert "Elle en est à sa version 2." in flat(mail.get_content())
 
     main(page).get_by_role("link", name="Voir mon inscription").click()
     expect(heading(page, "Mon inscription")).to_be_visible()
-    expect(definition(main(page), "Version")).to_have_text("2")
+    expect(definition(main(page), "Version")).to_have_text("02")
     expect(definition(region(page, "Identification"), "Localité")).to_have_text("Nouvelle-Ville")
     audited(axe)
 

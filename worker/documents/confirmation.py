@@ -30,6 +30,7 @@ SHOWN = {
     "etablissement",
     "categorie_candidat",
     "specialite",
+    "specialite_generique",
     "forme_passage",
     "diplome_possede",
     "amenagement_handicap",
@@ -37,6 +38,7 @@ SHOWN = {
     "diffusion_collectivites",
     "nationalite",
     "telephone_portable",
+    *records.ADDRESS_FIELDS,  # printed as the postal address
 }
 
 
@@ -80,6 +82,7 @@ class Registration:
     category: str = ""  # "INDIVIDUEL"
     establishment: str = ""  # "LYCEE … - RENNES (0350029P)"
     speciality: str = ""
+    speciality_label: str = "Spécialité"  # « Secteur disciplinaire » for certifications
     sitting_form: str = ""  # "GLOBALE"…
     diploma: str = ""
     accommodation: str = ""  # "OUI" / "NON" / "": aménagement d'épreuves (handicap)
@@ -124,6 +127,7 @@ def build(
         category=answer("categorie_candidat"),
         establishment=_establishment(catalog, application),
         speciality=speciality.name if speciality else "",
+        speciality_label=exam.speciality_label,
         sitting_form=answer("forme_passage"),
         diploma=answer("diplome_possede"),
         accommodation=answer("amenagement_handicap"),
@@ -205,13 +209,14 @@ def _test_lines(catalog: Catalog, application: Application) -> tuple[TestLine, .
 
 
 def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str], ...]:
-    """The récapitulatif's rows but those the document prints in their own place."""
+    """The récapitulatif's rows but those the document prints in their own place and the
+    questions left unanswered (the récapitulatif on screen shows them as « — »)."""
     shown = {f.label for step in catalog.steps.values() for f in step.fields if f.name in SHOWN}
     return tuple(
         row
         for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
         for row in section.rows
-        if row[0] not in shown
+        if row[0] not in shown and row[1] not in ("", recap.UNANSWERED)
     )
 
 
@@ -257,7 +262,7 @@ def _reference_rows(doc: Registration) -> list[list[str]]:
             ("Académie", one_line(doc.reference)),
             ("N° candidat", doc.candidate_number),
             ("Inscription n°", doc.application_number),
-            ("Version", str(doc.version)),
+            ("Version", recap.version_label(doc.version)),
         ]
     )
 
@@ -270,10 +275,11 @@ def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
     ``verify``: the verification code block (``verification.block``), if any.
     """
     title = one_line(doc.title) or CONFIRMATION
+    version = recap.version_label(doc.version)
     data = heading_data(
         doc,
         title=title,
-        subtitle=[doc.exam_name, f"Version : {doc.version} du {format_stamp(doc.version_at)}"],
+        subtitle=[doc.exam_name, f"Version : {version} du {format_stamp(doc.version_at)}"],
         address=doc.address,
     )
     data.update(_texts(doc))
@@ -323,7 +329,7 @@ def _candidate(doc: Registration) -> list[tuple[str, str]]:
 def _application(doc: Registration) -> list[tuple[str, str]]:
     return [
         ("Examen", doc.exam_name),
-        ("Spécialité", doc.speciality),
+        (doc.speciality_label, doc.speciality),
         ("Établissement", doc.establishment),
         ("Catégorie du candidat", doc.category),
         ("Forme de passage", doc.sitting_form),

@@ -28,6 +28,7 @@ class Notice:
     body: str
     exam_name: str
     speciality: str
+    speciality_label: str  # « Spécialité », « Secteur disciplinaire »…
     session_label: str
     academy_name: str
     candidate_number: str
@@ -61,6 +62,7 @@ def build(
         title=title,
         body=body,
         speciality=speciality.name if speciality else "",
+        speciality_label=exam.speciality_label,
         academy_name=catalog.academies[application.academy].name,
         last_name=account.last_name,
         usual_name=account.usual_name,
@@ -92,7 +94,7 @@ def render(doc: Notice, verify: Mapping[str, str] | None = None) -> bytes:
         exam=pairs(
             [
                 ("Examen", doc.exam_name),
-                ("Spécialité", doc.speciality),
+                (doc.speciality_label, doc.speciality),
                 ("Session", doc.session_label),
                 ("Académie", doc.academy_name),
                 ("Inscription n°", doc.application_number),

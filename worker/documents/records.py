@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from catalog import Catalog
+from worker import refdata
 from worker.rules import birthplace
 from worker.store.accounts import Account
 from worker.store.applications import Application
@@ -64,12 +65,29 @@ def birth_place(account: Account) -> str:
     return birthplace.birth_place(account).upper()
 
 
+ADDRESS_FIELDS = (
+    "adresse_pays",
+    "adresse_ligne1",
+    "adresse_ligne2",
+    "adresse_ligne3",
+    "adresse_code_postal",
+    "adresse_localite",
+)
+
+
 def postal_address(answers: Mapping[str, object]) -> tuple[str, ...]:
-    """The address lines of the application, the postcode and town last."""
+    """The address lines of the application, the postcode and town, then the country
+    when it is not France (as a letter sent abroad is addressed)."""
     lines = tuple(
         str(answers[key])
         for key in ("adresse_ligne1", "adresse_ligne2", "adresse_ligne3")
         if answers.get(key)
     )
     town = f"{answers.get('adresse_code_postal', '')} {answers.get('adresse_localite', '')}".strip()
-    return (*lines, town) if town else lines
+    country = str(answers.get("adresse_pays") or "")
+    abroad = () if not country or refdata.is_france(country) else (_country_name(country),)
+    return (*lines, town, *abroad) if town else (*lines, *abroad)
+
+
+def _country_name(code: str) -> str:
+    return dict(refdata.countries()).get(code, code).upper()

@@ -120,6 +120,11 @@ def visible(field: StepField, values: dict, account: Account) -> bool:
     return str(values.get(name, "")) == expected
 
 
+def version_label(version: int) -> str:
+    """« 02 »: an application's version as the guides write it, on two digits."""
+    return f"{version:02d}"
+
+
 def safe_key(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text.lower())
 
@@ -178,12 +183,15 @@ def notices_of(step: Step, answers: dict) -> tuple[str, ...]:
     )
 
 
+UNANSWERED = "—"  # what the récapitulatif shows for a question left unanswered
+
+
 def display(field: StepField, value, ctx: Context) -> str:
     if field.type == "checkbox":
         return "Oui" if value else "Non"
     if field.type in ("select", "radio", "yesno"):
-        return dict(choices(field, ctx)).get(str(value), str(value) or "—")
-    return str(value) if value not in (None, "") else "—"
+        return dict(choices(field, ctx)).get(str(value), str(value) or UNANSWERED)
+    return str(value) if value not in (None, "") else UNANSWERED
 
 
 def _origins(ctx: Context) -> str:

@@ -33,6 +33,7 @@ def describe(db: Database, catalog: Catalog, account: Account, application: Appl
         "session": exam.session(application.session),
         "speciality": exam.speciality(application.speciality),
         "establishment": _establishment(catalog, application),
+        "active": registered,  # withdrawn or rejected: nothing more to do online
         "open_period": open_period,
         "closing": max((p.closes for p in periods), default=None),
         "can_modify": open_period is not None and registered,
@@ -61,7 +62,8 @@ def _establishment(catalog: Catalog, application: Application) -> Establishment 
 
 def _notices(db: Database, catalog: Catalog, application: Application) -> list[str]:
     notices = []
-    if supporting.needs_action(supporting.states(db, catalog, application)):
+    registered = application.status == applications.REGISTERED
+    if registered and supporting.needs_action(supporting.states(db, catalog, application)):
         notices.append("Votre candidature possède au moins une demande de pièce justificative.")
     if documents.unviewed(db, application.id):
         notices.append("Votre candidature possède au moins un document à visualiser.")

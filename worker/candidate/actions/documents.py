@@ -14,10 +14,16 @@ from worker.store.pieces import StoredFile
 def open_document(
     database: Database, application: Application, document_id: int
 ) -> Document | None:
-    """« Visualiser/imprimer »: the document, marked as seen; None if not the application's."""
+    """« Visualiser/imprimer »: the document, marked as seen; None if not the application's.
+
+    Only the latest version of each kind is available to the candidate (the office keeps
+    the others): for an earlier one, the current version of its kind, not marked."""
     document = issued.one(database, application.id, document_id)
     if document is None:
         return None
+    current = issued.latest_of(database, application.id, document.kind)
+    if current.id != document.id:
+        return current
     with db.transaction(database):
         issued.mark_viewed(database, document)
     return document

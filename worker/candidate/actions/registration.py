@@ -337,6 +337,9 @@ def withdrawal_refusal(card: dict, account: Account) -> str | None:
     """Why the candidate cannot withdraw online (in French), or None when they can."""
     if card["can_withdraw"]:
         return None
+    if not card["active"]:
+        state = card["application"].status_label.lower()  # « désinscrit par le candidat »
+        return f"Cette inscription n'est plus active ({state})."
     if not card["exam"].withdrawal or account.kind != "individual":
         return "Pour cet examen, la désinscription se fait auprès du service des examens."
     return (

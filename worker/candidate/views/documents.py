@@ -51,6 +51,8 @@ def document(number: str, document_id: int):
     doc = opening.open_document(db.get(), found, document_id)
     if doc is None:
         abort(404)
+    if doc.id != document_id:  # an earlier version (an old link): the current one
+        return redirect(url_for(".document", number=number, document_id=doc.id), code=303)
     name = f"{doc.title} - {found.number} - version {doc.version}.pdf"
     return send_stored(issuing.AREA, doc.stored_name, name, "application/pdf")
 
