@@ -152,7 +152,8 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
         " DROP INDEX audit_account;"
         " ALTER TABLE applications DROP COLUMN sort_key;"
         " ALTER TABLE applications DROP COLUMN has_file;"
-        " ALTER TABLE pieces DROP COLUMN group_key; PRAGMA user_version = 12;"
+        " ALTER TABLE pieces DROP COLUMN group_key; ALTER TABLE pieces DROP COLUMN granted_until;"
+        " PRAGMA user_version = 12;"
     )
     old.close()
     assert db.migrate(copy) >= 13

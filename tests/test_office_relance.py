@@ -4,14 +4,17 @@ in « Mes documents », with a mail; audited; scoped to the académie."""
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import UTC, datetime
 
 from tests.forms import text
-from tests.test_documents import pdf_text
+from tests.test_accounts import log_in
+from tests.test_documents import PDF, pdf_text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
-from tests.test_office_queue import decide, deposit
+from tests.test_office_queue import PIECES, decide, deposit
 from tests.test_pdf_structure import check_tagged, headings
-from tests.test_registration import open_academy
+from tests.test_registration import client_email, open_academy
 
 DOCUMENTS = "/espace-candidat/inscriptions/001/documents"
 IDENTITY = "Pièce d'identité en cours de validité"
@@ -104,3 +107,29 @@ def test_a_session_relance_reaches_its_candidates_only(pinned):  # noqa: F811
     )
     assert forged.status_code == 404
     assert office.get(f"/gestion/candidatures/{other_id}/relance").status_code == 404
+
+
+def test_the_new_deadline_of_a_relance_holds_for_its_pieces(pinned):  # noqa: F811
+    """The relance says « au plus tard le 20 janvier »: the candidate can provide its pieces
+    until then, after the period's own upload window (8 January) has closed."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    deposit(candidate)
+    office = member(app, academy)
+    decide(office, application_id, "non_conforme", "Le verso manque.")
+    too_late = relance(office, application_id, "2031-01-20")
+    assert "doit précéder la fin de la session" in text(office.get(too_late.headers["Location"]))
+    assert relance(office, application_id, "2027-01-20").status_code == 303
+
+    app.config["NOW"] = lambda: datetime(2027, 1, 12, 9, 0, tzinfo=UTC)  # window closed
+    assert log_in(candidate, client_email(app)).status_code == 303  # weeks later
+    page = text(candidate.get(PIECES))
+    assert "mercredi 20 janvier 2027" in page
+    sent = candidate.http.post(
+        f"{PIECES}/identite",
+        data={"csrf_token": candidate.token(PIECES), "fichier": (io.BytesIO(PDF), "verso.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303, text(sent)
+    assert "verso.pdf" in text(candidate.get(PIECES))

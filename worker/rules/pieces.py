@@ -13,6 +13,7 @@ from datetime import date, datetime
 from catalog import Catalog
 from catalog.dates import parse_paris
 from catalog.model import Exam, Period, Piece
+from worker import clock
 from worker.store import pieces as store
 from worker.store.applications import Application
 from worker.store.db import Database
@@ -131,6 +132,9 @@ def states(db: Database, catalog: Catalog, application: Application) -> list[Pie
     for piece in requested(exam, application):
         state = PieceState(piece, deadline_of(piece, period))
         row = rows.get(piece.code)
+        if row and row.granted_until:  # a relance gave more time: the later date holds
+            granted = clock.parse(row.granted_until)
+            state.deadline = granted if state.deadline is None else max(state.deadline, granted)
         if row:
             state.row_id, state.status, state.status_at = row.id, row.status, row.status_at
             state.received_on, state.comment = row.received_on, row.comment

@@ -51,6 +51,7 @@ class PieceRow:
     comment: str
     round: int
     validated_at: str | None
+    granted_until: str | None = None  # a later deadline the office granted (a relance)
 
 
 FILE_COLUMNS = "f.id, f.round, f.stored_name, f.original_name, f.size, f.content_type," + (
@@ -61,8 +62,8 @@ FILE_COLUMNS = "f.id, f.round, f.stored_name, f.original_name, f.size, f.content
 def rows_of(db: Database, application_id: int) -> dict[str, PieceRow]:
     """The application's piece rows by piece code (a piece has a row once touched)."""
     rows = db.execute(
-        "SELECT id, code, status, status_at, received_on, comment, round, validated_at"
-        " FROM pieces WHERE application_id = ?",
+        "SELECT id, code, status, status_at, received_on, comment, round, validated_at,"
+        " granted_until FROM pieces WHERE application_id = ?",
         [application_id],
     )
     return {row[1]: PieceRow(*row) for row in rows}
@@ -187,6 +188,16 @@ def usage(db: Database, application_id: int) -> tuple[int, int]:
 def mark_removed(db: Database, file_id: int) -> None:
     db.execute("UPDATE piece_files SET removed_at = ? WHERE id = ?", [clock.stamp(), file_id])
     _file_gone(db, file_id)
+
+
+def grant_until(db: Database, application_id: int, code: str, deadline: str) -> None:
+    """The piece may be provided until ``deadline`` (ISO UTC), if later than it could."""
+    piece_id = ensure_row(db, application_id, code)
+    db.execute(
+        "UPDATE pieces SET granted_until = ? WHERE id = ?"
+        " AND (granted_until IS NULL OR granted_until < ?)",
+        [deadline, piece_id, deadline],
+    )
 
 
 def mark_validated(db: Database, piece_id: int) -> None:

@@ -5,10 +5,12 @@ the new deadline, in « Mes documents », with a mail; each one audited."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from catalog import Catalog
+from catalog.dates import format_day
+from catalog.model import Session
 from worker import clock, mail
 from worker.documents import issuing, relance
 from worker.office.actions.interventions import mail_context
@@ -16,6 +18,7 @@ from worker.office.actions.outcomes import Done, Refused
 from worker.rules import pieces as supporting
 from worker.rules.reminders import missing
 from worker.store import accounts, applications, db
+from worker.store import pieces as pieces_store
 from worker.store.applications import Application, Group
 from worker.store.audit import audit
 from worker.store.db import Database
@@ -26,8 +29,9 @@ TITLE = "Relance de pièces justificatives"
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def new_deadline(typed: str, now: datetime) -> datetime | Refused:
-    """The day typed (AAAA-MM-JJ) at 23:59 in Paris, which must be to come."""
+def new_deadline(typed: str, now: datetime, session: Session | None) -> datetime | Refused:
+    """The day typed (AAAA-MM-JJ) at 23:59 in Paris, which must be to come and, where the
+    session has an end, before it (else within a year: a typing slip, not a date)."""
     try:
         day = date.fromisoformat(typed.strip())
     except ValueError:
@@ -35,7 +39,19 @@ def new_deadline(typed: str, now: datetime) -> datetime | Refused:
     deadline = datetime.combine(day, time(23, 59), PARIS)
     if deadline <= now:
         return Refused("La nouvelle date limite doit être à venir.")
+    end = session.end if session and session.end else None
+    if end is not None and deadline > end:
+        return Refused(
+            f"La nouvelle date limite doit précéder la fin de la session ({format_day(end)})."
+        )
+    if end is None and deadline > now + timedelta(days=366):
+        return Refused("La nouvelle date limite doit tomber dans l'année qui vient.")
     return deadline
+
+
+def _session(catalog: Catalog, exam: str, session: str) -> Session | None:
+    found = catalog.exams.get(exam)
+    return found.session(session) if found else None
 
 
 def lacking(database: Database, catalog: Catalog, application: Application):
@@ -73,6 +89,10 @@ def _issue(
                 deadline=deadline,
                 **mail_context(catalog, application),
             )
+        for state in states:  # the new deadline holds for each piece it lists
+            pieces_store.grant_until(
+                database, application.id, state.piece.code, clock.stamp(deadline)
+            )
         audit(
             database,
             member,
@@ -97,7 +117,8 @@ def relance_one(
     application: Application,
     typed_deadline: str,
 ) -> Done | Refused:
-    deadline = new_deadline(typed_deadline, clock.now())
+    session = _session(catalog, application.exam, application.session)
+    deadline = new_deadline(typed_deadline, clock.now(), session)
     if isinstance(deadline, Refused):
         return deadline
     if application.status != applications.REGISTERED:
@@ -116,7 +137,9 @@ def relance_session(
     typed_deadline: str,
 ) -> Done | Refused:
     """Every registered application of the session that still misses something."""
-    deadline = new_deadline(typed_deadline, clock.now())
+    deadline = new_deadline(
+        typed_deadline, clock.now(), _session(catalog, group.exam, group.session)
+    )
     if isinstance(deadline, Refused):
         return deadline
     issued = 0
