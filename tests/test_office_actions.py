@@ -213,6 +213,26 @@ def test_a_long_publication_goes_on_where_it_stopped(pinned):
     )
 
 
+def test_a_publication_refuses_what_its_document_cannot_print(pinned):
+    """An emoji or a Chinese character is not in the documents' fonts: the form says so
+    (and starts nothing), where the PDF would have failed for every candidate."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    office = member(app, academy)
+    data = {"action": "documents", "group": f"{academy}|cfg|juin-2027", "kind": "convocation",
+            "title": "Convocation 🙂", "body": "Rendez-vous au lycée 中."}  # fmt: skip
+    refused = office.submit("/gestion/publication", data)
+    assert refused.status_code == 400
+    assert errors(refused) == [
+        "Ces caractères ne peuvent pas être imprimés sur le document : 🙂."
+        " Retirez-les ou remplacez-les.",
+        "Ces caractères ne peuvent pas être imprimés sur le document : 中."
+        " Retirez-les ou remplacez-les.",
+    ]
+    assert rows(app, "SELECT count(*) FROM publications")[0][0] == 0
+
+
 # -- results -------------------------------------------------------------------------------
 
 
@@ -334,6 +354,14 @@ def test_identity_is_corrected_by_the_office(pinned):
     wrong = office.submit(url, {**IDENTITY, "last_name_confirm": "Dupont"})
     assert wrong.status_code == 400 and title(wrong).startswith("Erreur : ")
     assert "Les deux noms de famille saisis sont différents." in errors(wrong)
+    formula = office.submit(
+        url, {**IDENTITY, "usual_name": '=HYPERLINK("http://x","y")', "first_names": "+Enzo-1"}
+    )  # what a spreadsheet would run, or digits: no name is written so
+    assert formula.status_code == 400
+    assert errors(formula) == [
+        "Utilisez seulement des lettres, des espaces, des tirets, des apostrophes et des points."
+    ] * 2
+    assert audits(app, "account.identity", application_id) == []
 
     assert office.submit(url, IDENTITY).status_code == 303
     assert "MARTIN-DURAND Léa Anne" in text(candidate.get("/espace-candidat/"))

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 from datetime import UTC, date, datetime
 
 import pikepdf
 import pytest
+import typst
 from pypdf import PdfReader
 
 from tests.test_pdf import OFFICE, bts_registration, pieces_request
-from worker.documents import confirmation, notice, slips
+from worker.documents import confirmation, layout, notice, slips
 from worker.documents import pieces_request as pieces
+from worker.rules import glyphs
 
 EDITED = datetime(2026, 11, 14, 8, 6, tzinfo=UTC)
 
@@ -126,6 +129,7 @@ def notice_record(**changes) -> notice.Notice:
         body="Vous êtes convoqué(e) le lundi 10 mai 2027 à 8 h.\n\nSalle 12.",
         exam_name="BREVET DE TECHNICIEN SUPÉRIEUR",
         speciality="",
+        speciality_label="Spécialité",
         session_label="2027",
         academy_name="ACADÉMIE DE RENNES",
         candidate_number="02741027040",
@@ -155,6 +159,44 @@ def test_convocation_and_notification_are_tagged(convocation):
     found = roles(pdf)
     assert headings(pdf) == ["/H1", "/H2", "/H2", "/H2"]
     assert in_order(found, ["/H1", "/H2", "/H2", "/P", "/H2", "/P", "/P"])
+
+
+def test_characters_the_fonts_lack_print_as_a_question_mark():
+    """Text stored before the forms refused them (a body with an emoji, a name in Chinese
+    characters) still gives a tagged PDF: each such character prints as « ? »."""
+    record = notice_record(body="Salle 12 🙂, bâtiment 中.", first_names="Anaïs 李")
+    data = notice.render(record)  # PDF/UA-1: Typst refuses a character without a glyph
+    content = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Salle 12 ?, bâtiment ?." in content and "Anaïs ?" in content
+
+
+def test_the_documents_fonts_map_is_typsts():
+    """What glyphs.printable says the fonts print is what Typst prints under PDF/UA-1:
+    a sample of the map renders, characters outside it are refused by Typst itself."""
+    inside = sorted(glyphs.printable())[::97]  # about sixty, across every block
+    sample = "".join(chr(c) for c in inside if not chr(c).isspace())
+    layout.compile_pdf("notice", _notice_data(sample), edited_at=EDITED)  # no error
+    for outside in ("🙂", "中", "\u0e01"):  # an emoji, a CJK ideograph, a Thai letter
+        assert glyphs.unprintable(outside) == [outside]
+        with pytest.raises(typst.TypstError):
+            _compile_raw(_notice_data(outside))
+
+
+def _notice_data(body: str) -> dict:
+    record = notice_record()
+    return {**layout.heading_data(record, title="T", subtitle=["S"], address=record.address),
+            "candidate": [], "exam": [], "body": body, "present_yourself": "", "contact": "",
+            "verify": None}  # fmt: skip
+
+
+def _compile_raw(data: dict) -> bytes:
+    """``layout.compile_pdf`` without its replacement of the characters the fonts lack."""
+    with layout._LOCK:
+        return layout._compiler().compile(
+            str(layout.SOURCES / "notice.typ"),
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            pdf_standards=["ua-1"],
+        )
 
 
 def test_login_slips_are_tagged_one_heading_per_pupil():

@@ -29,6 +29,7 @@ import typst
 
 from worker.documents.formatting import clean, format_stamp, full_name, one_line
 from worker.documents.records import Office
+from worker.rules import glyphs
 
 HERE = Path(__file__).resolve().parent
 FONTS = HERE / "fonts"
@@ -52,7 +53,7 @@ def compile_pdf(source: str, data: Mapping[str, object], *, edited_at: datetime)
     """The PDF of ``typ/<source>.typ`` over ``data``, as PDF/UA-1 (tagged, titled, in
     French); dated ``edited_at``."""
     stamp = edited_at if edited_at.tzinfo else edited_at.replace(tzinfo=UTC)
-    inputs = {"data": json.dumps(data, ensure_ascii=False)}
+    inputs = {"data": json.dumps(_printable(data), ensure_ascii=False)}
     with _LOCK:
         pdf = _compiler().compile(
             str(SOURCES / f"{source}.typ"),
@@ -62,6 +63,21 @@ def compile_pdf(source: str, data: Mapping[str, object], *, edited_at: datetime)
         )
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _printable(value: object) -> object:
+    """``value`` with every character the fonts lack replaced (PDF/UA-1 would refuse the
+    document): the forms refuse such text, this keeps older data from breaking a document."""
+    if isinstance(value, str):
+        missing = glyphs.unprintable(value)
+        for character in missing:
+            value = value.replace(character, glyphs.REPLACEMENT)
+        return value
+    if isinstance(value, Mapping):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
 
 
 def lines(values: Sequence[str]) -> list[str]:

@@ -21,7 +21,7 @@ from wtforms import Form, PasswordField, RadioField, ValidationError
 from wtforms.csrf.session import SessionCSRF
 
 from worker.forms import rendering
-from worker.rules import passwords
+from worker.rules import glyphs, passwords
 from worker.rules.dates import parse_birth_date
 
 CIVILITIES = [("MME", "Madame"), ("M", "Monsieur")]
@@ -187,6 +187,32 @@ def max_length(size: int):
             raise ValidationError(f"{size} caractères au maximum.")
 
     return check
+
+
+NAME_MARKS = " -'’."  # besides letters (and their accents), in a family or given name
+
+
+def person_name(form, field):
+    """A name as civil status writes it: letters (accents included), spaces, hyphens,
+    apostrophes and points; no digit, no symbol (« =HYPERLINK(… », « +Enzo-1 »)."""
+    if any(
+        unicodedata.category(c)[0] not in "LM" and c not in NAME_MARKS for c in field.data or ""
+    ):
+        raise ValidationError(
+            "Utilisez seulement des lettres, des espaces, des tirets, des apostrophes"
+            " et des points."
+        )
+
+
+def printable(form, field):
+    """Text printed on a PDF document: only characters its fonts have (no emoji…)."""
+    missing = glyphs.unprintable(field.data or "")
+    if missing:
+        shown = " ".join(missing[:5])
+        raise ValidationError(
+            f"Ces caractères ne peuvent pas être imprimés sur le document : {shown}."
+            " Retirez-les ou remplacez-les."
+        )
 
 
 def email_address(form, field):

@@ -18,7 +18,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from worker.content import current_catalog as catalog
-from worker.forms.base import PortailForm, email_address, max_length, one_of, required
+from worker.forms.base import (
+    PortailForm,
+    email_address,
+    max_length,
+    one_of,
+    printable,
+    required,
+)
 from worker.rules import passwords
 from worker.rules.office_documents import BULK_KINDS
 
@@ -48,11 +55,11 @@ class PublishForm(PortailForm):
     )
     title = StringField(
         "Titre du document",
-        validators=[required("Saisissez le titre du document."), max_length(120)],
+        validators=[required("Saisissez le titre du document."), max_length(120), printable],
     )
     body = TextAreaField(
         "Texte du document",
-        validators=[required("Saisissez le texte du document."), max_length(TEXT_MAX)],
+        validators=[required("Saisissez le texte du document."), max_length(TEXT_MAX), printable],
     )
 
 
