@@ -8,9 +8,9 @@ import io
 import re
 from datetime import timedelta
 
-from tests.forms import text
+from tests.forms import text, title
 from tests.test_documents import PDF
-from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_office_actions import OTHER, audits, member, pinned, registered, rows  # noqa: F401
 from tests.test_registration import NOW, open_academy
 
 PIECES = "/espace-candidat/inscriptions/001/justificatifs"
@@ -41,7 +41,7 @@ def two_open_academies(app) -> tuple[str, str]:
     return first, second
 
 
-def decide(office, application_id: int, status: str, comment: str = ""):
+def decide(office, application_id: int, status: str, comment: str = "", received_on="2026-11-22"):
     url = f"/gestion/a-traiter/{application_id}/identite"
     return office.http.post(
         url,
@@ -49,9 +49,22 @@ def decide(office, application_id: int, status: str, comment: str = ""):
             "csrf_token": office.token(url),
             "status": status,
             "comment": comment,
-            "received_on": "2026-11-22",
+            "received_on": received_on,
         },
     )
+
+
+IDENTITY = "Pièce d'identité en cours de validité (carte nationale d'identité ou passeport)"
+
+
+def display_name(app, application_id: int) -> str:
+    (last, first), *_ = rows(
+        app,
+        "SELECT ac.last_name, ac.first_names FROM accounts ac"
+        " JOIN applications ap ON ap.account_id = ac.id WHERE ap.id = ?",
+        application_id,
+    )
+    return f"{last.upper()} {first}"
 
 
 def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pinned):  # noqa: F811
@@ -84,12 +97,24 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
     assert shown.headers["Content-Security-Policy"].startswith("sandbox")
     assert shown.headers["X-Frame-Options"] == "SAMEORIGIN"
 
-    # A comment is needed for « Non conforme »: the same piece stays open.
+    # A comment is needed for « Non conforme »: the same piece again, with the error tied
+    # to its field; a date for « Reçue », kept as typed with the error.
     refused = decide(office, first_id, "non_conforme")
-    assert refused.headers["Location"].endswith(f"/a-traiter/{first_id}/identite")
+    assert refused.status_code == 400
+    assert (
+        title(refused) == f"Erreur : {IDENTITY} – {display_name(app, first_id)} — Portail candidat"
+    )
+    assert 'href="#decision-comment"' in refused.get_data(as_text=True)
+    assert 'aria-describedby="decision-comment-erreur"' in refused.get_data(as_text=True)
+    no_date = decide(office, first_id, "recue", "Reçue au guichet.", received_on="22/11/2026")
+    assert no_date.status_code == 400 and 'href="#decision-received"' in no_date.get_data(
+        as_text=True
+    )
+    assert 'value="22/11/2026"' in no_date.get_data(as_text=True)
+    assert audits(app, "piece.status", first_id) == []  # nothing recorded
     done = decide(office, first_id, "non_conforme", "Illisible : un scan en couleur.")
     assert done.status_code == 303
-    assert done.headers["Location"].endswith(f"/a-traiter/{second_id}/identite")
+    assert done.headers["Location"].endswith(f"/a-traiter/{second_id}/identite#decision")
     assert audits(app, "piece.status", first_id)[0][1]["status"] == "non_conforme"
     last = decide(office, second_id, "conforme")
     assert last.headers["Location"].endswith(
@@ -104,6 +129,11 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
     assert "1 pièce à contrôler" in text(again)
     assert "À contrôler (nouveau dépôt)" in text(again)
     assert "À contrôler (nouveau dépôt)" in text(office.get(f"/gestion/candidatures/{first_id}"))
+
+    # Accepted now: the earlier « Non conforme » comment does not stay with « Conforme ».
+    assert decide(office, first_id, "conforme").status_code == 303
+    assert audits(app, "piece.status", first_id)[-1][1]["comment"] == ""
+    assert "Conforme – Illisible" not in text(office.get(f"/gestion/candidatures/{first_id}"))
 
 
 def test_the_queue_opens_on_the_session_with_the_most_to_check(pinned):  # noqa: F811

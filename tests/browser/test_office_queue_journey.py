@@ -80,6 +80,9 @@ def test_staff_decide_two_pieces_with_the_keyboard_alone(
     decide_with_keyboard(page, "Non conforme", COMMENT)
     expect(page.get_by_role("status").first).to_contain_text("statut « Non conforme » enregistré")
     audited(axe)  # the next piece, opened after the decision
+    # It opens at its decision: the next Tab is on the first button, not at the page's top.
+    decision = main(page).get_by_role("region", name="Décision")
+    tab_to(page, decision.get_by_role("button", name="Conforme", exact=True), limit=2)
 
     # The second, accepted.
     page.goto(f"{live_server}/gestion/a-traiter?session={key}")

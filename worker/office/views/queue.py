@@ -39,9 +39,10 @@ blueprint.context_processor(office_context)
 @blueprint.get("/a-traiter")
 @office_auth.staff_required
 def queue():
-    found = queueing.queue_of(
-        db.get(), office_auth.scope(), request.args.get("session", ""), params.query_int("page", 1)
-    )
+    page = params.query_int("page", 1)
+    found = queueing.queue_of(db.get(), office_auth.scope(), request.args.get("session", ""), page)
+    if beyond := params.past_the_last(page, found.pages):
+        return beyond
     return render_template(
         "office/queue.html",
         title="À traiter",
@@ -65,15 +66,25 @@ def _opened(application_id: int, code: str) -> queueing.Opened:
 @blueprint.get("/a-traiter/<int:application_id>/<code>")
 @office_auth.staff_required
 def piece(application_id: int, code: str):
-    opened = _opened(application_id, code)
+    return _piece_page(_opened(application_id, code))
+
+
+def _piece_page(opened: queueing.Opened, errors=(), typed: dict | None = None):
+    """The piece opened, with its decision forms (``errors``: (field id, message) pairs
+    of a decision refused, shown with what was typed)."""
+    title = f"{opened.state.piece.label} – {opened.account.display_name}"
+    received = opened.state.received_on or date.today().isoformat()
     return render_template(
         "office/queue_piece.html",
-        title=f"{opened.state.piece.label} – {opened.account.display_name}",
+        title=title,
+        page_title=("Erreur : " if errors else "") + title,
         opened=opened,
         group_label=group_label,
         statuses=supporting.STATUSES,
         form=ConfirmForm.blank(),
-        today=date.today(),
+        errors=errors,
+        field_errors=dict(errors),
+        typed=typed or {"comment": "", "received_on": received},
     )
 
 
@@ -82,26 +93,25 @@ def piece(application_id: int, code: str):
 def decide(application_id: int, code: str):
     opened = _opened(application_id, code)
     checked_form()
+    status = request.form.get("status", "")
+    typed = {
+        "comment": request.form.get("comment", "").strip()[:1000],
+        "received_on": request.form.get("received_on", "")[:10],
+    }
     decided = queueing.decide(
-        db.get(),
-        office_auth.current_staff(),
-        catalog(),
-        opened,
-        request.form.get("status", ""),
-        request.form.get("comment", "").strip()[:1000],
-        request.form.get("received_on", ""),
+        db.get(), office_auth.current_staff(), catalog(), opened, status, **typed
     )
     if isinstance(decided.outcome, NotFound):
         abort(404)
     if isinstance(decided.outcome, Refused):
-        flash(decided.outcome.message, "error")
-        return redirect(url_for(".piece", application_id=application_id, code=code), code=303)
+        field = "decision-received" if status == "recue" else "decision-comment"
+        return _piece_page(opened, [(field, decided.outcome.message)], typed), 400
     flash(decided.outcome.message, "message")
     following = decided.following
     if following is None:
         return redirect(url_for(".queue", session=opened.group.key), code=303)
     target = url_for(".piece", application_id=following.application_id, code=following.code)
-    return redirect(target, code=303)
+    return redirect(f"{target}#decision", code=303)  # the keyboard starts at the decision
 
 
 @blueprint.get("/candidatures/<int:application_id>/fichiers/<int:file_id>/apercu")
