@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import make_app, stop_mail
@@ -88,8 +90,19 @@ def test_office_page_numbers_are_bounded(world, value):
 def test_a_real_page_number_still_works(world):
     """SECURITY.md, input and files: validation keeps good input working."""
     _, office = world
-    assert office.http.get("/gestion/candidatures?page=2").status_code == 200
+    assert office.http.get("/gestion/candidatures?page=1").status_code == 200
     assert office.http.get("/gestion/candidatures?page=").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/gestion/candidatures", "/gestion/journal", "/gestion/a-traiter"])
+def test_a_page_past_the_last_leads_to_the_last(world, path):
+    """« page 999999 sur 1 » showing nothing would read as « no result »: the list's last
+    page is shown instead, with the same filters."""
+    _, office = world
+    beyond = office.http.get(path, query_string={"page": "999999", "query": "x"})
+    assert beyond.status_code == 303
+    assert beyond.headers["Location"] == f"{path}?page=1&query=x"
+    assert office.get(beyond.headers["Location"]).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -112,3 +125,21 @@ def test_a_nul_character_in_a_url_is_never_a_500(world, url):
         assert response.status_code in (200, 302, 303, 400, 403, 404), (url, response.status_code)
         assert "Erreur du service" not in text(response)
         assert client.http.get("/espace-candidat/inscriptions").status_code in (200, 302)
+
+
+def test_filters_lose_control_and_invisible_characters(world):
+    """SECURITY.md, input normalised: a NUL or a right-to-left override typed (or pasted)
+    in a filter never reaches the page, the journal or its export."""
+    _, office = world
+    typed = "Ma\x00r\u202etin\u200b "
+    page = office.http.get("/gestion/candidatures", query_string={"query": typed})
+    assert page.status_code == 200 and 'value="Martin"' in page.get_data(as_text=True)
+    exported = office.http.get("/gestion/candidatures/export.csv", query_string={"query": typed})
+    assert exported.status_code == 200
+    with office.http.application.app_context():
+        (after,) = db.get().execute(
+            "SELECT after FROM audit WHERE action = 'applications.export' ORDER BY id DESC"
+        ).fetchone()
+    assert json.loads(after)["filters"]["query"] == "Martin"
+    journal = office.get("/gestion/journal?candidate=%E2%80%AEx%00y").get_data(as_text=True)
+    assert 'value="xy"' in journal and "\u202e" not in journal

@@ -17,6 +17,7 @@ from worker.forms.base import (
     max_length,
     one_of,
     parse_birth_date,
+    person_name,
     required,
     same_as,
     strong_password,
@@ -52,7 +53,11 @@ class IdentityForm(PortailForm):
     )
     last_name = StringField(
         "Nom de famille",
-        validators=[required("Saisissez votre nom de famille (nom de naissance)."), max_length(80)],
+        validators=[
+            required("Saisissez votre nom de famille (nom de naissance)."),
+            max_length(80),
+            person_name,
+        ],
     )
     last_name_confirm = StringField(
         "Confirmation du nom de famille",
@@ -61,9 +66,9 @@ class IdentityForm(PortailForm):
             same_as("last_name", "Les deux noms de famille saisis sont différents."),
         ],
     )
-    usual_name = StringField("Nom d'usage", validators=[max_length(80)])
+    usual_name = StringField("Nom d'usage", validators=[max_length(80), person_name])
     first_names = StringField(
-        "Prénoms", validators=[required("Saisissez vos prénoms."), max_length(120)]
+        "Prénoms", validators=[required("Saisissez vos prénoms."), max_length(120), person_name]
     )
     birth_date = StringField(
         "Date de naissance", validators=[required("Saisissez votre date de naissance."), birth_date]

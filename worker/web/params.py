@@ -7,8 +7,11 @@ SQLite stores 64-bit integers; a larger id handed to sqlite3 raises OverflowErro
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+import unicodedata
+
+from flask import Flask, abort, redirect, request, url_for
 from werkzeug.routing import IntegerConverter, Map
+from werkzeug.wrappers import Response
 
 SQLITE_MAX = 2**63 - 1
 
@@ -35,6 +38,24 @@ def query_int(name: str, default: int, lowest: int = 1, highest: int = 1_000_000
     if not lowest <= value <= highest:
         abort(400)
     return value
+
+
+def query_text(name: str, limit: int = 100) -> str:
+    """The query parameter ``name`` as text a person typed: control and invisible format
+    characters (NUL, bidirectional overrides…) taken out, trimmed, at most ``limit``
+    characters. Filters are printed back in pages, the journal and its export."""
+    raw = request.args.get(name) or ""
+    typed = "".join(c for c in raw if unicodedata.category(c) not in ("Cc", "Cf"))
+    return typed.strip()[:limit]
+
+
+def past_the_last(page: int, pages: int | None) -> Response | None:
+    """A page number beyond the last page (an old link, a number typed in the address):
+    a redirection to the last page with the same filters; None for a page that exists."""
+    if pages is None or page <= pages:
+        return None
+    args = {**request.args.to_dict(), "page": str(pages)}
+    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args), code=303)
 
 
 def init_app(app: Flask) -> None:

@@ -71,12 +71,8 @@ def logout():
 
 
 def _filters() -> search.Filters:
-    args = request.args
-    values = {
-        k: (args.get(k) or "").strip()[:100]
-        for k in ("query", "exam", "session", "status", "academy")
-    }
-    files = args.get("files", "")
+    values = {k: params.query_text(k) for k in ("query", "exam", "session", "status", "academy")}
+    files = request.args.get("files", "")
     return search.Filters(**values, files=files if files in search.FILES else "")
 
 
@@ -92,6 +88,9 @@ def applications():
     filters = _filters()
     page = params.query_int("page", 1)
     rows, total = search.search(db.get(), office_auth.scope(), filters, page, PER_PAGE)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    if beyond := params.past_the_last(page, pages):
+        return beyond
     c = catalog()
     return render_template(
         "office/applications.html",
@@ -103,7 +102,7 @@ def applications():
         ),
         total=total,
         page=page,
-        pages=max(1, math.ceil(total / PER_PAGE)),
+        pages=pages,
         filters=filters,
         catalog=c,
         statuses=STATUS_LABELS,

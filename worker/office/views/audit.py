@@ -26,8 +26,8 @@ def _filters() -> AuditFilters:
         abort(400)
     return AuditFilters(
         staff_id=int(staff_id) if staff_id else None,
-        candidate=(args.get("candidate") or "").strip()[:100],
-        action=(args.get("action") or "").strip()[:100],
+        candidate=params.query_text("candidate"),
+        action=params.query_text("action"),
     )
 
 
@@ -44,6 +44,8 @@ def journal():
     page = params.query_int("page", 1)
     member = office_auth.current_staff()
     found = audit_log.journal(db.get(), member, catalog(), filters, page, PER_PAGE)
+    if beyond := params.past_the_last(page, found.pages):
+        return beyond
     return render_template(
         "office/audit.html",
         title="Journal des actions",
