@@ -10,6 +10,8 @@ import json
 
 from tests.forms import text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_office_actions import rows as rows_of
+from worker.rules.spreadsheet import paris_time
 from tests.test_office_queue import decide, deposit
 from tests.test_registration import open_academy
 from worker.store import audit, db, staff
@@ -90,6 +92,11 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
     )
     assert rows[0][:3] == ["date", "gestionnaire", "action"]
     assert len(rows) == 2 and rows[1][2] == "Statut d'une pièce justificative"
+    # as the screen shows it: the académie's name, the application's number, Paris time
+    catalog = app.extensions["catalog"]()
+    (stamp,) = rows_of(app, "SELECT at FROM audit WHERE action = 'piece.status'")[0]
+    assert rows[1][0] == paris_time(stamp) and rows[1][0] != stamp[:16].replace("T", " ")
+    assert rows[1][3] == catalog.academies[academy].name and rows[1][4] == "001"
     assert "=HYPERLINK(1)" in rows[1][8] and not any(c.startswith("=") for c in rows[1])
     assert audits(app, "audit.export")[0][1]["filters"]["action"] == "piece.status"
     # The export's own entry reads as the choices made, not as the filters' record.

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from worker.rules.spreadsheet import csv_text, safe_cell
+from worker.rules.spreadsheet import csv_text, paris_time, safe_cell
 
 HOSTILE = [
     "=1+1",
@@ -42,3 +42,9 @@ def test_formula_starts_are_neutralised_even_full_width_or_indented(value):
 def test_ordinary_text_is_left_alone(value):
     """SECURITY.md, input and files: exports keep what was typed when it is harmless."""
     assert safe_cell(value) == value
+
+
+def test_times_are_written_in_paris_time_as_the_screens_show_them():
+    assert paris_time("2026-12-03T07:49:14+00:00") == "2026-12-03 08:49"  # winter: UTC+1
+    assert paris_time("2027-06-01T07:00:00+00:00") == "2027-06-01 09:00"  # summer: UTC+2
+    assert paris_time(None) == "" and paris_time("") == ""

@@ -6,6 +6,9 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from catalog.dates import to_paris
 
 FORMULA_STARTS = frozenset("=+-@\u2212")  # NFKC folds ＝ ＋ － ＠ (U+FF1D…) and ﹦ ﹢ ﹣ ﹫
 
@@ -20,6 +23,15 @@ def safe_cell(value) -> str:
     if first and unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+def paris_time(stamp: str | None) -> str:
+    """A time of the database (ISO 8601, UTC) as the screens show it, in Paris time, and
+    in an order a spreadsheet sorts: « 2026-12-03 08:49 »; "" for none."""
+    if not stamp:
+        return ""
+    local = to_paris(datetime.fromisoformat(stamp))
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:

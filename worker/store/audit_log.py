@@ -126,6 +126,12 @@ def entries(
 
 
 def all_entries(db: Database, scope: tuple[str, ...], viewer_id: int, filters: AuditFilters):
+    """Every entry the filters keep, newest first, each with its application's number
+    ("" for none): the export."""
     where, params = _where(scope, viewer_id, filters)
-    for row in db.execute(f"SELECT {COLUMNS} {BASE} WHERE {where} ORDER BY a.id DESC", params):
-        yield AuditEntry(*row)
+    query = (
+        f"SELECT {COLUMNS}, ap.number {BASE} LEFT JOIN applications ap ON ap.id = a.application_id"
+        f" WHERE {where} ORDER BY a.id DESC"
+    )
+    for *row, number in db.execute(query, params):
+        yield AuditEntry(*row), number or ""

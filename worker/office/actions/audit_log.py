@@ -10,7 +10,7 @@ from catalog import Catalog
 from catalog.dates import format_short
 from worker import clock
 from worker.office.actions.audit_words import Words
-from worker.rules.spreadsheet import csv_text
+from worker.rules.spreadsheet import csv_text, paris_time
 from worker.store import audit, db, staff
 from worker.store import audit_log as stored
 from worker.store.accounts import display_name
@@ -161,19 +161,20 @@ def history(database: Database, member: Staff, catalog: Catalog, application_id:
 def export(database: Database, member: Staff, catalog: Catalog, filters: AuditFilters) -> str:
     """The filtered journal as CSV, formulas neutralised; the export is audited."""
     words = _words(database, member, catalog)
+    academies = {code: academy.name for code, academy in catalog.academies.items()}
     rows = [
         (
-            e.at,
+            paris_time(e.at),
             e.staff or "système",
             label_of(e.action),
-            e.academy,
-            e.application_id or "",
+            academies.get(e.academy, e.academy),
+            number,
             e.candidate_number or "",
             display_name(e.last_name, e.first_names),
             words(e.before),
             words(e.after),
         )
-        for e in stored.all_entries(database, member.academies, member.id, filters)
+        for e, number in stored.all_entries(database, member.academies, member.id, filters)
     ]
     with db.transaction(database):
         audit.audit(database, member, "audit.export", after={"filters": filters.__dict__})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from catalog import Catalog
 from worker.rules import pieces as supporting
-from worker.rules.spreadsheet import csv_text
+from worker.rules.spreadsheet import csv_text, paris_time
 from worker.store import audit, db
 from worker.store import dashboard as stored
 from worker.store.applications import STATUS_LABELS, Group, session_groups
@@ -85,7 +85,14 @@ def export(database: Database, member: Staff, board: Dashboard, which: str) -> s
             else []
         )
         rows = [
-            (i.candidate_number, i.number, i.last_name, i.first_names, i.email, i.created_at)
+            (
+                i.candidate_number,
+                i.number,
+                i.last_name,
+                i.first_names,
+                i.email,
+                paris_time(i.created_at),
+            )
             for i in every
         ]
         text = csv_text(IDLE_HEADER, rows)

@@ -10,7 +10,7 @@ from catalog import Catalog
 from worker.office.actions.outcomes import Done, NotFound, Refused
 from worker.rules import pieces as supporting
 from worker.rules.birthplace import place_in_words
-from worker.rules.spreadsheet import csv_text
+from worker.rules.spreadsheet import csv_text, paris_time
 from worker.store import applications, audit, db, search
 from worker.store.accounts import display_name
 from worker.store.applications import STATUS_LABELS, Application
@@ -185,7 +185,7 @@ def _export_rows(database: Database, scope: tuple[str, ...], filters: Filters, c
             row.email,
             STATUS_LABELS.get(row.status, row.status),
             more.version,
-            more.created_at,
+            paris_time(more.created_at),
         )
 
 
