@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests import databases
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, text
@@ -79,6 +81,13 @@ def test_demo_seed_makes_accounts_the_portal_works_with(tmp_path, site_dir, mail
     )
     download = client.http.get(link)
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
+
+    # Every demo piece file is a real file (each its own name): previews and downloads work.
+    files = rows(app, "SELECT stored_name, size FROM piece_files")
+    assert len(files) > 100 and len({name for name, _ in files}) == len(files)
+    uploads = Path(app.config["FILES_DIR"]) / "uploads"
+    assert all((uploads / name[:2] / name).stat().st_size == size for name, size in files)
+    assert (uploads / files[0][0][:2] / files[0][0]).read_bytes().startswith(b"%PDF")
     stop_mail(app)
 
 

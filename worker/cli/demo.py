@@ -6,7 +6,8 @@ over every exam session and académie that content/ opens, in several states, th
 supporting documents with the statuses an exam office gives (some validated again since
 the decision, awaiting the office in « À traiter »), each decision in the audit log under
 a demo staff member of the académie (who cannot sign in: an unusable password), and the
-confirmation documents (one real PDF file, shared by every demo document). Deterministic for a given
+confirmation documents (one real PDF file, shared by every demo document; each piece file
+a hard link to another). Deterministic for a given
 ``--seed``. Never run it on a production database: it refuses when accounts exist unless
 ``--add`` is given.
 """
@@ -14,8 +15,10 @@ confirmation documents (one real PDF file, shared by every demo document). Deter
 from __future__ import annotations
 
 import json
+import os
 import random
 import secrets
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -144,6 +147,7 @@ class Setting:
     departements: list[str]
     password_hash: str
     document: str  # the stored name of the shared demo PDF
+    uploads: DemoUploads  # where each demo piece file gets its own name for that PDF
     now: datetime
     staff: dict[str, int]  # académie → its demo staff member, author of the decisions
 
@@ -226,8 +230,8 @@ def add_piece(batch: Batch, rng: random.Random, setting: Setting, owner, piece, 
         if online and (status or validated or rng.random() < 0.5):
             batch.add(
                 "piece_files",
-                {"piece_id": row, "round": round_, "stored_name": secrets.token_hex(16),
-                 "original_name": f"{piece.code}.pdf", "size": 180_000 + rng.randrange(90_000),
+                {"piece_id": row, "round": round_, "stored_name": setting.uploads.new(),
+                 "original_name": f"{piece.code}.pdf", "size": setting.uploads.size,
                  "content_type": "application/pdf", "uploaded_at": stamp, "removed_at": None},
             )  # fmt: skip
 
@@ -239,14 +243,39 @@ Ce document accompagne les données de démonstration du portail candidat.
 """
 
 
-def demo_pdf(data_dir: Path) -> str:
+def demo_pdf(data_dir: Path, area: str = "documents") -> str:
     """One small real PDF shared by every demo document, so that downloads work."""
     import typst
 
     name = storage.new_name()
     data = typst.compile(DEMO_DOCUMENT.encode(), ignore_system_fonts=True)
-    storage.write_bytes(storage.path_of(data_dir, "documents", name), data)
+    storage.write_bytes(storage.path_of(data_dir, area, name), data)
     return name
+
+
+class DemoUploads:
+    """The demo's piece files: one real PDF under uploads/, and each file its own name
+    for it (a hard link: no copy; a piece file's name is unique, and removing one file,
+    or purging an application, leaves the others), so that previews and downloads work."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.source = storage.path_of(data_dir, "uploads", demo_pdf(data_dir, "uploads"))
+        self.size = self.source.stat().st_size
+        self.first = True
+
+    def new(self) -> str:
+        if self.first:  # the PDF's own name is the first file's
+            self.first = False
+            return self.source.name
+        name = storage.new_name()
+        target = storage.path_of(self.data_dir, "uploads", name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.source, target)
+        except OSError:  # a file system without hard links: a copy
+            shutil.copyfile(self.source, target)
+        return name
 
 
 def demo_staff(database, catalog: Catalog, academies: set[str]) -> dict[str, int]:
@@ -286,6 +315,7 @@ def seed(candidates: int, seed_value: int, add: bool) -> None:
         departements=["33", "35", "38", "59", "69", "75", "93", "974", "13", "67"],
         password_hash=passwords.hash_password(PASSWORD),
         document=demo_pdf(Path(current_app.config["FILES_DIR"])),
+        uploads=DemoUploads(Path(current_app.config["FILES_DIR"])),
         now=datetime.now(UTC),
         staff={},
     )
