@@ -94,7 +94,9 @@ def test_a_real_page_number_still_works(world):
     assert office.http.get("/gestion/candidatures?page=").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/gestion/candidatures", "/gestion/journal", "/gestion/a-traiter"])
+@pytest.mark.parametrize(
+    "path", ["/gestion/candidatures", "/gestion/journal", "/gestion/a-traiter"]
+)
 def test_a_page_past_the_last_leads_to_the_last(world, path):
     """« page 999999 sur 1 » showing nothing would read as « no result »: the list's last
     page is shown instead, with the same filters."""
@@ -137,9 +139,13 @@ def test_filters_lose_control_and_invisible_characters(world):
     exported = office.http.get("/gestion/candidatures/export.csv", query_string={"query": typed})
     assert exported.status_code == 200
     with office.http.application.app_context():
-        (after,) = db.get().execute(
-            "SELECT after FROM audit WHERE action = 'applications.export' ORDER BY id DESC"
-        ).fetchone()
+        (after,) = (
+            db.get()
+            .execute(
+                "SELECT after FROM audit WHERE action = 'applications.export' ORDER BY id DESC"
+            )
+            .fetchone()
+        )
     assert json.loads(after)["filters"]["query"] == "Martin"
     journal = office.get("/gestion/journal?candidate=%E2%80%AEx%00y").get_data(as_text=True)
     assert 'value="xy"' in journal and "\u202e" not in journal

@@ -11,9 +11,9 @@ import json
 from tests.forms import text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
 from tests.test_office_actions import rows as rows_of
-from worker.rules.spreadsheet import paris_time
 from tests.test_office_queue import decide, deposit
 from tests.test_registration import open_academy
+from worker.rules.spreadsheet import paris_time
 from worker.store import audit, db, staff
 from worker.store import audit_log as stored_audit
 
