@@ -358,13 +358,8 @@ def test_identity_is_corrected_by_the_office(pinned):
         url, {**IDENTITY, "usual_name": '=HYPERLINK("http://x","y")', "first_names": "+Enzo-1"}
     )  # what a spreadsheet would run, or digits: no name is written so
     assert formula.status_code == 400
-    assert (
-        errors(formula)
-        == [
-            "Utilisez seulement des lettres, des espaces, des tirets, des apostrophes et des points."
-        ]
-        * 2
-    )
+    letters_only = "Utilisez seulement des lettres, des espaces, des tirets, des apostrophes"
+    assert errors(formula) == [f"{letters_only} et des points."] * 2
     assert audits(app, "account.identity", application_id) == []
 
     assert office.submit(url, IDENTITY).status_code == 303

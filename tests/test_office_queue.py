@@ -175,3 +175,32 @@ def test_staff_of_another_academie_see_nothing_of_the_queue(pinned):  # noqa: F8
     assert elsewhere.get(preview).status_code == 404
     assert candidate.get(preview).headers["Location"].startswith("/gestion/connexion")
     assert audits(app, "piece.status", application_id) == []
+
+
+def test_a_refused_status_on_the_application_page_shows_its_error_in_place(pinned):  # noqa: F811
+    """UI.md's error pattern on the application page too: « Erreur : » title, a summary
+    linked to the field, what was typed kept; the earlier comment is not offered again."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    deposit(candidate)
+    office = member(app, academy)
+    page = f"/gestion/candidatures/{application_id}"
+    url = f"{page}/pieces/identite"
+
+    def post(status: str, comment: str = "", received_on: str = "2026-11-22"):
+        data = {"csrf_token": office.token(page), "status": status, "comment": comment,
+                "received_on": received_on}  # fmt: skip
+        return office.http.post(url, data=data)
+
+    refused = post("non_conforme")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and title(refused).startswith("Erreur : Candidature ")
+    assert '<a href="#comment-identite">' in html
+    assert 'aria-describedby="comment-identite-erreur"' in html
+    assert '<option value="non_conforme" selected>' in html
+    assert audits(app, "piece.status", application_id) == []
+    done = post("non_conforme", "Le verso manque.")
+    assert done.status_code == 303 and done.headers["Location"].endswith("#piece-identite")
+    assert "Le verso manque.</textarea>" not in office.get(page).get_data(as_text=True)
+    assert post("recue", received_on="hier").status_code == 400

@@ -145,7 +145,12 @@ def export():
 @blueprint.get("/candidatures/<int:application_id>")
 @office_auth.staff_required
 def application(application_id: int):
-    found = application_in_scope(application_id)
+    return _application_page(application_in_scope(application_id))
+
+
+def _application_page(found, errors=(), typed: dict | None = None):
+    """The application's page; ``errors``: (field id, message) of a piece decision
+    refused, shown with what was typed (``typed``: the piece's code and its fields)."""
     c = catalog()
     database = db.get()
     account = accounts.by_id(database, found.account_id)
@@ -161,9 +166,14 @@ def application(application_id: int):
         answers=found.answers,
         now=clock.now(),
     )
+    title = f"Candidature {account.display_name}"
     return render_template(
         "office/application.html",
-        title=f"Candidature {account.display_name}",
+        title=title,
+        page_title=("Erreur : " if errors else "") + title,
+        errors=errors,
+        field_errors=dict(errors),
+        typed=typed or {},
         application=found,
         account=account,
         exam=exam,
@@ -216,17 +226,26 @@ def piece_status(application_id: int, code: str):
     Conforme: the candidate sees it at once."""
     found = application_in_scope(application_id)
     checked_form()
+    typed = {
+        "code": code,
+        "status": request.form.get("status", ""),
+        "comment": request.form.get("comment", "").strip()[:1000],
+        "received_on": request.form.get("received_on", "")[:10],
+    }
     outcome = review.set_piece_status(
         db.get(),
         office_auth.current_staff(),
         catalog(),
         found,
         code,
-        request.form.get("status", ""),
-        request.form.get("comment", "").strip()[:1000],
-        request.form.get("received_on", ""),
+        typed["status"],
+        typed["comment"],
+        typed["received_on"],
     )
     if isinstance(outcome, NotFound):
         abort(404)
-    flash(outcome.message, "error" if isinstance(outcome, Refused) else "message")
+    if isinstance(outcome, Refused):
+        field = "received" if typed["status"] == "recue" else "comment"
+        return _application_page(found, [(f"{field}-{code}", outcome.message)], typed), 400
+    flash(outcome.message, "message")
     return back_to(found, f"piece-{code}")
