@@ -777,7 +777,7 @@ def test_modify_a_bts_application(page, axe, live_app, live_server, mailbox, cat
     expect(definition(main(page), "Version")).to_have_text("02")
     audited(axe)
     mail = mailbox.last_to(candidate.email, "Modification d'inscription : BTS", after=before)
-    assert "Elle en est à sa version 2." in flat(mail.get_content())
+    assert "Elle en est à sa version 02." in flat(mail.get_content())
 
     main(page).get_by_role("link", name="Voir mon inscription").click()
     expect(heading(page, "Mon inscription")).to_be_visible()
