@@ -147,7 +147,7 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
         "DROP TABLE search_terms; DROP TABLE application_counts;"
         " DROP INDEX applications_sorted; DROP INDEX applications_group_sorted;"
         " DROP INDEX applications_status_sorted; DROP INDEX applications_idle;"
-        " DROP TABLE piece_counts; DROP INDEX pieces_pending;"
+        " DROP TABLE piece_counts; DROP INDEX pieces_pending; DROP INDEX pieces_by_state;"
         " DROP INDEX audit_scope; DROP INDEX audit_staff; DROP INDEX audit_action;"
         " DROP INDEX audit_account;"
         " ALTER TABLE applications DROP COLUMN sort_key;"

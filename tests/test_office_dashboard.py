@@ -24,7 +24,7 @@ def cells(response) -> list[list[str]]:
 def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: F811
     app = pinned
     academy = open_academy(app, "cfg", "juin-2027")
-    uploader, _ = registered(app, academy)
+    uploader, uploader_id = registered(app, academy)
     _, idle_id = registered(app, academy)  # uploads nothing
     registered(app, OTHER)
     deposit(uploader)
@@ -55,8 +55,18 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
     assert "2 candidatures" in text(unknown)  # an unknown choice filters nothing
     assert f"/gestion/candidatures?academy={academy}&amp;exam=cfg&amp;session=juin-2027" in html
     identity = re.search(r'<tr><th scope="row">Pièce d[^<]*</th>(.*?)</tr>', html)
-    numbers = re.findall(r"<td>([^<]*)</td>", identity.group(1))
+    tds = re.findall(r"<td>(.*?)</td>", identity.group(1))
+    numbers = [re.sub(r"<span.*?</span>|<[^>]+>", "", td) for td in tds]
     assert numbers[0] == "1" and numbers[-1] == "1"  # one to check, one without any deposit
+    assert set(numbers[1:-1]) == {"0"} and "<a " not in "".join(tds[1:-1])
+    # Each count opens « Candidatures » filtered on that piece in that state.
+    for td, expected in ((tds[0], uploader_id), (tds[-1], idle_id)):
+        link = re.search(r'href="([^"]+)"', td).group(1).replace("&amp;", "&")
+        found = office.get(link)
+        assert "1 candidature – page 1 sur 1." in text(found), link
+        shown_ids = re.findall(r'href="/gestion/candidatures/(\d+)"', found.get_data(as_text=True))
+        assert shown_ids == [str(expected)]
+    assert '<option value="identite" selected>' in found.get_data(as_text=True)
 
     idle = cells(office.get(f"/gestion/tableau-de-bord/sans-depot.csv?session={key}"))
     assert idle[0][0] == "numero_candidat" and len(idle) == 2

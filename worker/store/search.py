@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from worker.store import applications, dashboard, paging, search_keys
+from worker.store import applications, dashboard, paging, piece_counts, search_keys
 from worker.store.applications import Application
 from worker.store.db import Database
 
@@ -23,6 +23,8 @@ class Filters:
     status: str = ""
     academy: str = ""
     files: str = ""  # a key of FILES: "none", registered applications without any file
+    piece: str = ""  # a piece's code: with piece_state, the applications whose piece…
+    piece_state: str = ""  # …is in this state (a key of PIECE_STATES); needs exam and session
 
     def given(self) -> dict[str, str]:
         """The filters set (for a link: the others are left out of its address)."""
@@ -30,6 +32,24 @@ class Filters:
 
 
 FILES = {"none": "Inscrites sans aucun fichier déposé"}  # the « Fichiers » filter's choices
+UNTOUCHED = "aucun"  # the piece filter's value for a piece without any deposit nor status
+NOT_VALIDATED = "non_validee"  # its value for the derived state "" (files, not validated)
+
+
+def piece_filter(academies: tuple[str, ...], filters: Filters) -> tuple[str, list] | None:
+    """The condition on ``ap`` of the piece filter: the registered applications of the
+    session whose piece ``filters.piece`` is in ``filters.piece_state`` (its state derived
+    as the dashboard counts it), or, for UNTOUCHED, that have no row for it."""
+    if not (filters.piece and filters.piece_state and filters.exam and filters.session):
+        return None
+    keys = [f"{academy}|{filters.exam}|{filters.session}" for academy in academies]
+    marks = ", ".join("?" * len(keys)) or "NULL"
+    rows = f"SELECT p.application_id FROM pieces p WHERE p.group_key IN ({marks}) AND p.code = ?"
+    if filters.piece_state == UNTOUCHED:
+        return f"ap.status = 'registered' AND ap.id NOT IN ({rows})", [*keys, filters.piece]
+    state = "" if filters.piece_state == NOT_VALIDATED else filters.piece_state
+    matching = f"{rows} AND {piece_counts.STATE_SQL} = ?"
+    return f"ap.id IN ({matching})", [*keys, filters.piece, state]
 
 
 def academies_of(scope: tuple[str, ...], filters: Filters) -> tuple[str, ...]:
@@ -67,6 +87,9 @@ def _where(academies: tuple[str, ...], filters: Filters) -> tuple[str, list]:
             params.append(value)
     if filters.files == "none":
         clauses.append(dashboard.NO_FILE)
+    if chosen := piece_filter(academies, filters):
+        clauses.append(chosen[0])
+        params += chosen[1]
     return " AND ".join(clauses), params
 
 
@@ -110,7 +133,7 @@ class Details(NamedTuple):
 
 def _total(db: Database, academies: tuple[str, ...], filters: Filters) -> int:
     """How many match: from the counts by state without words, else from the terms."""
-    if not search_keys.query_words(filters.query) and not filters.files:
+    if not (search_keys.query_words(filters.query) or filters.files or filters.piece_state):
         found = applications.counts(db, academies, filters.exam, filters.session, filters.status)
         return sum(row[-1] for row in found)
     where, params = _where(academies, filters)

@@ -39,6 +39,7 @@ KEYS = {
     "message": "message",
     "number": "numéro",
     "piece": "pièce",
+    "piece_state": "statut de la pièce",
     "query": "recherche",
     "reason": "motif",
     "received_on": "reçue le",
@@ -116,6 +117,8 @@ class Words:
                 return LISTS.get(text, text)
             case "files":
                 return search.FILES.get(text, text)
+            case "piece_state":
+                return review.PIECE_STATES.get(text, text)
             case "action":
                 return self.actions.get(text, text)
             case "staff_id" if isinstance(value, int):

@@ -18,6 +18,11 @@ from worker.store.db import Database
 from worker.store.search import Filters
 from worker.store.staff import Staff
 
+# The « Statut de la pièce » filter's choices: the dashboard's columns.
+PIECE_STATES = {
+    (code or search.NOT_VALIDATED): label for code, label in supporting.OFFICE_STATES.items()
+} | {search.UNTOUCHED: "Aucun dépôt ni statut"}
+
 EXPORT_HEADER = (
     "academie",
     "examen",

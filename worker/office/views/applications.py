@@ -73,7 +73,13 @@ def logout():
 def _filters() -> search.Filters:
     values = {k: params.query_text(k) for k in ("query", "exam", "session", "status", "academy")}
     files = request.args.get("files", "")
-    return search.Filters(**values, files=files if files in search.FILES else "")
+    state = request.args.get("piece_state", "")
+    return search.Filters(
+        **values,
+        files=files if files in search.FILES else "",
+        piece=params.query_text("piece"),
+        piece_state=state if state in review.PIECE_STATES else "",
+    )
 
 
 @blueprint.get("/")
@@ -107,6 +113,8 @@ def applications():
         catalog=c,
         statuses=STATUS_LABELS,
         files=search.FILES,
+        pieces=c.exams[filters.exam].pieces if filters.exam in c.exams else (),
+        piece_states=review.PIECE_STATES,
         academies=[c.academies[a] for a in office_auth.scope() if a in c.academies],
         sessions=_session_choices(c, filters.exam, filters.session),
     )
