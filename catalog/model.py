@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -161,6 +162,13 @@ class Academy:
     variables: tuple[tuple[str, str], ...] = ()  # extra guide variables, as sorted pairs
     departements: tuple[str, ...] = ()  # for the residence rule
     copies_url: str = ""  # « Mes copies dématérialisées »: where the académie shows them
+
+    @property
+    def sort_key(self) -> str:
+        """The académie's place in a list: by its own name, accents aside (« Orléans-Tours »
+        under O, not under the « D' » of « ACADÉMIE D'ORLÉANS-TOURS »)."""
+        plain = unicodedata.normalize("NFD", self.short_name).encode("ascii", "ignore")
+        return plain.decode().casefold()
 
     def guide_variables(self) -> dict[str, str]:
         """Every variable a guide may use for this académie (only those with a value)."""

@@ -25,7 +25,7 @@ def outputs(catalog: Catalog, site: SiteContext) -> Iterator[Output]:
     yield Output(urls.OPEN_DATA_JSON, ("json", records), lambda: _json(records), in_sitemap=False)
     yield Output(urls.OPEN_DATA_CSV, ("csv", records), lambda: _csv(records), in_sitemap=False)
     exams = sorted(catalog.exams.values(), key=lambda e: e.name)
-    academies = sorted(catalog.academies.values(), key=lambda a: a.name)
+    academies = sorted(catalog.academies.values(), key=lambda a: a.sort_key)
     yield site.output(
         urls.OPEN_DATA,
         "site/open_data.html",

@@ -34,7 +34,7 @@ KIND_HEADINGS = (
 def groups(catalog: Catalog, env: Environment, now: datetime, base_url: str) -> list[Group]:
     site = SiteContext(catalog, env, now, base_url)
     c = catalog
-    academies = tuple(sorted(c.academies.values(), key=lambda a: a.name))
+    academies = tuple(sorted(c.academies.values(), key=lambda a: a.sort_key))
     exams = tuple(c.exams.values())
     guides = tuple((g.slug, g.title, g.summary, g.exams) for g in c.guides.values())
     overrides = tuple((k, g.mode, g.title) for k, g in sorted(c.overrides.items()))
@@ -126,7 +126,7 @@ def services(site: SiteContext) -> Iterator[Output]:
         choice_heading="Sélectionner un domaine",
         choices=[(urls.services(d.code), d.name, d.description) for d in domains],
     )
-    academies = sorted(c.academies.values(), key=lambda a: a.name)
+    academies = sorted(c.academies.values(), key=lambda a: a.sort_key)
     guide_of = {exam: slug for slug, g in c.guides.items() for exam in g.exams}
     for domain in domains:
         exams = c.exams_in(domain.code)
@@ -239,7 +239,7 @@ def academy_pages(site: SiteContext) -> Iterator[Output]:
     c = site.catalog
     title = "Académies et guides"
     crumbs = [("/", "Accueil"), (urls.ACADEMIES, title)]
-    by_kind = sorted(c.academies.values(), key=lambda a: a.name)
+    by_kind = sorted(c.academies.values(), key=lambda a: a.sort_key)
     groups, current = [], None
     for kind, heading in KIND_HEADINGS:
         items = [(urls.academy(a.code), a.name, a.region) for a in by_kind if a.kind == kind]
@@ -296,7 +296,7 @@ def guide_pages(site: SiteContext, slug: str) -> Iterator[Output]:
     """One shared guide as each académie publishes it (with its override, if any)."""
     c = site.catalog
     guide = c.guides[slug]
-    for academy in sorted(c.academies.values(), key=lambda a: a.name):
+    for academy in sorted(c.academies.values(), key=lambda a: a.sort_key):
         variables = academy.guide_variables()
         override = c.overrides.get((academy.code, slug))
         title = c.guide_title(academy.code, slug)
@@ -368,7 +368,7 @@ def editorial(site: SiteContext) -> Iterator[Output]:
             "Académies",
             [
                 (urls.academy(a.code), a.name, "")
-                for a in sorted(c.academies.values(), key=lambda a: a.name)
+                for a in sorted(c.academies.values(), key=lambda a: a.sort_key)
             ],
         ),
         ("Informations", [(urls.page(p.slug), p.title, "") for p in c.pages.values()]),

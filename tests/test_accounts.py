@@ -541,3 +541,15 @@ def test_one_account_per_mailbox_whatever_the_domain_spelling(client, mailbox, a
             "SELECT email_key FROM accounts WHERE email_key LIKE ?", [unicode_form[:14] + "%"]
         )
         assert [k for (k,) in keys] == [punycode_form.casefold()]
+
+
+def test_a_password_too_long_is_refused_with_the_rule_not_cut_by_the_browser(client):
+    """With maxlength=20 the browser kept the first 20 characters of 21 without a word, and
+    the candidate could not sign in with what they typed: the server says why instead."""
+    page = client.get(SIGNUP).get_data(as_text=True)
+    fields = re.findall(r'<input[^>]*name="password(?:_confirm)?"[^>]*>', page)
+    assert len(fields) == 2 and not any("maxlength" in f for f in fields)
+    long = "Examen!2027-Candidat1"  # 21 characters
+    refused = client.submit(SIGNUP, identity(password=long, password_confirm=long))
+    assert refused.status_code == 400
+    assert any("entre 8 et 20 caractères" in e for e in errors(refused))

@@ -333,7 +333,8 @@ def test_modification_adds_a_version_and_mails_when_the_exam_says_so(client, pin
         email = db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
         versions = db.get().execute("SELECT count(*) FROM application_versions").fetchone()[0]
     assert versions == 2
-    mailbox.last_to(email, "Modification d'inscription : CFG", after=before)
+    mail = mailbox.last_to(email, "Modification d'inscription : CFG", after=before)
+    assert mail["Subject"] == "[Portail candidat] Modification d'inscription : CFG JUIN 2027"
 
 
 @pytest.mark.parametrize(
@@ -593,3 +594,17 @@ def test_page_titles_name_the_exam_once(pinned):
         page = client.get(start(client, pinned, exam, session))
         title = re.search(r"<title>(.*?)</title>", page.get_data(as_text=True)).group(1)
         assert expected in title and "BTS BTS" not in title, title
+
+
+def test_academies_are_listed_by_their_own_name(pinned):
+    """« ACADÉMIE D'ORLÉANS-TOURS » under O, not third after Amiens because of its « D' »."""
+    client = signed_in(pinned)
+    page = client.get("/espace-candidat/inscription/nouvelle/examen/bts/2027")
+    codes = re.findall(
+        r'<a href="/espace-candidat/inscription/nouvelle/examen/bts/2027/([a-z-]+)">',
+        page.get_data(as_text=True),
+    )
+    academies = pinned.extensions["catalog"]().academies
+    assert len(codes) > 5 and {"besancon", "orleans-tours", "nice"} <= set(codes)
+    assert codes == sorted(codes, key=lambda code: academies[code].sort_key)
+    assert codes.index("nice") < codes.index("orleans-tours")

@@ -52,7 +52,7 @@ def fields(attributes: dict, ctx: Context) -> None:
             *(SelectChoice(str(y), str(y)) for y in range(ctx.now.year, ctx.now.year - 20, -1)),
         ],
     )
-    academies = sorted(ctx.catalog.academies.values(), key=lambda a: a.name)
+    academies = sorted(ctx.catalog.academies.values(), key=lambda a: a.sort_key)
     attributes["acquis_academie"] = SelectField(
         "Académie d'obtention",
         validate_choice=False,

@@ -71,9 +71,8 @@ def choices(field: StepField, ctx: Context) -> list[tuple[str, str]]:
             for e in ctx.catalog.establishments_of(ctx.academy.code)
         ]
     if source == "academies":
-        return sorted(
-            ((a.code, a.name) for a in ctx.catalog.academies.values()), key=lambda pair: pair[1]
-        )
+        found = sorted(ctx.catalog.academies.values(), key=lambda a: a.sort_key)
+        return [(a.code, a.name) for a in found]
     if source == "pays":
         return refdata.countries()
     if source == "departements":

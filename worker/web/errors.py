@@ -42,8 +42,10 @@ MESSAGES = {
     ),
     500: (
         "Erreur du service",
-        "Une erreur inattendue s'est produite ; rien n'a été enregistré "
-        "pour cette action. Réessayez dans quelques instants.",
+        "Une erreur inattendue s'est produite. Si vous veniez d'enregistrer ou d'envoyer "
+        "quelque chose, vérifiez-le (par exemple dans « Mes inscriptions ») avant de "
+        "recommencer : l'action a pu aboutir avant l'erreur. Sinon, réessayez dans "
+        "quelques instants.",
     ),
 }
 

@@ -121,7 +121,7 @@ def _choices(c: Catalog, codes: list[str], levels: list) -> list[tuple[str, str,
         return [(link(s.code), s.label, "") for s in levels[1].sessions]
     exam, session = levels[1], levels[2]
     rows = []
-    for academy in sorted(c.academies.values(), key=lambda a: a.name):
+    for academy in sorted(c.academies.values(), key=lambda a: a.sort_key):
         periods = c.periods_for(exam=exam.code, session=session.code, academy=academy.code)
         if periods:
             state = (

@@ -135,7 +135,7 @@ def content():
     messages, message_problems = _read(republish.read_messages)
     sections = []
     for academy in sorted(
-        (c.academies[a] for a in scope if a in c.academies), key=lambda a: a.name
+        (c.academies[a] for a in scope if a in c.academies), key=lambda a: a.sort_key
     ):
         sections.append(
             {

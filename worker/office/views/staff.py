@@ -23,7 +23,7 @@ blueprint.context_processor(office_context)
 
 
 def _academies():
-    return sorted(catalog().academies.values(), key=lambda a: a.name)
+    return sorted(catalog().academies.values(), key=lambda a: a.sort_key)
 
 
 @blueprint.get("/comptes")
