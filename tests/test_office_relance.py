@@ -33,13 +33,20 @@ def latest_relance(candidate) -> bytes:
     return candidate.get(urls[-1]).data
 
 
-def test_a_relance_lists_what_is_missing_with_the_new_deadline(pinned, mailbox):  # noqa: F811
-    app = pinned
+def identity_rejected(app):
+    """A CFG candidate whose identity piece the office found « Non conforme »: the
+    candidate, the application's id and the office's staff member."""
     academy = open_academy(app, "cfg", "juin-2027")
     candidate, application_id = registered(app, academy)
     deposit(candidate)
     office = member(app, academy)
     decide(office, application_id, "non_conforme", "Le verso manque.")
+    return candidate, application_id, office
+
+
+def test_a_relance_lists_what_is_missing_with_the_new_deadline(pinned, mailbox):  # noqa: F811
+    app = pinned
+    candidate, application_id, office = identity_rejected(app)
 
     assert "Relancer le candidat" in text(office.get(f"/gestion/candidatures/{application_id}"))
     page = office.get(f"/gestion/candidatures/{application_id}/relance")
@@ -113,11 +120,7 @@ def test_the_new_deadline_of_a_relance_holds_for_its_pieces(pinned):  # noqa: F8
     """The relance says « au plus tard le 20 janvier »: the candidate can provide its pieces
     until then, after the period's own upload window (8 January) has closed."""
     app = pinned
-    academy = open_academy(app, "cfg", "juin-2027")
-    candidate, application_id = registered(app, academy)
-    deposit(candidate)
-    office = member(app, academy)
-    decide(office, application_id, "non_conforme", "Le verso manque.")
+    candidate, application_id, office = identity_rejected(app)
     too_late = relance(office, application_id, "2031-01-20")
     assert "doit précéder la fin de la session" in text(office.get(too_late.headers["Location"]))
     assert relance(office, application_id, "2027-01-20").status_code == 303
