@@ -271,6 +271,7 @@ class StepField:
     max_length: int = 0
     pattern: str = ""
     pattern_message: str = ""
+    autocomplete: str = ""  # the input's purpose, in HTML's autofill tokens (catalog.autofill)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import autofill
 from .dates import DateFormatError, parse_paris
 from .model import (
     FIELD_TYPES,
@@ -202,6 +203,7 @@ def _step_field(f: TomlFile, record: dict, line: int) -> StepField | None:
             "notice",
             "pattern",
             "pattern_message",
+            "autocomplete",
         )
     }
     if texts["pattern"]:
@@ -210,6 +212,9 @@ def _step_field(f: TomlFile, record: dict, line: int) -> StepField | None:
         except re.error as exc:
             f.problem(f.lines.key("pattern", line), f"expression « pattern » invalide : {exc}")
             return None
+    if wrong := autofill.problem(texts["autocomplete"], kind):
+        f.problem(f.lines.key("autocomplete", line), f"champ « {name} » : {wrong}")
+        texts["autocomplete"] = ""  # the field is still asked, without it
     return StepField(
         name=name,
         label=label,

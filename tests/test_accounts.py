@@ -170,6 +170,27 @@ def test_signup_page_then_activation_mail(client, mailbox, app):
     assert account.password_hash.startswith("$argon2id$")
 
 
+@pytest.mark.parametrize(
+    "path, tokens",
+    [
+        (
+            SIGNUP,
+            {"last_name": "family-name", "first_names": "given-name", "birth_date": "bday",
+             "email": "email", "password": "new-password", "password_confirm": "new-password"},
+        ),
+        (LOGIN, {"login": "username", "password": "current-password"}),
+        (FORGOTTEN, {"login": "username"}),
+    ],
+    ids=["creer-un-compte", "connexion", "mot-de-passe-oublie"],
+)  # fmt: skip
+def test_account_forms_say_the_purpose_of_the_candidates_own_data(client, path, tokens):
+    """WCAG 1.3.5: the browser and password managers know what each field is for."""
+    page = client.get(path).get_data(as_text=True)
+    for name, token in tokens.items():
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert f'autocomplete="{token}"' in tag, tag
+
+
 @pytest.mark.parametrize("variant", [str.upper, str.title, lambda s: "  " + s + " "])
 def test_one_account_per_address_whatever_its_case(client, mailbox, app, variant):
     data, _ = active_account(client, mailbox)

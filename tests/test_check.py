@@ -405,6 +405,54 @@ def test_options_differ_from_names_another_test_with_options(content, capsys, di
     )
 
 
+def write_wizard(content: Path, field_type: str, autocomplete: str) -> Path:
+    """A wizard.toml of one step and one field declaring ``autocomplete``."""
+    wizard = content / "wizard.toml"
+    wizard.write_text(
+        '[[step]]\ncode = "identification"\ntitle = "Identification"\n\n'
+        '[[step.field]]\nname = "adresse_ligne1"\nlabel = "Numéro, rue, voie"\n'
+        f'type = "{field_type}"\nautocomplete = "{autocomplete}"\n',
+        encoding="utf-8",
+    )
+    return wizard
+
+
+@pytest.mark.parametrize(
+    "autocomplete",
+    ["address-line1", "postal-code", "country", "mobile tel", "section-eleve billing email", "off"],
+)
+def test_wizard_autocomplete_tokens_of_the_html_standard_pass(content, capsys, autocomplete):
+    write_wizard(content, "text", autocomplete)
+    assert_clean(content, capsys)
+
+
+@pytest.mark.parametrize(
+    "field_type, autocomplete, fragment",
+    [
+        ("text", "adress-line1", "« adress-line1 » inconnu de la norme HTML"),
+        ("text", "adresse", "« adresse » inconnu de la norme HTML"),
+        ("text", "mobile postal-code", "« mobile postal-code » inconnu"),  # not a contact field
+        ("text", "tel mobile", "« tel mobile » inconnu"),  # the contact type comes first
+        ("text", "on email", "« on email » inconnu"),  # on and off stand alone
+        ("yesno", "email", "autocomplete ne s'applique pas à un champ de type yesno"),
+    ],
+)
+def test_wizard_autocomplete_outside_the_html_standard(
+    content, capsys, field_type, autocomplete, fragment
+):
+    """WCAG 1.3.5: a purpose the browser cannot read is an error naming the field."""
+    wizard = write_wizard(content, field_type, autocomplete)
+    line = line_of(wizard, "autocomplete =")
+    found = assert_reported(content, capsys, "wizard.toml", line, fragment)
+    assert "champ « adresse_ligne1 » : " in found
+
+
+def test_a_mistyped_autocomplete_token_gets_the_closest_one(content, capsys):
+    wizard = write_wizard(content, "text", "adress-line1")
+    found = assert_reported(content, capsys, "wizard.toml", line_of(wizard, "autocomplete ="), "")
+    assert found.endswith("vouliez-vous dire « address-line1 » ?")
+
+
 @pytest.mark.parametrize("email", ["dec.ac-grenoble.fr", "dec@ac-grenoble", "dec @ac-grenoble.fr"])
 def test_academy_invalid_email(content, capsys, email):
     line = replace(content / "academies/grenoble.toml", '"dec@ac-grenoble.fr"', f'"{email}"')

@@ -9,6 +9,8 @@ rendered twice: by WTForms' own widgets and by the portal's renderer.
 from __future__ import annotations
 
 import inspect
+import re
+from pathlib import Path
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -28,6 +30,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import PasswordInput
 
+from catalog import autofill
 from worker.forms import account, base, franceconnect, office, periods, rendering
 
 HOSTILE = '<b>"l\'été" & co</b>'
@@ -126,3 +129,16 @@ def test_attributes_are_sorted_escaped_and_boolean():
     assert rendering.attributes({"b": True, "a": 'x"<', "c": False, "data_x_y": 1}) == (
         'a="x&#34;&lt;" b data-x-y="1"'
     )
+
+
+def test_every_autocomplete_of_the_templates_is_a_token_of_the_html_standard():
+    """The account forms' tokens (family-name, bday, current-password…) are checked by the
+    same list as those of wizard.toml."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    written = {
+        token
+        for path in templates.rglob("*.html")
+        for token in re.findall(r'autocomplete="([^"]*)"', path.read_text(encoding="utf-8"))
+    }
+    assert {"family-name", "given-name", "bday", "email", "current-password"} <= written
+    assert [token for token in written if not autofill.is_valid(token)] == []

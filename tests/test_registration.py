@@ -608,3 +608,30 @@ def test_academies_are_listed_by_their_own_name(pinned):
     assert len(codes) > 5 and {"besancon", "orleans-tours", "nice"} <= set(codes)
     assert codes == sorted(codes, key=lambda code: academies[code].sort_key)
     assert codes.index("nice") < codes.index("orleans-tours")
+
+
+# -- what the fields tell the browser ------------------------------------------------------
+
+
+def control(html: str, name: str) -> str:
+    """The opening tag of the input, select or textarea named ``name``."""
+    return re.search(rf'<(?:input|select|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def test_the_candidates_own_data_says_its_purpose(pinned):
+    """WCAG 1.3.5: address and phones carry the autocomplete token wizard.toml declares,
+    so that the browser can fill them in; a field about something else carries none."""
+    client = signed_in(pinned)
+    html = client.get(start(client, pinned, "cfg", "juin-2027")).get_data(as_text=True)
+    for name, token in {
+        "adresse_pays": "country",
+        "adresse_ligne1": "address-line1",
+        "adresse_ligne2": "address-line2",
+        "adresse_ligne3": "address-line3",
+        "adresse_code_postal": "postal-code",
+        "adresse_localite": "address-level2",
+        "telephone_portable": "mobile tel",
+        "telephone_fixe": "home tel",
+    }.items():
+        assert f'autocomplete="{token}"' in control(html, name), name
+    assert "autocomplete" not in control(html, "nationalite")

@@ -99,6 +99,11 @@ def _number(form, wt_field):
         raise ValidationError("Saisissez un nombre, par exemple 12 ou 12,5.")
 
 
+def _attributes(field: StepField) -> dict[str, str]:
+    """What the field's control tells the browser: its purpose (``autocomplete``)."""
+    return {"autocomplete": field.autocomplete} if field.autocomplete else {}
+
+
 def _wt_field(field: StepField, ctx: Context):
     validators = []
     if field.required:
@@ -125,6 +130,7 @@ def _wt_field(field: StepField, ctx: Context):
             choices=[SelectChoice("", "Sélectionnez une valeur"), *wrapped],
             validate_choice=False,
             validators=[*validators, optional_choice],
+            render_kw=_attributes(field),
         )
     if field.type in ("radio", "yesno"):
         return RadioField(
@@ -136,8 +142,8 @@ def _wt_field(field: StepField, ctx: Context):
     if field.type == "checkbox":
         return BooleanField(field.label, validators=validators)
     if field.type == "textarea":
-        return TextAreaField(field.label, validators=validators)
-    return StringField(field.label, validators=validators)
+        return TextAreaField(field.label, validators=validators, render_kw=_attributes(field))
+    return StringField(field.label, validators=validators, render_kw=_attributes(field))
 
 
 def form_class(step: Step, ctx: Context) -> type[StepForm]:
