@@ -635,3 +635,59 @@ def test_the_candidates_own_data_says_its_purpose(pinned):
     }.items():
         assert f'autocomplete="{token}"' in control(html, name), name
     assert "autocomplete" not in control(html, "nationalite")
+
+
+@pytest.fixture
+def free_text(tmp_path, site_dir, mailbox):
+    """A worker whose CFG asks « Informations supplémentaires » after « Identification »;
+    yields a signed-in client at that step, and its URL."""
+    content = Path(shutil.copytree(ROOT / "content", tmp_path / "content"))
+    exam = content / "exams" / "cfg.toml"
+    steps = '["identification", "informations", "recapitulatif"]'
+    assert steps in exam.read_text("utf-8")
+    exam.write_text(
+        exam.read_text("utf-8").replace(
+            steps, steps.replace('"informations"', '"informations-supplementaires"')
+        ),
+        "utf-8",
+    )
+    app = make_app(tmp_path / "data", site_dir, mailbox, CONTENT_DIR=str(content))
+    app.config["NOW"] = lambda: NOW
+    client = signed_in(app)
+    response = fill(client, start(client, app, "cfg", "juin-2027"), CFG["identification"])
+    assert response.headers["Location"].endswith("/informations-supplementaires")
+    yield client, response.headers["Location"]
+    stop_mail(app)
+
+
+def test_a_free_text_says_its_limit_before_it_is_reached(free_text):
+    """UI.md: hints before the user errs; the textarea itself stops at the limit."""
+    client, url = free_text
+    html = client.get(url).get_data(as_text=True)
+    tag = control(html, "informations_complementaires")
+    assert tag.startswith("<textarea") and 'maxlength="500"' in tag
+    assert 'aria-describedby="informations_complementaires-aide"' in tag
+    assert (
+        '<span class="hint" id="informations_complementaires-aide">'
+        "500 caractères au maximum.</span>" in html
+    )
+
+
+def test_a_free_text_past_its_limit_is_refused_with_its_length(free_text):
+    """The server is the authority: 501 characters posted (no browser limit) are refused."""
+    client, url = free_text
+    response = fill(client, url, {"informations_complementaires": "é" * 501})
+    assert response.status_code == 400
+    assert errors(response) == [
+        "« Informations complémentaires » : 500 caractères au maximum, vous en avez saisi 501."
+        " Raccourcissez votre texte."
+    ]
+    assert "é" * 501 in response.get_data(as_text=True)  # what was typed is kept
+    assert fill(client, url, {"informations_complementaires": "é" * 500}).status_code == 303
+
+
+def test_a_line_break_counts_as_one_character_as_in_the_browser(free_text):
+    """The browser's maxlength counts a line break once, but posts it as CR LF."""
+    client, url = free_text
+    lines = "\r\n".join(["a" * 49] * 10)  # 499 characters to maxlength, 508 as posted
+    assert fill(client, url, {"informations_complementaires": lines}).status_code == 303

@@ -409,7 +409,10 @@ def bts_to_recap(page: Page, axe, catalog, choice: Choice) -> BtsAnswers:
     next_step(page)
 
     expect_step(page, 7, "Informations supplémentaires")
-    field(page, "Informations complémentaires").fill("Je travaille de nuit le mardi.")
+    free_text = field(page, "Informations complémentaires")
+    expect(free_text).to_have_accessible_description("500 caractères au maximum.")
+    expect(free_text).to_have_attribute("maxlength", "500")
+    free_text.fill("Je travaille de nuit le mardi.")
     next_step(page)
 
     at_next_step()  # 8 - Diplôme possédé

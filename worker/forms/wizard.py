@@ -26,7 +26,7 @@ from catalog.model import Step, StepField, Test
 from sitebuild.render import academy_phrase
 from worker import refdata
 from worker.forms import acquis
-from worker.forms.base import PortailForm, email_address, max_length, one_of
+from worker.forms.base import PortailForm, email_address, one_of
 from worker.rules.recap import (
     NOT_REGISTERED,
     POSITIONS,
@@ -45,16 +45,30 @@ ADDRESS_COUNTRY, ADDRESS_POSTCODE = "adresse_pays", "adresse_code_postal"
 
 
 def hint(field: StepField, step: Step, ctx: Context) -> str:
-    """The field's hint, plus when a conditional field is to be filled in."""
+    """The field's hint, plus when a conditional field is to be filled in and how long a
+    free text may be."""
+    parts = (field.hint, _condition(field, step, ctx), _length_limit(field))
+    return " ".join(part for part in parts if part)
+
+
+def _condition(field: StepField, step: Step, ctx: Context) -> str:
+    """« À renseigner si … » for a field shown whatever the answer it depends on."""
     if not field.show_if or field.show_if.startswith("account."):
-        return field.hint
+        return ""
     name, _, expected = (part.strip() for part in field.show_if.partition("=="))
     other = next((f for f in step.fields if f.name == name), None)
     if other is None:
-        return field.hint
+        return ""
     answer = dict(choices(other, ctx)).get(expected, expected)
-    condition = f"À renseigner si « {other.label} » : {answer}."
-    return f"{field.hint} {condition}" if field.hint else condition
+    return f"À renseigner si « {other.label} » : {answer}."
+
+
+def _length_limit(field: StepField) -> str:
+    """A free text's longest length, said before it is reached (« 500 caractères au
+    maximum. »); one-line fields hold short, known things whose own hints say what to type."""
+    if field.type != "textarea" or not field.max_length:
+        return ""
+    return f"{field.max_length} caractères au maximum."
 
 
 # -- forms ---------------------------------------------------------------------------------
@@ -94,14 +108,35 @@ def _pattern(field: StepField):
     return check
 
 
+def _max_length(field: StepField):
+    """At most ``max_length`` characters, a line break counting as one as it does for the
+    browser's ``maxlength`` (it is posted as CR LF)."""
+
+    def check(form, wt_field):
+        typed = len((wt_field.data or "").replace("\r\n", "\n"))
+        if typed > field.max_length:
+            raise ValidationError(
+                f"« {field.label} » : {field.max_length} caractères au maximum, vous en avez"
+                f" saisi {typed}. Raccourcissez votre texte."
+            )
+
+    return check
+
+
 def _number(form, wt_field):
     if wt_field.data and not re.fullmatch(r"\d{1,6}([.,]\d{1,2})?", wt_field.data):
         raise ValidationError("Saisissez un nombre, par exemple 12 ou 12,5.")
 
 
-def _attributes(field: StepField) -> dict[str, str]:
-    """What the field's control tells the browser: its purpose (``autocomplete``)."""
-    return {"autocomplete": field.autocomplete} if field.autocomplete else {}
+def _attributes(field: StepField) -> dict[str, str | int]:
+    """What the field's control tells the browser: its purpose (``autocomplete``) and,
+    where the hint states it, its longest length (``maxlength``)."""
+    attributes: dict[str, str | int] = {}
+    if field.autocomplete:
+        attributes["autocomplete"] = field.autocomplete
+    if _length_limit(field):
+        attributes["maxlength"] = field.max_length
+    return attributes
 
 
 def _wt_field(field: StepField, ctx: Context):
@@ -109,7 +144,7 @@ def _wt_field(field: StepField, ctx: Context):
     if field.required:
         validators.append(_required_when_visible(field, ctx))
     if field.max_length:
-        validators.append(max_length(field.max_length))
+        validators.append(_max_length(field))
     if field.pattern:
         validators.append(_pattern(field))
     if field.type == "email":
