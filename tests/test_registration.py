@@ -691,3 +691,27 @@ def test_a_line_break_counts_as_one_character_as_in_the_browser(free_text):
     client, url = free_text
     lines = "\r\n".join(["a" * 49] * 10)  # 499 characters to maxlength, 508 as posted
     assert fill(client, url, {"informations_complementaires": lines}).status_code == 303
+
+
+def test_a_field_required_under_a_condition_says_when(pinned):
+    """UI.md: required fields are marked. « Année de la dernière candidature » is shown
+    whatever the answer to the question it depends on, so an asterisk would be untrue
+    after « Non »: its hint says when it is required; the optional one says « À
+    renseigner si »; an unconditional question keeps its asterisk."""
+    client = signed_in(pinned)
+    response = fill(client, start(client, pinned, "bts", "2027"), {"modalites_acceptees": "y"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    question = "Avez-vous déjà été candidat à cet examen ?"
+    assert f'<legend>{question}<span class="required" aria-hidden="true"> *</span>' in html
+    assert '<label for="annee_anterieure">Année de la dernière candidature</label>' in html
+    assert " required" not in control(html, "annee_anterieure")
+    for name, hint in (
+        ("annee_anterieure", f"Obligatoire si « {question} » : Oui."),
+        ("academie_anterieure", f"Obligatoire si « {question} » : Oui."),
+        (
+            "numero_candidat_anterieur",
+            "Facultatif. Il figure sur vos anciennes convocations et relevés de notes"
+            f" (11 chiffres). À renseigner si « {question} » : Oui.",
+        ),
+    ):
+        assert f'<span class="hint" id="{name}-aide">{hint}</span>' in html, name

@@ -51,8 +51,17 @@ def hint(field: StepField, step: Step, ctx: Context) -> str:
     return " ".join(part for part in parts if part)
 
 
+def required_mark(field: StepField) -> bool:
+    """Whether the field carries the required asterisk: required, and on the page only when
+    it applies (no condition, or one on the account: the step leaves the field out
+    otherwise). A field depending on another answer of its step is shown whatever that
+    answer, so its hint says when it is required instead (« Obligatoire si … »)."""
+    return field.required and (not field.show_if or field.show_if.startswith("account."))
+
+
 def _condition(field: StepField, step: Step, ctx: Context) -> str:
-    """« À renseigner si … » for a field shown whatever the answer it depends on."""
+    """When a field shown whatever the answer it depends on is to be filled in:
+    « Obligatoire si … » if it is required then, else « À renseigner si … »."""
     if not field.show_if or field.show_if.startswith("account."):
         return ""
     name, _, expected = (part.strip() for part in field.show_if.partition("=="))
@@ -60,7 +69,8 @@ def _condition(field: StepField, step: Step, ctx: Context) -> str:
     if other is None:
         return ""
     answer = dict(choices(other, ctx)).get(expected, expected)
-    return f"À renseigner si « {other.label} » : {answer}."
+    when = "Obligatoire si" if field.required else "À renseigner si"
+    return f"{when} « {other.label} » : {answer}."
 
 
 def _length_limit(field: StepField) -> str:
