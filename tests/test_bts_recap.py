@@ -1,9 +1,15 @@
 """The BTS récapitulatif and confirmation d'inscription as guide 000 describes them (§3,
-« Récapitulatif »; §4.1): a question nobody was asked yet never reads « Non »."""
+« Récapitulatif »; §4.1): a question nobody was asked yet never reads « Non », and the
+step after the récapitulatif only shows there once reached."""
 
 from __future__ import annotations
 
-from tests.forms import text
+import re
+
+from flask import Flask
+
+from tests.forms import FormClient, errors, text
+from tests.test_guides import born_abroad_client, bts_at_acquis, first_value
 from tests.test_pupils import import_pupils
 from tests.test_registration import NOW
 from worker.documents import confirmation
@@ -14,6 +20,51 @@ MODALITES = "J'ai lu les modalités d'inscription et je les accepte"
 CONDITIONS = (
     "Je certifie l'exactitude des renseignements fournis et j'accepte les conditions d'inscription"
 )
+ACQUIS = {
+    "acquis_origine_meme_bts": "y",
+    "acquis_meme_bts__e1": "y",
+    "note_e1": "14,5",
+    "acquis_annee": "2025",
+    "acquis_academie": "rennes",
+}
+DIPLOMA = {"diplome_possede": "BACCALAUREAT GENERAL", "annee_diplome": "2019"}
+
+
+def bts_at_recap(client: FormClient, app: Flask) -> str:
+    """A BTS draft up to its récapitulatif: marks kept from 2025 (E1), a bac of 2019, the
+    other steps answered with their first choices."""
+    url = bts_at_acquis(client, app)
+    while not url.endswith("/recapitulatif"):
+        html = client.get(url).get_data(as_text=True)
+        names = set(re.findall(r'name="([a-z0-9_]+)"', html)) - {"csrf_token", "action"}
+        data = {n: DIPLOMA.get(n) or first_value(html, n) for n in names}
+        response = client.submit(url, {**(ACQUIS if url.endswith("/acquis") else data),
+                                       "action": "suivant"})  # fmt: skip
+        assert response.status_code == 303, (url, errors(response))
+        url = response.headers["Location"]
+    return url
+
+
+def draft_id(url: str) -> str:
+    return url.split("/")[-2]
+
+
+def test_the_recapitulatif_shows_the_conditions_only_once_reached(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    url = bts_at_recap(client, app)
+    printed = f"/espace-candidat/brouillon/{draft_id(url)}/imprimer"
+    for response in (client.get(url), client.get(printed)):
+        html = response.get_data(as_text=True)
+        assert 'id="recap-modalites"' in html and f"{MODALITES} Oui" in text(response)
+        assert 'id="recap-conditions"' not in html and CONDITIONS not in text(response)
+    conditions = client.submit(url, {"action": "suivant"})
+    assert conditions.headers["Location"].endswith("/conditions")
+    saved = client.submit(conditions.headers["Location"],
+                          {"conditions_acceptees": "y", "action": "enregistrer"})  # fmt: skip
+    assert saved.status_code == 303, errors(saved)
+    mine = text(client.get("/espace-candidat/inscriptions/001"))
+    assert f"{CONDITIONS} Oui" in mine
 
 
 def test_boxes_nobody_was_shown_are_not_answered_no(app):
