@@ -9,6 +9,7 @@ import re
 from flask import Flask
 
 from tests.forms import FormClient, errors, text
+from tests.test_documents import links, pdf_text
 from tests.test_guides import born_abroad_client, bts_at_acquis, first_value
 from tests.test_pupils import import_pupils
 from tests.test_registration import NOW
@@ -84,3 +85,23 @@ def test_boxes_nobody_was_shown_are_not_answered_no(app):
     document = confirmation.build(app.extensions["catalog"](), account, application, NOW)
     questions = [question for question, _answer in document.answers]
     assert MODALITES not in questions and CONDITIONS not in questions
+
+
+def bts_confirmation(client: FormClient, app: Flask) -> str:
+    """The text of the confirmation of a BTS saved with the answers of ``bts_at_recap``."""
+    conditions = client.submit(bts_at_recap(client, app), {"action": "suivant"})
+    saved = client.submit(conditions.headers["Location"],
+                          {"conditions_acceptees": "y", "action": "enregistrer"})  # fmt: skip
+    assert saved.status_code == 303, errors(saved)
+    done = client.get(saved.headers["Location"])
+    pdf = links(done, r'href="(/espace-candidat/inscriptions/001/documents/\d+)"')[0]
+    return " ".join(pdf_text(client.get(pdf).data).split())
+
+
+def test_the_confirmation_prints_the_units_of_the_tests(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    content = bts_confirmation(client, app)
+    assert "Épreuve Unité Type Position Mode" in content
+    assert "E1 - Culture générale et expression U1 Obligatoire Bénéfice 14,5/20 (2025)" in content
+    assert "E3 - Mathématiques pour l'informatique U3 Obligatoire Inscrit" in content

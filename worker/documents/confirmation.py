@@ -56,6 +56,7 @@ class TestLine:
     option: str = ""  # "Allemand"
     mark: str = ""  # "14,5" (out of 20) for a Bénéfice
     year: str = ""  # "2025"
+    unit: str = ""  # "U1", "UF1": the unit of the exam's regulation, where it has units
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ def _test_lines(catalog: Catalog, application: Application) -> tuple[TestLine, .
             option=row.option,
             mark=row.mark,
             year=row.year,
+            unit=row.test.unit,
         )
         for row in recap.test_rows(exam, application.answers, application.speciality)
     )
@@ -233,6 +235,12 @@ def test_label(test: TestLine) -> str:
     if test.option.strip():
         label += f" ({one_line(test.option)})"
     return label
+
+
+def test_cells(test: TestLine, units: bool) -> list[str]:
+    """The row of the tests table: its unit only when the table has the units' column."""
+    unit = [one_line(test.unit)] if units else []
+    return [test_label(test), *unit, one_line(test.kind), test_position(test), one_line(test.mode)]
 
 
 def test_position(test: TestLine) -> str:
@@ -276,6 +284,7 @@ def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
     """
     title = one_line(doc.title) or CONFIRMATION
     version = recap.version_label(doc.version)
+    units = any(t.unit.strip() for t in doc.tests)  # the units' column, where there are units
     data = heading_data(
         doc,
         title=title,
@@ -291,9 +300,8 @@ def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
         ),
         candidate=pairs(_candidate(doc)),
         application=pairs(_application(doc)),
-        tests=[
-            [test_label(t), one_line(t.kind), test_position(t), one_line(t.mode)] for t in doc.tests
-        ],
+        units=units,
+        tests=[test_cells(t, units) for t in doc.tests],
         answers=[[one_line(q), paragraph(a.strip())] for q, a in doc.answers],
         consents=_consents(doc),
         tests_note=one_line(doc.tests_note),
