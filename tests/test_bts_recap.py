@@ -1,6 +1,7 @@
 """The BTS récapitulatif and confirmation d'inscription as guide 000 describes them (§3,
-« Récapitulatif »; §4.1): a question nobody was asked yet never reads « Non », and the
-step after the récapitulatif only shows there once reached."""
+« Récapitulatif »; §4.1): a question nobody was asked yet never reads « Non », the step
+after the récapitulatif only shows there once reached, the tests table has the units, and
+the two years of obtention say what they belong to."""
 
 from __future__ import annotations
 
@@ -31,15 +32,16 @@ ACQUIS = {
 DIPLOMA = {"diplome_possede": "BACCALAUREAT GENERAL", "annee_diplome": "2019"}
 
 
-def bts_at_recap(client: FormClient, app: Flask) -> str:
-    """A BTS draft up to its récapitulatif: marks kept from 2025 (E1), a bac of 2019, the
-    other steps answered with their first choices."""
+def bts_at_recap(client: FormClient, app: Flask, acquis: dict = ACQUIS) -> str:
+    """A BTS draft up to its récapitulatif: ``acquis`` posted on the acquis step (by
+    default, marks kept from 2025 for E1), a bac of 2019, the other steps answered with
+    their first choices."""
     url = bts_at_acquis(client, app)
     while not url.endswith("/recapitulatif"):
         html = client.get(url).get_data(as_text=True)
         names = set(re.findall(r'name="([a-z0-9_]+)"', html)) - {"csrf_token", "action"}
         data = {n: DIPLOMA.get(n) or first_value(html, n) for n in names}
-        response = client.submit(url, {**(ACQUIS if url.endswith("/acquis") else data),
+        response = client.submit(url, {**(acquis if url.endswith("/acquis") else data),
                                        "action": "suivant"})  # fmt: skip
         assert response.status_code == 303, (url, errors(response))
         url = response.headers["Location"]
@@ -87,9 +89,9 @@ def test_boxes_nobody_was_shown_are_not_answered_no(app):
     assert MODALITES not in questions and CONDITIONS not in questions
 
 
-def bts_confirmation(client: FormClient, app: Flask) -> str:
+def bts_confirmation(client: FormClient, app: Flask, acquis: dict = ACQUIS) -> str:
     """The text of the confirmation of a BTS saved with the answers of ``bts_at_recap``."""
-    conditions = client.submit(bts_at_recap(client, app), {"action": "suivant"})
+    conditions = client.submit(bts_at_recap(client, app, acquis), {"action": "suivant"})
     saved = client.submit(conditions.headers["Location"],
                           {"conditions_acceptees": "y", "action": "enregistrer"})  # fmt: skip
     assert saved.status_code == 303, errors(saved)
@@ -105,3 +107,19 @@ def test_the_confirmation_prints_the_units_of_the_tests(app, mailbox):
     assert "Épreuve Unité Type Position Mode" in content
     assert "E1 - Culture générale et expression U1 Obligatoire Bénéfice 14,5/20 (2025)" in content
     assert "E3 - Mathématiques pour l'informatique U3 Obligatoire Inscrit" in content
+
+
+def test_the_two_years_of_obtention_say_what_they_belong_to(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    content = bts_confirmation(client, app)
+    assert "Année d'obtention (Acquis) 2025 Académie d'obtention ACADÉMIE DE RENNES" in content
+    assert "Année d'obtention (Diplôme possédé) 2019" in content
+    assert "Année d'obtention 20" not in content
+
+
+def test_a_year_of_obtention_alone_needs_no_more_words(app, mailbox):
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    content = bts_confirmation(client, app, acquis={})
+    assert "Année d'obtention 2019" in content and "Année d'obtention (" not in content

@@ -5,6 +5,7 @@ application, and its layout. The fixed texts are in ``templates/documents/confir
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -214,11 +215,24 @@ def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str
     """The récapitulatif's rows but those the document prints in their own place and the
     questions left unanswered (the récapitulatif on screen shows them as « — »)."""
     shown = {f.label for step in catalog.steps.values() for f in step.fields if f.name in SHOWN}
+    return _named(
+        [
+            (section.step.title, question, answer)
+            for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
+            for question, answer in section.rows
+            if question not in shown and answer not in ("", recap.UNANSWERED)
+        ]
+    )
+
+
+def _named(rows: list[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
+    """(step title, question, answer) rows as (question, answer), a question printed twice
+    named with its step, as the récapitulatif's sections name it on screen: « Année
+    d'obtention (Acquis) » and « Année d'obtention (Diplôme possédé) »."""
+    asked = Counter(question for _step, question, _answer in rows)
     return tuple(
-        row
-        for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
-        for row in section.rows
-        if row[0] not in shown and row[1] not in ("", recap.UNANSWERED)
+        (f"{question} ({step})" if asked[question] > 1 else question, answer)
+        for step, question, answer in rows
     )
 
 
