@@ -34,18 +34,37 @@ OFFICE = Office(
 
 BTS_TESTS = (
     TestLine(
-        "E1", "Culture générale et expression", "Obligatoire", "Bénéfice", mark="14,5", year="2025"
+        "E1",
+        "Culture générale et expression",
+        "Obligatoire",
+        "Bénéfice",
+        mark="14,5",
+        year="2025",
+        unit="U1",
     ),
     TestLine(
-        "E2", "Langue vivante étrangère 1", "Obligatoire", "Inscrit", "Ponctuel", option="Anglais"
+        "E2",
+        "Langue vivante étrangère 1",
+        "Obligatoire",
+        "Inscrit",
+        "Ponctuel",
+        option="Anglais",
+        unit="U2",
     ),
-    TestLine("E3", "Mathématiques pour l'informatique", "Obligatoire", "Inscrit", "Ponctuel"),
+    TestLine(
+        "E3", "Mathématiques pour l'informatique", "Obligatoire", "Inscrit", "Ponctuel", unit="U3"
+    ),
     TestLine(
         "E4", "Culture économique, juridique et managériale", "Obligatoire", "Inscrit", "Ponctuel"
     ),
-    TestLine("E41", "Étude de cas", "Obligatoire", "Inscrit", "Ponctuel"),
+    TestLine("E41", "Étude de cas", "Obligatoire", "Inscrit", "Ponctuel", unit="U41"),
     TestLine(
-        "E42", "Analyse d'une situation professionnelle", "Obligatoire", "Inscrit", "Ponctuel"
+        "E42",
+        "Analyse d'une situation professionnelle",
+        "Obligatoire",
+        "Inscrit",
+        "Ponctuel",
+        unit="U42",
     ),
     TestLine(
         "E5",
@@ -53,33 +72,48 @@ BTS_TESTS = (
         "Obligatoire",
         "Inscrit",
         "Ponctuel",
+        unit="U5",
     ),
-    TestLine("E6", "Administration des systèmes et des réseaux", "À choix", "Inscrit", "CCF"),
-    TestLine("E7", "Cybersécurité des services informatiques", "Obligatoire", "Dispensé"),
-    TestLine("EF1", "Langue vivante 2", "Facultative", "Inscrit", "Ponctuel", option="Allemand"),
-    TestLine("EF2", "Engagement étudiant", "Facultative", "Non inscrit"),
-    TestLine("EF3", "Mathématiques approfondies", "Facultative", "Inscrit", "Ponctuel"),
+    TestLine(
+        "E6", "Administration des systèmes et des réseaux", "À choix", "Inscrit", "CCF", unit="U6"
+    ),
+    TestLine(
+        "E7", "Cybersécurité des services informatiques", "Obligatoire", "Dispensé", unit="U7"
+    ),
+    TestLine(
+        "EF1",
+        "Langue vivante 2",
+        "Facultative",
+        "Inscrit",
+        "Ponctuel",
+        option="Allemand",
+        unit="UF1",
+    ),
+    TestLine("EF2", "Engagement étudiant", "Facultative", "Non inscrit", unit="UF2"),
+    TestLine("EF3", "Mathématiques approfondies", "Facultative", "Inscrit", "Ponctuel", unit="UF3"),
 )
 
-# (code, printed « Épreuve », Type, Position) of every row, as the table must show them.
+# (code, printed « Épreuve », Unité, Type, Position) of every row, as the table must show
+# them (E4 is a group of units: it has none of its own, as in the guide's example).
 EXPECTED_ROWS = [
-    ("E1", "E1 - Culture générale et expression", "Obligatoire", "Bénéfice 14,5/20 (2025)"),
-    ("E2", "E2 - Langue vivante étrangère 1 (Anglais)", "Obligatoire", "Inscrit"),
-    ("E3", "E3 - Mathématiques pour l'informatique", "Obligatoire", "Inscrit"),
-    ("E4", "E4 - Culture économique, juridique et managériale", "Obligatoire", "Inscrit"),
-    ("E41", "E41 - Étude de cas", "Obligatoire", "Inscrit"),
-    ("E42", "E42 - Analyse d'une situation professionnelle", "Obligatoire", "Inscrit"),
+    ("E1", "E1 - Culture générale et expression", "U1", "Obligatoire", "Bénéfice 14,5/20 (2025)"),
+    ("E2", "E2 - Langue vivante étrangère 1 (Anglais)", "U2", "Obligatoire", "Inscrit"),
+    ("E3", "E3 - Mathématiques pour l'informatique", "U3", "Obligatoire", "Inscrit"),
+    ("E4", "E4 - Culture économique, juridique et managériale", "", "Obligatoire", "Inscrit"),
+    ("E41", "E41 - Étude de cas", "U41", "Obligatoire", "Inscrit"),
+    ("E42", "E42 - Analyse d'une situation professionnelle", "U42", "Obligatoire", "Inscrit"),
     (
         "E5",
         "E5 - Conception et maintenance de solutions d'infrastructure et de réseaux d'entreprise",
+        "U5",
         "Obligatoire",
         "Inscrit",
     ),
-    ("E6", "E6 - Administration des systèmes et des réseaux", "À choix", "Inscrit"),
-    ("E7", "E7 - Cybersécurité des services informatiques", "Obligatoire", "Dispensé"),
-    ("EF1", "EF1 - Langue vivante 2 (Allemand)", "Facultative", "Inscrit"),
-    ("EF2", "EF2 - Engagement étudiant", "Facultative", "Non inscrit"),
-    ("EF3", "EF3 - Mathématiques approfondies", "Facultative", "Inscrit"),
+    ("E6", "E6 - Administration des systèmes et des réseaux", "U6", "À choix", "Inscrit"),
+    ("E7", "E7 - Cybersécurité des services informatiques", "U7", "Obligatoire", "Dispensé"),
+    ("EF1", "EF1 - Langue vivante 2 (Allemand)", "UF1", "Facultative", "Inscrit"),
+    ("EF2", "EF2 - Engagement étudiant", "UF2", "Facultative", "Non inscrit"),
+    ("EF3", "EF3 - Mathématiques approfondies", "UF3", "Facultative", "Inscrit"),
 ]
 
 RETURN_BY = date(2026, 12, 18)
@@ -182,15 +216,21 @@ def test_confirmation_header_is_the_academie_and_its_exam_office(confirmation_te
     )
 
 
-def test_confirmation_lists_every_test_with_its_position(confirmation_text):
+def test_confirmation_lists_every_test_with_its_unit_and_position(confirmation_text):
     text = confirmation_text
-    assert "Épreuve Type Position Mode" in text
-    for code, label, kind, position in EXPECTED_ROWS:
-        assert re.search(
-            rf"(^| ){re.escape(label)} {re.escape(kind)} {re.escape(position)}", text
-        ), code
+    assert "Épreuve Unité Type Position Mode" in text
+    for code, label, unit, kind, position in EXPECTED_ROWS:
+        cells = " ".join(cell for cell in (label, unit, kind, position) if cell)
+        assert re.search(rf"(^| ){re.escape(cells)}", text), code
     assert "Bénéfice 14,5/20 (2025)" in text
-    assert "EF1 - Langue vivante 2 (Allemand) Facultative Inscrit Ponctuel" in text
+    assert "EF1 - Langue vivante 2 (Allemand) UF1 Facultative Inscrit Ponctuel" in text
+
+
+def test_tests_without_units_have_no_units_column():
+    tests = tuple(dataclasses.replace(test, unit="") for test in BTS_TESTS)
+    text = flat(" ".join(pages_text(registration_pdf(bts_registration(tests=tests)))))
+    assert "Épreuve Type Position Mode" in text and "Unité" not in text
+    assert "E1 - Culture générale et expression Obligatoire Bénéfice 14,5/20 (2025)" in text
 
 
 def test_confirmation_consents_answers_and_signature(confirmation_text):

@@ -94,8 +94,8 @@ def test_confirmation_is_tagged_with_headings_table_and_paragraphs():
     tree = walk(pdf)
     table = next(i for i, (_, role) in enumerate(tree) if role == "/Table")
     cells = [role for _, role in tree[table:] if role in ("/TH", "/TD")]
-    assert cells[:4] == ["/TH"] * 4  # Épreuve, Type, Position, Mode
-    assert cells[4:].count("/TD") == 4 * len(bts_registration().tests)
+    assert cells[:5] == ["/TH"] * 5  # Épreuve, Unité, Type, Position, Mode
+    assert cells[5:].count("/TD") == 5 * len(bts_registration().tests)
     assert found.count("/P") >= 10
     # Real Unicode: the accents copy out right.
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

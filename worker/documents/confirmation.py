@@ -5,6 +5,7 @@ application, and its layout. The fixed texts are in ``templates/documents/confir
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,6 +57,7 @@ class TestLine:
     option: str = ""  # "Allemand"
     mark: str = ""  # "14,5" (out of 20) for a Bénéfice
     year: str = ""  # "2025"
+    unit: str = ""  # "U1", "UF1": the unit of the exam's regulation, where it has units
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,7 @@ def _test_lines(catalog: Catalog, application: Application) -> tuple[TestLine, .
             option=row.option,
             mark=row.mark,
             year=row.year,
+            unit=row.test.unit,
         )
         for row in recap.test_rows(exam, application.answers, application.speciality)
     )
@@ -212,11 +215,24 @@ def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str
     """The récapitulatif's rows but those the document prints in their own place and the
     questions left unanswered (the récapitulatif on screen shows them as « — »)."""
     shown = {f.label for step in catalog.steps.values() for f in step.fields if f.name in SHOWN}
+    return _named(
+        [
+            (section.step.title, question, answer)
+            for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
+            for question, answer in section.rows
+            if question not in shown and answer not in ("", recap.UNANSWERED)
+        ]
+    )
+
+
+def _named(rows: list[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
+    """(step title, question, answer) rows as (question, answer), a question printed twice
+    named with its step, as the récapitulatif's sections name it on screen: « Année
+    d'obtention (Acquis) » and « Année d'obtention (Diplôme possédé) »."""
+    asked = Counter(question for _step, question, _answer in rows)
     return tuple(
-        row
-        for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
-        for row in section.rows
-        if row[0] not in shown and row[1] not in ("", recap.UNANSWERED)
+        (f"{question} ({step})" if asked[question] > 1 else question, answer)
+        for step, question, answer in rows
     )
 
 
@@ -233,6 +249,12 @@ def test_label(test: TestLine) -> str:
     if test.option.strip():
         label += f" ({one_line(test.option)})"
     return label
+
+
+def test_cells(test: TestLine, units: bool) -> list[str]:
+    """The row of the tests table: its unit only when the table has the units' column."""
+    unit = [one_line(test.unit)] if units else []
+    return [test_label(test), *unit, one_line(test.kind), test_position(test), one_line(test.mode)]
 
 
 def test_position(test: TestLine) -> str:
@@ -276,6 +298,7 @@ def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
     """
     title = one_line(doc.title) or CONFIRMATION
     version = recap.version_label(doc.version)
+    units = any(t.unit.strip() for t in doc.tests)  # the units' column, where there are units
     data = heading_data(
         doc,
         title=title,
@@ -291,9 +314,8 @@ def render(doc: Registration, verify: Mapping[str, str] | None = None) -> bytes:
         ),
         candidate=pairs(_candidate(doc)),
         application=pairs(_application(doc)),
-        tests=[
-            [test_label(t), one_line(t.kind), test_position(t), one_line(t.mode)] for t in doc.tests
-        ],
+        units=units,
+        tests=[test_cells(t, units) for t in doc.tests],
         answers=[[one_line(q), paragraph(a.strip())] for q, a in doc.answers],
         consents=_consents(doc),
         tests_note=one_line(doc.tests_note),

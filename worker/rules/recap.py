@@ -185,12 +185,21 @@ def notices_of(step: Step, answers: dict) -> tuple[str, ...]:
 UNANSWERED = "—"  # what the récapitulatif shows for a question left unanswered
 
 
-def display(field: StepField, value, ctx: Context) -> str:
+def answered(value: object) -> bool:
+    """Whether a question has an answer: a question never asked yet (a step not reached, an
+    application registered by a school) has none, where a box left unticked answers False."""
+    return value not in (None, "")
+
+
+def display(field: StepField, value: object, ctx: Context) -> str:
+    """The answer in words, or ``UNANSWERED``: never « Non » for a box nobody was shown."""
+    if not answered(value):
+        return UNANSWERED
     if field.type == "checkbox":
         return "Oui" if value else "Non"
     if field.type in ("select", "radio", "yesno"):
-        return dict(choices(field, ctx)).get(str(value), str(value) or UNANSWERED)
-    return str(value) if value not in (None, "") else UNANSWERED
+        return dict(choices(field, ctx)).get(str(value), str(value))
+    return str(value)
 
 
 def _origins(ctx: Context) -> str:
@@ -214,6 +223,14 @@ def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _form_rows(step: Step, ctx: Context) -> tuple[tuple[str, str], ...]:
+    """A form step's questions that apply and their answers, the boxes to tick last."""
+    fields = fields_of(step, ctx.exam)
+    asked = [f for f in fields if f.type != "checkbox" and visible(f, ctx.answers, ctx.account)]
+    asked += [f for f in fields if f.type == "checkbox"]
+    return tuple((f.label, display(f, ctx.answers.get(f.name), ctx)) for f in asked)
+
+
 def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Section]:
     """The récapitulatif: every answer of every step, in the wizard's order (the account's
     civil status and the exam first where the step shows them, unless ``identity`` is
@@ -223,17 +240,7 @@ def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Sect
         if step.kind == "form":
             rows = identity_rows(ctx.account) if step.show_account and identity else ()
             rows += exam_rows(step, ctx) if identity else ()
-            fields = fields_of(step, ctx.exam)
-            rows += tuple(
-                (f.label, display(f, ctx.answers.get(f.name, ""), ctx))
-                for f in fields
-                if visible(f, ctx.answers, ctx.account) and f.type != "checkbox"
-            )
-            rows += tuple(
-                (f.label, "Oui" if ctx.answers.get(f.name) else "Non")
-                for f in fields
-                if f.type == "checkbox"
-            )
+            rows += _form_rows(step, ctx)
         elif step.kind == "acquis":
             rows = (("Origine de vos acquis", _origins(ctx)),)
             if ctx.answers.get("acquis_origine", "aucun") != "aucun":

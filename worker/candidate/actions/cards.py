@@ -105,6 +105,12 @@ def steps_of(catalog: Catalog, draft: Draft) -> list[Step]:
     return catalog.exam_steps(catalog.exams[draft.exam])
 
 
+def reached_steps(catalog: Catalog, draft: Draft) -> list[Step]:
+    """The steps the candidate has reached, which the récapitulatif shows: not yet one that
+    follows it (« Conditions d'inscription ») before the candidate goes on to it."""
+    return steps_of(catalog, draft)[: draft.reached + 1]
+
+
 def resume_step(catalog: Catalog, draft: Draft) -> Step:
     """The furthest step the candidate may open: where to start again."""
     steps = steps_of(catalog, draft)

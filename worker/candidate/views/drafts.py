@@ -75,7 +75,7 @@ def printable(draft_id: int):
         title=f"Récapitulatif – {ctx.exam.short_name} {ctx.session.label}",
         ctx=ctx,
         existing=existing,
-        sections=recap.summary(ctx, steps),
+        sections=recap.summary(ctx, cards.reached_steps(c, draft)),
         rows=recap.test_rows(ctx.exam, ctx.answers, ctx.speciality),
         printed_at=clock.now(),
         back=step_url(draft, last),

@@ -235,6 +235,7 @@ def _post_step(c: Catalog, draft: Draft, at: register.AtStep, form):
 def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
     ctx = register.context(c, auth.current_account(), draft)
     existing = applications.by_id(db.get(), draft.application_id) if draft.application_id else None
+    summarised = cards.reached_steps(c, draft) if at.step.kind == "recapitulatif" else []
     return form_page(
         "candidate/step.html",
         form,
@@ -248,7 +249,7 @@ def _show(c: Catalog, draft: Draft, at: register.AtStep, form):
         last=at.last,
         wizard=wizard,
         exam_rows=recap.exam_rows(at.step, ctx),
-        sections=recap.summary(ctx, at.steps) if at.step.kind == "recapitulatif" else [],
+        sections=recap.summary(ctx, summarised),
         rows=recap.test_rows(ctx.exam, ctx.answers, ctx.speciality),
         step_url=lambda target: step_url(draft, target),
         period=cards.open_period(c, draft, clock.now(), ctx.speciality),
