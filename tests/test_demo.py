@@ -33,6 +33,9 @@ def test_demo_seed_makes_accounts_the_portal_works_with(tmp_path, site_dir, mail
         app, "SELECT count(*), count(DISTINCT candidate_number) FROM accounts"
     )
     assert accounts == numbers == 300
+    # Family names with a real crowd's long tail: most people share theirs with few others.
+    [(family_names,)] = rows(app, "SELECT count(DISTINCT last_name) FROM accounts")
+    assert family_names > 200
     states = dict(rows(app, "SELECT status, count(*) FROM applications GROUP BY status"))
     assert states["registered"] > 250 and set(states) <= {"registered", "withdrawn", "rejected"}
     assert len(rows(app, "SELECT DISTINCT academy FROM applications")) > 5

@@ -21,6 +21,7 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import click
@@ -46,7 +47,7 @@ def words(text: str) -> list[str]:
 
 
 # Common French family and given names: a plausible crowd, nobody in particular.
-LAST_NAMES = words(
+COMMON_LAST_NAMES = words(
     "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel "
     "Lefebvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine "
     "Rousseau Vincent Muller Lefevre Faure Andre Mercier Blanc Guerin Boyer Garnier Chevalier "
@@ -64,6 +65,32 @@ FIRST_NAMES = {
         "Maxime Antoine Quentin Mehdi Karim Stéphane"
     ),
 }
+# A real crowd's family names have a long tail: the common ones above are a small share of
+# it (one candidate in ten here), the others are rare, here one-word commune names (many
+# French family names are place names). A search by a typical family name then finds a
+# few people at 100,000 candidates, as in a real session, not one in sixty-seven.
+COMMON_SHARE = 0.1
+
+
+@cache
+def rare_last_names() -> list[str]:
+    """The one-word names of the communes of France, in a fixed order (the seed is
+    deterministic)."""
+    found = {
+        name
+        for code, _ in refdata.departements()
+        for _, name in refdata.communes_of(code)
+        if name.isalpha()
+    }
+    return sorted(found)
+
+
+def last_name(rng: random.Random) -> str:
+    if rng.random() < COMMON_SHARE:
+        return rng.choice(COMMON_LAST_NAMES).replace("-", " ")
+    return rng.choice(rare_last_names())
+
+
 STATES = (("registered", 92), ("withdrawn", 5), ("rejected", 3))
 PIECE_STATES = (("", 35), ("recue", 15), ("conforme", 35), ("non_conforme", 8), ("en_attente", 7))
 
@@ -98,7 +125,7 @@ def person(rng: random.Random, departements: list[str]) -> dict:
     born = date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 44))
     return {
         "civility": civility,
-        "last_name": rng.choice(LAST_NAMES).replace("-", " "),
+        "last_name": last_name(rng),
         "first_names": rng.choice(FIRST_NAMES[civility]),
         "birth_date": born.isoformat(),
         "birth_country": "FR",
