@@ -23,6 +23,30 @@ document.addEventListener("DOMContentLoaded", () => {
     item.querySelector("a").after(" ", status);
   }
 
+  // Passwords: a box « Afficher » shows what was typed (typing blind on a phone is where
+  // mistakes come from), hidden again when the form is sent. It has no name: never sent.
+  for (const input of document.querySelectorAll('input[type="password"]')) {
+    const label = document.querySelector(`label[for="${input.id}"]`);
+    const toggle = document.createElement("div");
+    toggle.className = "show-password";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = `${input.id}-afficher`;
+    box.setAttribute("aria-controls", input.id);
+    const text = document.createElement("label");
+    text.htmlFor = box.id;
+    const which = document.createElement("span");
+    which.className = "visually-hidden";
+    which.textContent = ` : ${(label ? label.textContent : "mot de passe").replace("*", "").trim()}`;
+    text.append("Afficher", which);
+    toggle.append(box, text);
+    box.addEventListener("change", () => { input.type = box.checked ? "text" : "password"; });
+    if (input.form) {
+      input.form.addEventListener("submit", () => { box.checked = false; input.type = "password"; });
+    }
+    input.after(toggle);
+  }
+
   // After a failed submission, take the keyboard and screen reader to the error summary;
   // after an upload, to its result inside the piece.
   const summary = document.getElementById("resume-erreurs");

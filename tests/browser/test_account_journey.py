@@ -492,3 +492,45 @@ def test_signup_page_fits_a_320_px_screen(page, axe, live_server):
     expect(page).to_have_title(re.compile(r"^Erreur : "))
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     audited(page, axe)
+
+
+def test_show_what_was_typed_in_a_password_field(page, axe, live_server, mailbox):
+    account = create_account(page, live_server, mailbox)
+    page.goto(live_server + "/espace-candidat/connexion")
+    password = field(page, "Mot de passe")
+    password.fill(account.password)
+    shown = page.get_by_role("checkbox", name="Afficher : Mot de passe", exact=True)
+    expect(shown).not_to_be_checked()
+    expect(password).to_have_attribute("type", "password")
+    shown.check()
+    expect(password).to_have_attribute("type", "text")
+    expect(password).to_have_value(account.password)
+    audited(page, axe)
+    shown.uncheck()
+    expect(password).to_have_attribute("type", "password")
+    # Shown when the form is sent: the field is hidden again (held back once to see it),
+    # and what was typed is what is sent.
+    shown.check()
+    field(page, "Adresse électronique ou numéro de candidat").fill(account.email)
+    page.evaluate(
+        "document.getElementById('password').form.addEventListener('submit',"
+        " (event) => event.preventDefault(),"
+        " { once: true })"
+    )
+    page.get_by_role("button", name="Me connecter").click()
+    expect(password).to_have_attribute("type", "password")
+    expect(shown).not_to_be_checked()
+    page.get_by_role("button", name="Me connecter").click()
+    expect_candidate_home(page, account)
+
+
+def test_each_password_field_of_a_page_has_its_own_show_box(page, live_server):
+    page.goto(live_server + "/espace-candidat/creer-un-compte")
+    for label in ("Mot de passe", "Confirmation du mot de passe"):
+        box = page.get_by_role("checkbox", name=f"Afficher : {label}", exact=True)
+        box.check()
+        expect(field(page, label)).to_have_attribute("type", "text")
+    # The boxes have no name: they are not part of what the form sends.
+    assert page.evaluate(
+        "[...document.querySelectorAll('.show-password input')].every((box) => !box.name)"
+    )
