@@ -33,6 +33,7 @@ class Catalog:
     lists: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     establishments: tuple[Establishment, ...] = ()
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
+    _schools: dict = field(default_factory=dict, repr=False, compare=False)  # by académie
 
     def __post_init__(self) -> None:
         index = defaultdict(list)
@@ -42,9 +43,19 @@ class Catalog:
             index[period.academy].append(period)
             index[period.exam].append(period)
         self._by_key.update(index)
+        schools = defaultdict(dict)
+        for establishment in self.establishments:
+            schools[establishment.academy][establishment.uai] = establishment
+        self._schools.update(schools)
 
-    def establishments_of(self, academy: str) -> list[Establishment]:
-        return [e for e in self.establishments if e.academy == academy]
+    def establishments_of(self, academy: str) -> tuple[Establishment, ...]:
+        """The académie's establishments, in the order of establishments.csv (indexed once:
+        pages that name an application's school look it up on every request)."""
+        return tuple(self._schools.get(academy, {}).values())
+
+    def establishment(self, academy: str, uai: str | None) -> Establishment | None:
+        """The académie's establishment with this UAI, if any."""
+        return self._schools.get(academy, {}).get(uai)
 
     def exam_steps(self, exam: Exam) -> list[Step]:
         """The exam's steps in order, each with the questions of other steps the exam asks

@@ -530,3 +530,23 @@ def test_every_problem_reported_sorted_by_file_then_line(content, capsys):
     assert len(reported) == len(expected), "\n".join(lines)
     for line, start in zip(reported, expected, strict=True):
         assert line.startswith(start), "\n".join(lines)
+
+
+def test_the_catalogue_finds_an_establishment_in_its_academie_only():
+    from catalog.store import load_catalog
+
+    catalog = load_catalog(ROOT / "content")
+    listed = list(catalog.establishments)
+    assert listed, "content/ lists establishments"
+    academies = {e.academy for e in listed}
+    for academy in academies:
+        # In the order of establishments.csv, as the wizard's choice list shows them.
+        assert list(catalog.establishments_of(academy)) == [
+            e for e in listed if e.academy == academy
+        ]
+    school = listed[0]
+    assert catalog.establishment(school.academy, school.uai) == school
+    other = next(a for a in catalog.academies if a != school.academy)
+    assert catalog.establishment(other, school.uai) is None
+    assert catalog.establishment(school.academy, None) is None
+    assert catalog.establishments_of("inconnue") == ()

@@ -177,11 +177,8 @@ def _answer(
 
 def _establishment(catalog: Catalog, application: Application) -> str:
     """« LYCEE … - RENNES (0350029P) », or "" when none is chosen."""
-    uai = application.answers.get("etablissement")
-    for establishment in catalog.establishments_of(application.academy):
-        if establishment.uai == uai:
-            return f"{establishment.name} - {establishment.town} ({establishment.uai})"
-    return ""
+    found = catalog.establishment(application.academy, application.answers.get("etablissement"))
+    return f"{found.name} - {found.town} ({found.uai})" if found else ""
 
 
 def _return_by(catalog: Catalog, application: Application) -> date | None:

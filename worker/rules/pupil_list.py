@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from catalog import Catalog
-from catalog.model import Establishment, Exam
+from catalog.model import Exam
 from catalog.slugs import ascii_word
 from worker.rules.dates import parse_birth_date
 
@@ -230,7 +230,3 @@ def speciality_field(catalog: Catalog, exam: Exam) -> str:
             if field.choices_from == "specialites":
                 return field.name
     return "specialite"
-
-
-def establishment_of(catalog: Catalog, academy: str, uai: str) -> Establishment | None:
-    return next((e for e in catalog.establishments_of(academy) if e.uai == uai), None)

@@ -56,8 +56,7 @@ def _periods(catalog: Catalog, application: Application) -> list[Period]:
 
 
 def _establishment(catalog: Catalog, application: Application) -> Establishment | None:
-    uai = application.answers.get("etablissement")
-    return next((e for e in catalog.establishments_of(application.academy) if e.uai == uai), None)
+    return catalog.establishment(application.academy, application.answers.get("etablissement"))
 
 
 def _notices(db: Database, catalog: Catalog, application: Application) -> list[str]:

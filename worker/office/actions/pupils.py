@@ -277,7 +277,7 @@ def slip_of(catalog: Catalog, batch: Import, one: Created, portal_url: str) -> s
     exam = catalog.exams[batch.exam]
     session = exam.session(batch.session)
     speciality = exam.speciality(one.application.speciality)
-    establishment = pupil_rules.establishment_of(catalog, batch.academy, batch.establishment)
+    establishment = catalog.establishment(batch.academy, batch.establishment)
     academy = catalog.academies.get(batch.academy)
     label = " - ".join(
         part

@@ -216,7 +216,7 @@ def pupil_import(import_id: int):
         exam=exam,
         session=exam.session(batch.session) if exam else None,
         academy=c.academies.get(batch.academy),
-        establishment=pupil_list.establishment_of(c, batch.academy, batch.establishment),
+        establishment=c.establishment(batch.academy, batch.establishment),
         rows=stored.pupils_of(database, batch.id),
         slip_files=stored.slips_of(database, batch.id),
         form=ConfirmForm.blank(),
