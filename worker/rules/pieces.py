@@ -128,6 +128,7 @@ def states(db: Database, catalog: Catalog, application: Application) -> list[Pie
     exam = catalog.exams[application.exam]
     period = period_of(catalog, application)
     rows = store.rows_of(db, application.id)
+    files = store.files_by_piece(db, application.id) if rows else {}
     found = []
     for piece in requested(exam, application):
         state = PieceState(piece, deadline_of(piece, period))
@@ -139,7 +140,7 @@ def states(db: Database, catalog: Catalog, application: Application) -> list[Pie
             state.row_id, state.status, state.status_at = row.id, row.status, row.status_at
             state.received_on, state.comment = row.received_on, row.comment
             state.round, state.validated_at = row.round, row.validated_at
-            for stored in store.files_of(db, row.id):
+            for stored in files.get(row.id, ()):
                 current = stored.round == state.round and stored.removed_at is None
                 (state.files if current else state.earlier).append(stored)
         found.append(state)

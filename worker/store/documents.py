@@ -46,10 +46,6 @@ def mark_viewed(db: Database, document: Document) -> None:
         db.execute("UPDATE documents SET viewed_at = ? WHERE id = ?", [clock.stamp(), document.id])
 
 
-def unviewed(db: Database, application_id: int) -> bool:
-    return any(d.viewed_at is None for d in latest(db, application_id))
-
-
 def latest_of(db: Database, application_id: int, kind: str) -> Document:
     return next(d for d in latest(db, application_id) if d.kind == kind)
 

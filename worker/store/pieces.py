@@ -69,11 +69,18 @@ def rows_of(db: Database, application_id: int) -> dict[str, PieceRow]:
     return {row[1]: PieceRow(*row) for row in rows}
 
 
-def files_of(db: Database, piece_id: int) -> list[StoredFile]:
+def files_by_piece(db: Database, application_id: int) -> dict[int, list[StoredFile]]:
+    """The files of the application's pieces by piece id, oldest first (one query for the
+    whole application, not one per piece)."""
     rows = db.execute(
-        f"SELECT {FILE_COLUMNS} FROM piece_files f WHERE f.piece_id = ? ORDER BY f.id", [piece_id]
+        f"SELECT f.piece_id, {FILE_COLUMNS} FROM piece_files f JOIN pieces p ON p.id = f.piece_id"
+        " WHERE p.application_id = ? ORDER BY f.id",
+        [application_id],
     )
-    return [StoredFile(*row) for row in rows]
+    found: dict[int, list[StoredFile]] = {}
+    for piece_id, *row in rows:
+        found.setdefault(piece_id, []).append(StoredFile(*row))
+    return found
 
 
 # A piece's exam session while its application is registered (migration 0013).

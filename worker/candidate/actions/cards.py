@@ -16,6 +16,7 @@ from worker.store import applications, documents
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
 from worker.store.db import Database
+from worker.store.documents import Document
 
 
 def describe(db: Database, catalog: Catalog, account: Account, application: Application) -> dict:
@@ -24,9 +25,10 @@ def describe(db: Database, catalog: Catalog, account: Account, application: Appl
     periods = _periods(catalog, application)
     open_period = next((p for p in periods if p.is_open(clock.now())), None)
     registered = application.status == applications.REGISTERED
+    latest = documents.latest(db, application.id)
     return {
-        "notices": _notices(db, catalog, application),
-        "documents": documents.latest(db, application.id),
+        "notices": _notices(db, catalog, application, latest),
+        "documents": latest,
         "application": application,
         "exam": exam,
         "academy": catalog.academies.get(application.academy),
@@ -59,12 +61,14 @@ def _establishment(catalog: Catalog, application: Application) -> Establishment 
     return catalog.establishment(application.academy, application.answers.get("etablissement"))
 
 
-def _notices(db: Database, catalog: Catalog, application: Application) -> list[str]:
+def _notices(
+    db: Database, catalog: Catalog, application: Application, latest: list[Document]
+) -> list[str]:
     notices = []
     registered = application.status == applications.REGISTERED
     if registered and supporting.needs_action(supporting.states(db, catalog, application)):
         notices.append("Votre candidature possède au moins une demande de pièce justificative.")
-    if documents.unviewed(db, application.id):
+    if any(document.viewed_at is None for document in latest):
         notices.append("Votre candidature possède au moins un document à visualiser.")
     for step in catalog.exam_steps(catalog.exams[application.exam]):
         notices += recap.notices_of(step, application.answers)
