@@ -256,3 +256,25 @@ def test_bad_content_stops_the_build_with_file_and_line(content, out, capsys):
     assert build.main(["--content", str(content), "--out", str(out)]) == 1
     assert f"content/periods.csv:{line}: ouverture" in capsys.readouterr().err
     assert not (out / "index.html").exists()
+
+
+def test_residence_rule_follows_the_exam_as_well_as_the_academy(content, out):
+    lyon = content / "academies" / "lyon.toml"
+    lyon.write_text(lyon.read_text().replace("residence_rule = true", "residence_rule = false"))
+    make(content, out)
+    bia = read(out, "ouverture-des-services/autres-examens/bia/2027/lyon/index.html")
+    bts = read(out, "ouverture-des-services/examen/bts/2027/lyon/index.html")
+    rennes_bts = read(out, "ouverture-des-services/examen/bts/2027/rennes/index.html")
+    # The BIA's own rule, checked by the wizard, is announced even where the académie
+    # does not ask it of every exam; the académie's option alone says no more.
+    assert "lieu de résidence" in bia and "le portail le vérifie" in bia
+    assert "lieu de résidence" not in bts
+    assert "lieu de résidence" in rennes_bts and "le portail le vérifie" not in rennes_bts
+
+
+def test_generic_domains_name_what_they_offer(content, out):
+    make(content, out)
+    bia = read(out, "ouverture-des-services/autres-examens/bia/2027/lyon/index.html")
+    cc1d = read(out, "ouverture-des-services/autres-certifications/cc1d/2027/rennes/index.html")
+    assert "Examens proposés par" in bia and "Certifications proposées" not in bia
+    assert "Certifications proposées par" in cc1d
