@@ -14,6 +14,7 @@ class Domain:
     name: str
     description: str = ""
     generic: bool = False  # G01/G02: the académie page lists every certification it offers
+    offered: str = "Certifications proposées"  # a generic domain's list, « … par l'académie »
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def read_domains(path: Path, label: str, problems: list[Problem]) -> list[Domain
         generic = f.value(record, "generic", bool, line=line, default=False)
         if code and name:
             description = f.value(record, "description", str, line=line, default="")
-            domains.append(Domain(code, name, description or "", bool(generic)))
+            offered = f.value(record, "offered", str, line=line, default=Domain.offered)
+            domains.append(Domain(code, name, description or "", bool(generic), offered))
     if not domains:
         f.problem(1, "aucun domaine : ajoutez des tables [[domain]]")
     return domains
