@@ -519,6 +519,12 @@ def test_residence_rule_keeps_bia_candidates_in_their_academy(app):
     )
     app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
     client = signed_in(app)
+    # The choice page says it before the wizard checks it, as the public site does.
+    choice = text(
+        client.get("/espace-candidat/inscription/nouvelle/autres-examens/bia/2027/rennes")
+    )
+    assert "correspondant à votre lieu de résidence" in choice
+    assert "une adresse en France doit se situer dans un département de l'académie" in choice
     url = start(client, app, "bia", "2027", "rennes")
     elsewhere = fill(
         client,
