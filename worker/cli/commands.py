@@ -171,6 +171,8 @@ def backup_create(target: Path | None) -> None:
         archive = backup.create(data_dir, target or data_dir / "backups")
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise _system_refused("sauvegarde", exc) from None
     click.echo(str(archive))
 
 
@@ -188,10 +190,19 @@ def backup_restore(archive: Path, data_dir: Path) -> None:
         restored = backup.restore(archive, data_dir)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise _system_refused("restauration", exc) from None
     click.echo(
         f"{restored.files} fichier(s) restauré(s) dans {restored.data_dir} "
         f"(schéma {restored.schema_version})."
     )
+
+
+def _system_refused(what: str, error: OSError) -> click.ClickException:
+    """A folder missing, not writable or full: the system's reason and the path, in one
+    line (the timer's journal says what to fix, not a traceback)."""
+    where = f" : {error.filename}" if error.filename else ""
+    return click.ClickException(f"{what} impossible ({error.strerror or error}){where}")
 
 
 def init_app(app: Flask) -> None:
