@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -33,11 +34,38 @@ files_cli = AppGroup(
 )
 staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
 backup_cli = AppGroup("backup", help="Sauvegarde et restauration de PORTAIL_DATA_DIR.")
+STAFF_NAME_MAX = 120  # as the back office's form (forms.office.StaffForm)
+
+
+def _staff_email(context: click.Context, param: click.Parameter, value: str) -> str:
+    """The address the back office's form would accept (it becomes the login)."""
+    try:
+        validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise click.BadParameter("adresse invalide, par exemple prenom.nom@ac-rennes.fr") from None
+    return value.strip()
+
+
+def _staff_name(context: click.Context, param: click.Parameter, value: str) -> str:
+    name = value.strip()
+    if not 1 <= len(name) <= STAFF_NAME_MAX:
+        raise click.BadParameter(f"de 1 à {STAFF_NAME_MAX} caractères")
+    return name
 
 
 @staff_cli.command("create")
-@click.option("--email", required=True, help="Adresse électronique professionnelle (identifiant).")
-@click.option("--name", required=True, help="Nom affiché, par exemple « Claire Martin (DEC) ».")
+@click.option(
+    "--email",
+    required=True,
+    callback=_staff_email,
+    help="Adresse électronique professionnelle (identifiant).",
+)
+@click.option(
+    "--name",
+    required=True,
+    callback=_staff_name,
+    help="Nom affiché, par exemple « Claire Martin (DEC) ».",
+)
 @click.option(
     "--academy",
     "academies",
