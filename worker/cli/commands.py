@@ -119,12 +119,14 @@ refdata_cli.add_command(refresh_command)
 @accounts_cli.command("purge")
 @click.option(
     "--hours",
+    type=click.IntRange(min=1),
     default=48,
     show_default=True,
     help="Âge au-delà duquel un compte non activé est supprimé.",
 )
 def purge(hours: int) -> None:
-    """Supprime les comptes non activés dans le délai (à lancer par cron, chaque heure)."""
+    """Supprime les comptes non activés dans le délai (chaque heure par
+    portail-candidat-purge.timer)."""
     database = db.get()
     with db.transaction(database):
         count = accounts.purge_unactivated(database, timedelta(hours=hours))
