@@ -147,11 +147,15 @@ def sweep(minutes: int) -> None:
 
 @files_cli.command("rescan")
 def rescan() -> None:
-    """Analyse de nouveau les fichiers en quarantaine (clamd injoignable lors du dépôt)."""
+    """Analyse de nouveau les fichiers en quarantaine (clamd injoignable lors du dépôt).
+
+    Code de sortie 75 tant que clamd reste injoignable (le minuteur réessaie). Sans analyse
+    configurée (ni PORTAIL_CLAMD_SOCKET ni PORTAIL_CLAMD_HOST), ne fait rien, sauf s'il
+    reste des fichiers en quarantaine : c'est alors une erreur.
+    """
     if not antivirus.enabled(current_app.config):
-        raise click.ClickException(
-            "Ni PORTAIL_CLAMD_SOCKET ni PORTAIL_CLAMD_HOST ne sont définis : pas d'analyse."
-        )
+        _nothing_to_scan()
+        return
     done = quarantine.rescan(current_app._get_current_object())
     click.echo(
         f"{done.clean} fichier(s) sain(s), {done.infected} infecté(s) supprimé(s), "
@@ -159,6 +163,17 @@ def rescan() -> None:
     )
     if done.pending:
         raise SystemExit(75)  # EX_TEMPFAIL: the next run tries again
+
+
+def _nothing_to_scan() -> None:
+    """Scanning off (the default): the timer's run succeeds, unless files still wait in
+    quarantine (scanning turned off since), which nothing would ever clear."""
+    if stored_pieces.pending_scans(db.get(), limit=1):
+        raise click.ClickException(
+            "des fichiers attendent en quarantaine, mais ni PORTAIL_CLAMD_SOCKET ni"
+            " PORTAIL_CLAMD_HOST ne sont définis : rétablissez l'analyse antivirus."
+        )
+    click.echo("Analyse antivirus non configurée : aucun fichier en quarantaine.")
 
 
 def sweep_orphans(app: Flask, older_than: float) -> int:
