@@ -5,6 +5,7 @@ periodic job's command exists with the arguments the unit gives it, and the READ
 from __future__ import annotations
 
 import configparser
+import re
 import runpy
 import shlex
 from pathlib import Path
@@ -61,3 +62,18 @@ def test_gunicorn_settings_read_numbers_and_name_a_bad_one(monkeypatch):
     monkeypatch.setenv("PORTAIL_WORKERS", "quatre")
     with pytest.raises(SystemExit, match=r"^PORTAIL_WORKERS doit être un nombre \(lu : 'quatre'\)"):
         runpy.run_path(str(settings))
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["demo", "seed"], "Jamais sur une base de production : refuse une base qui contient"),
+        (["data", "purge"], "Irréversible : lancez d'abord --dry-run."),
+        (["files", "rescan"], "Code de sortie 75 tant que clamd reste injoignable"),
+        (["accounts", "purge"], "chaque heure par portail-candidat-purge.timer"),
+    ],
+)
+def test_the_help_of_a_command_that_deletes_or_fails_says_what_is_safe(app, command, said):
+    shown = app.test_cli_runner().invoke(args=[*command, "--help"]).output
+    unwrapped = " ".join(re.sub(r"-\n\s*", "-", shown).split())  # click wraps at hyphens
+    assert said in unwrapped
