@@ -6,7 +6,8 @@
     python build.py --jobs 1   # render in one process (default: one per available core)
 
 The base URL (for sitemap.xml, robots.txt and calendars) comes from --base-url or the
-PORTAIL_BASE_URL environment variable.
+PORTAIL_BASE_URL environment variable; the content and output folders from --content and
+--out, or PORTAIL_CONTENT_DIR and PORTAIL_SITE_DIR as the worker reads them.
 """
 
 from __future__ import annotations
@@ -36,8 +37,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="tout reconstruire, même depuis un periods.csv bien plus court que le site publié",
     )
-    parser.add_argument("--content", type=Path, default=HERE / "content", help="dossier content/")
-    parser.add_argument("--out", type=Path, default=HERE / "site", help="dossier de sortie")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=_setting("PORTAIL_CONTENT_DIR", HERE / "content"),
+        help="dossier content/ (défaut : PORTAIL_CONTENT_DIR ou %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=_setting("PORTAIL_SITE_DIR", HERE / "site"),
+        help="dossier de sortie (défaut : PORTAIL_SITE_DIR ou %(default)s)",
+    )
     parser.add_argument(
         "--base-url",
         default=os.environ.get("PORTAIL_BASE_URL", DEFAULT_BASE_URL),
@@ -51,6 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quiet", action="store_true", help="n'afficher que le résumé")
     return parser.parse_args(argv)
+
+
+def _setting(variable: str, default: Path) -> Path:
+    """The folder the worker is told to use (its setting of the same name), so that the
+    nightly build and the back office's rebuilds write the site the worker serves."""
+    return Path(os.environ.get(variable) or default)
 
 
 def check(content: Path, out: Path, force: bool) -> int:

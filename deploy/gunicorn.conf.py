@@ -15,13 +15,23 @@ import os
 
 from gunicorn.config import KNOWN_SETTINGS
 
+
+def _number(variable: str, default: float) -> float:
+    """A number from the environment; otherwise gunicorn stops with one line naming it."""
+    text = os.environ.get(variable, "")
+    try:
+        return float(text) if text else default
+    except ValueError:
+        raise SystemExit(f"{variable} doit être un nombre (lu : {text!r}).") from None
+
+
 wsgi_app = "worker:create_app()"
 bind = [os.environ.get("PORTAIL_BIND", "127.0.0.1:8001")]
-workers = int(os.environ.get("PORTAIL_WORKERS") or 2 * (os.cpu_count() or 1))
+workers = int(_number("PORTAIL_WORKERS", 2 * (os.cpu_count() or 1)))
 # Sync workers: one request at a time per process, which suits SQLite's single writer and
 # the CPU-bound PDF generation; nginx buffers slow clients in front.
 worker_class = "sync"
-timeout = max(60, 3 * int(float(os.environ.get("PORTAIL_PUBLISH_SECONDS", "20"))))
+timeout = max(60, 3 * int(_number("PORTAIL_PUBLISH_SECONDS", 20)))
 graceful_timeout = 30  # on SIGTERM, requests in progress get this long to finish
 keepalive = 5
 accesslog = "-"  # stdout: journald keeps it (journalctl -u portail-candidat)

@@ -287,6 +287,15 @@ def test_purge_deletes_only_late_unactivated_accounts(client, mailbox, app):
     assert left == {fresh["email"].casefold(), active["email"].casefold()}
 
 
+@pytest.mark.parametrize("hours", ["0", "-5"])
+def test_purge_refuses_a_delay_that_would_delete_accounts_just_created(client, mailbox, app, hours):
+    fresh, _ = sign_up(client, mailbox)
+    refused = app.test_cli_runner().invoke(args=["accounts", "purge", "--hours", hours])
+    assert refused.exit_code == 2 and "Invalid value for '--hours'" in refused.output
+    with app.app_context():
+        assert accounts.by_email(db.get(), fresh["email"]) is not None
+
+
 # -- login ---------------------------------------------------------------------------------
 
 

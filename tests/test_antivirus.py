@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.test_uploads import pdf
+from tests.test_uploads import pdf, registered
 from worker import config
 from worker.files import antivirus
 from worker.files.antivirus import Clean, Infected, Scanner, Unavailable
@@ -277,3 +277,17 @@ def test_scanning_is_off_by_default(tmp_path):
 def test_an_unreadable_path_is_unavailable(tmp_path):
     verdict = Scanner(socket="/nonexistent.sock").scan(tmp_path / "missing.pdf")
     assert isinstance(verdict, Unavailable) and "cannot read" in verdict.reason
+
+
+def test_the_rescan_timer_succeeds_with_scanning_off_unless_files_wait(app, tmp_path):
+    """The default install enables portail-candidat-rescan.timer with scanning off: its
+    run every 5 minutes must not fail, unless quarantined files would wait for ever."""
+    rescan = ["files", "rescan"]
+    idle = app.test_cli_runner().invoke(args=rescan)
+    assert idle.exit_code == 0, idle.output
+    assert "Analyse antivirus non configurée : aucun fichier en quarantaine." in idle.output
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "nobody.sock")  # clamd down at upload
+    assert registered(app).upload("pieces.pdf", pdf(2_000)).status_code == 303
+    app.config["CLAMD_SOCKET"] = ""  # scanning turned off since
+    stuck = app.test_cli_runner().invoke(args=rescan)
+    assert stuck.exit_code == 1 and "des fichiers attendent en quarantaine" in stuck.output

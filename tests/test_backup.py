@@ -276,3 +276,15 @@ def test_members_outside_the_folder_or_links_are_refused(app, tmp_path, name, ki
     assert said in message
     assert not target.exists() and not Path("/tmp/portail-intrus").exists()
     assert not (tmp_path / "intrus").exists()
+
+
+def test_a_folder_that_cannot_be_made_is_one_line_not_a_traceback(app, archive, tmp_path):
+    not_a_folder = tmp_path / "un-fichier"
+    not_a_folder.write_bytes(b"")
+    made = cli(app, "backup", "create", "--to", str(not_a_folder / "sauvegardes"))
+    assert made.exit_code == 1 and isinstance(made.exception, SystemExit)
+    assert made.output.startswith("Error: sauvegarde impossible (")
+    assert str(not_a_folder) in made.output
+    put = cli(app, "backup", "restore", str(archive), "--data-dir", str(not_a_folder / "data"))
+    assert put.exit_code == 1 and isinstance(put.exception, SystemExit)
+    assert put.output.startswith("Error: restauration impossible (")

@@ -84,6 +84,17 @@ def test_rebuild_without_change_writes_nothing(content, out, capsys):
     assert snapshot(out) == before
 
 
+def test_the_folders_default_to_the_workers_settings(content, out, monkeypatch, capsys):
+    """The nightly timer runs a bare `build.py` with the env file of the worker: on several
+    hosts PORTAIL_CONTENT_DIR and PORTAIL_SITE_DIR name the shared mount it must build."""
+    monkeypatch.setenv("PORTAIL_CONTENT_DIR", str(content))
+    monkeypatch.setenv("PORTAIL_SITE_DIR", str(out))
+    assert build.main(["--base-url", BASE, "--jobs", "1", "--quiet"]) == 0
+    assert (out / "academies" / "rennes" / "index.html").is_file()
+    assert build.main(["--check"]) == 0
+    assert f"{content} : aucun problème" in capsys.readouterr().out
+
+
 def test_editing_one_guide_rewrites_only_its_pages(content, out):
     make(content, out)
     before = snapshot(out)

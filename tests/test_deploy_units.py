@@ -5,6 +5,8 @@ periodic job's command exists with the arguments the unit gives it, and the READ
 from __future__ import annotations
 
 import configparser
+import re
+import runpy
 import shlex
 from pathlib import Path
 
@@ -49,3 +51,29 @@ def test_the_readme_enables_every_timer():
     )
     listed = line.split("{")[1].split("}")[0].split(",")
     assert sorted(listed) == sorted(t.stem.removeprefix("portail-candidat-") for t in TIMERS)
+
+
+def test_gunicorn_settings_read_numbers_and_name_a_bad_one(monkeypatch):
+    settings = ROOT / "deploy" / "gunicorn.conf.py"
+    monkeypatch.setenv("PORTAIL_WORKERS", "3")
+    monkeypatch.setenv("PORTAIL_PUBLISH_SECONDS", "30.5")
+    read = runpy.run_path(str(settings))
+    assert (read["workers"], read["timeout"]) == (3, 90)
+    monkeypatch.setenv("PORTAIL_WORKERS", "quatre")
+    with pytest.raises(SystemExit, match=r"^PORTAIL_WORKERS doit être un nombre \(lu : 'quatre'\)"):
+        runpy.run_path(str(settings))
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["demo", "seed"], "Jamais sur une base de production : refuse une base qui contient"),
+        (["data", "purge"], "Irréversible : lancez d'abord --dry-run."),
+        (["files", "rescan"], "Code de sortie 75 tant que clamd reste injoignable"),
+        (["accounts", "purge"], "chaque heure par portail-candidat-purge.timer"),
+    ],
+)
+def test_the_help_of_a_command_that_deletes_or_fails_says_what_is_safe(app, command, said):
+    shown = app.test_cli_runner().invoke(args=[*command, "--help"]).output
+    unwrapped = " ".join(re.sub(r"-\n\s*", "-", shown).split())  # click wraps at hyphens
+    assert said in unwrapped

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.forms import FormClient, errors, text, title
 from tests.test_registration import signed_in
 from worker.rules import passwords
@@ -161,3 +163,37 @@ def test_an_anonymous_visitor_signs_in_and_lands_on_the_page_asked_for(app):
     )
     assert signed.status_code == 303 and signed.headers["Location"] == asked
     assert "Candidatures" in text(visitor.get(asked))
+
+
+# -- flask --app worker staff create ----------------------------------------------------------
+
+
+def create_by_command(app, email: str, name: str):
+    return app.test_cli_runner().invoke(
+        args=["staff", "create", "--email", email, "--name", name, "--academy", "rennes",
+              "--password", ADMIN_PASSWORD],
+    )  # fmt: skip
+
+
+def test_the_command_creates_an_account_that_signs_in(app):
+    made = create_by_command(app, " dec.rennes@ac-test.fr ", " Claire Martin (DEC) ")
+    assert made.exit_code == 0, made.output
+    assert "Compte gestionnaire créé : dec.rennes@ac-test.fr (rennes)." in made.output
+    assert staff_login(app, "dec.rennes@ac-test.fr", ADMIN_PASSWORD) == 303
+    with app.app_context():
+        assert staff.by_email(db.get(), "dec.rennes@ac-test.fr").name == "Claire Martin (DEC)"
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "said"),
+    [
+        ("claire.martin", "Claire Martin", "Invalid value for '--email': adresse invalide"),
+        ("claire@ac-test.fr", "   ", "Invalid value for '--name': de 1 à 120 caractères"),
+        ("claire@ac-test.fr", "C" * 121, "Invalid value for '--name': de 1 à 120 caractères"),
+    ],
+)
+def test_the_command_refuses_what_the_form_refuses(app, email, name, said):
+    before = staff_count(app)
+    refused = create_by_command(app, email, name)
+    assert refused.exit_code == 2 and said in refused.output
+    assert staff_count(app) == before

@@ -2,7 +2,8 @@
 
 Every setting is listed in DEFAULTS and documented in the README. Values from the
 environment are parsed by Flask's ``from_prefixed_env`` (JSON where possible, so
-``PORTAIL_SMTP_PORT=2525`` is a number and ``PORTAIL_SECRET_KEYS_OLD='["k1"]'`` a list).
+``PORTAIL_SMTP_PORT=2525`` is a number and ``PORTAIL_SECRET_KEYS_OLD='["k1"]'`` a list),
+then checked against the type of their default: the start stops on one that differs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+import click
+from flask import Config, Flask
 
 from diskio import write_atomically
 
@@ -71,15 +73,17 @@ def load(app: Flask, overrides: dict | None = None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_pyfile(os.environ.get("PORTAIL_CONFIG_FILE", "portail.cfg"), silent=True)
     app.config.from_prefixed_env("PORTAIL")
+    for name in DEFAULTS:  # what the operator wrote; the overrides are the tests'
+        app.config[name] = _checked(app.config, name)
     app.config.update(overrides or {})
     data_dir = Path(app.config["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config["FILES_DIR"] = app.config["FILES_DIR"] or str(data_dir)
     Path(app.config["FILES_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["DATABASE_URL"] and not (app.config["SECRET_KEY"] and app.config["VERIFY_KEY"]):
-        raise RuntimeError(
-            "PORTAIL_DATABASE_URL is set (several hosts share the database): set"
-            " PORTAIL_SECRET_KEY and PORTAIL_VERIFY_KEY, the same on every host."
+        raise SettingError(
+            "PORTAIL_DATABASE_URL est défini (plusieurs hôtes partagent la base) : définissez"
+            " aussi PORTAIL_SECRET_KEY et PORTAIL_VERIFY_KEY, les mêmes sur chaque hôte."
         )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _local_secret(data_dir / "secret_key")
@@ -100,6 +104,48 @@ def load(app: Flask, overrides: dict | None = None) -> None:
         # (web.auth), at most once a minute, rather than on every response.
         SESSION_REFRESH_EACH_REQUEST=False,
     )
+
+
+class SettingError(click.ClickException):
+    """A setting the portal cannot start with. A ClickException, so that
+    ``flask --app worker …`` prints it on one line and exits 1 instead of a traceback;
+    under gunicorn it is the last line of the worker's failure to boot."""
+
+
+def _checked(config: Config, name: str) -> object:
+    """The setting, of the type of its default; a SettingError naming it otherwise.
+
+    The environment's values were read as JSON where they parse: a text setting made only
+    of digits (a password, a key) is taken back as typed.
+    """
+    default, value = DEFAULTS[name], config[name]
+    variable = f"PORTAIL_{name}"
+    if isinstance(default, str) and not isinstance(value, str) and variable in os.environ:
+        return os.environ[variable]
+    if _has_type_of(default, value):
+        return value
+    where = variable if variable in os.environ else f"{name} (fichier d'instance)"
+    # Lists and texts hold keys and passwords: their values never reach a log.
+    read = "" if isinstance(default, list | str) else f" (lu : {value!r})"
+    raise SettingError(f"{where} doit être {_EXPECTED[type(default)]}{read}.")
+
+
+def _has_type_of(default: object, value: object) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, str)
+
+
+_EXPECTED = {
+    bool: "true ou false",
+    int: "un nombre positif ou nul",
+    list: 'une liste JSON de textes, par exemple ["ancienne-clé"]',
+    str: "un texte",
+}
 
 
 def _local_secret(path: Path) -> str:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -33,11 +34,38 @@ files_cli = AppGroup(
 )
 staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
 backup_cli = AppGroup("backup", help="Sauvegarde et restauration de PORTAIL_DATA_DIR.")
+STAFF_NAME_MAX = 120  # as the back office's form (forms.office.StaffForm)
+
+
+def _staff_email(context: click.Context, param: click.Parameter, value: str) -> str:
+    """The address the back office's form would accept (it becomes the login)."""
+    try:
+        validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise click.BadParameter("adresse invalide, par exemple prenom.nom@ac-rennes.fr") from None
+    return value.strip()
+
+
+def _staff_name(context: click.Context, param: click.Parameter, value: str) -> str:
+    name = value.strip()
+    if not 1 <= len(name) <= STAFF_NAME_MAX:
+        raise click.BadParameter(f"de 1 à {STAFF_NAME_MAX} caractères")
+    return name
 
 
 @staff_cli.command("create")
-@click.option("--email", required=True, help="Adresse électronique professionnelle (identifiant).")
-@click.option("--name", required=True, help="Nom affiché, par exemple « Claire Martin (DEC) ».")
+@click.option(
+    "--email",
+    required=True,
+    callback=_staff_email,
+    help="Adresse électronique professionnelle (identifiant).",
+)
+@click.option(
+    "--name",
+    required=True,
+    callback=_staff_name,
+    help="Nom affiché, par exemple « Claire Martin (DEC) ».",
+)
 @click.option(
     "--academy",
     "academies",
@@ -91,12 +119,14 @@ refdata_cli.add_command(refresh_command)
 @accounts_cli.command("purge")
 @click.option(
     "--hours",
+    type=click.IntRange(min=1),
     default=48,
     show_default=True,
     help="Âge au-delà duquel un compte non activé est supprimé.",
 )
 def purge(hours: int) -> None:
-    """Supprime les comptes non activés dans le délai (à lancer par cron, chaque heure)."""
+    """Supprime les comptes non activés dans le délai (chaque heure par
+    portail-candidat-purge.timer)."""
     database = db.get()
     with db.transaction(database):
         count = accounts.purge_unactivated(database, timedelta(hours=hours))
@@ -117,11 +147,15 @@ def sweep(minutes: int) -> None:
 
 @files_cli.command("rescan")
 def rescan() -> None:
-    """Analyse de nouveau les fichiers en quarantaine (clamd injoignable lors du dépôt)."""
+    """Analyse de nouveau les fichiers en quarantaine (clamd injoignable lors du dépôt).
+
+    Code de sortie 75 tant que clamd reste injoignable (le minuteur réessaie). Sans analyse
+    configurée (ni PORTAIL_CLAMD_SOCKET ni PORTAIL_CLAMD_HOST), ne fait rien, sauf s'il
+    reste des fichiers en quarantaine : c'est alors une erreur.
+    """
     if not antivirus.enabled(current_app.config):
-        raise click.ClickException(
-            "Ni PORTAIL_CLAMD_SOCKET ni PORTAIL_CLAMD_HOST ne sont définis : pas d'analyse."
-        )
+        _nothing_to_scan()
+        return
     done = quarantine.rescan(current_app._get_current_object())
     click.echo(
         f"{done.clean} fichier(s) sain(s), {done.infected} infecté(s) supprimé(s), "
@@ -129,6 +163,17 @@ def rescan() -> None:
     )
     if done.pending:
         raise SystemExit(75)  # EX_TEMPFAIL: the next run tries again
+
+
+def _nothing_to_scan() -> None:
+    """Scanning off (the default): the timer's run succeeds, unless files still wait in
+    quarantine (scanning turned off since), which nothing would ever clear."""
+    if stored_pieces.pending_scans(db.get(), limit=1):
+        raise click.ClickException(
+            "des fichiers attendent en quarantaine, mais ni PORTAIL_CLAMD_SOCKET ni"
+            " PORTAIL_CLAMD_HOST ne sont définis : rétablissez l'analyse antivirus."
+        )
+    click.echo("Analyse antivirus non configurée : aucun fichier en quarantaine.")
 
 
 def sweep_orphans(app: Flask, older_than: float) -> int:
@@ -171,6 +216,8 @@ def backup_create(target: Path | None) -> None:
         archive = backup.create(data_dir, target or data_dir / "backups")
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise _system_refused("sauvegarde", exc) from None
     click.echo(str(archive))
 
 
@@ -188,10 +235,19 @@ def backup_restore(archive: Path, data_dir: Path) -> None:
         restored = backup.restore(archive, data_dir)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise _system_refused("restauration", exc) from None
     click.echo(
         f"{restored.files} fichier(s) restauré(s) dans {restored.data_dir} "
         f"(schéma {restored.schema_version})."
     )
+
+
+def _system_refused(what: str, error: OSError) -> click.ClickException:
+    """A folder missing, not writable or full: the system's reason and the path, in one
+    line (the timer's journal says what to fix, not a traceback)."""
+    where = f" : {error.filename}" if error.filename else ""
+    return click.ClickException(f"{what} impossible ({error.strerror or error}){where}")
 
 
 def init_app(app: Flask) -> None:

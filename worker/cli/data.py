@@ -21,7 +21,11 @@ data_cli = AppGroup("data", help="Données personnelles : durée de conservation
 )
 def purge(dry_run: bool) -> None:
     """Supprime les candidatures, documents et pièces des sessions dont la durée de
-    conservation (retention_months de l'examen, après la fin de la session) est dépassée."""
+    conservation (retention_months de l'examen, après la fin de la session) est dépassée.
+
+    Irréversible : lancez d'abord --dry-run. Chaque suppression est inscrite au journal
+    (retention.purge) ; chaque mois par portail-candidat-retention.timer.
+    """
     report = retention.purge(
         db.get(), current_catalog(), current_app.config["FILES_DIR"], clock.now(), dry_run
     )

@@ -329,7 +329,11 @@ def demo_staff(database, catalog: Catalog, academies: set[str]) -> dict[str, int
               help="Graine du tirage : la même graine donne les mêmes données.")  # fmt: skip
 @click.option("--add", is_flag=True, help="Ajouter à une base qui contient déjà des comptes.")
 def seed(candidates: int, seed_value: int, add: bool) -> None:
-    """Crée un jeu de données réaliste (démonstrations, mesures à grande échelle)."""
+    """Crée un jeu de données réaliste (démonstrations, mesures à grande échelle).
+
+    Jamais sur une base de production : refuse une base qui contient déjà des comptes,
+    sauf avec --add. Mot de passe de chaque compte de démonstration : Demo!2027x.
+    """
     database = db.get()
     if demo.count(database, "accounts") and not add:
         raise click.ClickException(
