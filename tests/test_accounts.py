@@ -287,6 +287,23 @@ def test_purge_deletes_only_late_unactivated_accounts(client, mailbox, app):
     assert left == {fresh["email"].casefold(), active["email"].casefold()}
 
 
+def test_purge_spares_an_account_whose_activation_link_still_works(client, mailbox, app):
+    app.config["TOKEN_MAX_AGE"] = 72 * 3600  # links valid three days
+    waiting, _ = sign_up(client, mailbox)
+    with app.app_context():
+        database = db.get()
+        created = (datetime.now(UTC) - timedelta(hours=60)).isoformat(timespec="seconds")
+        with db.transaction(database):
+            database.execute(
+                "UPDATE accounts SET created_at = ? WHERE email_key = ?",
+                [created, waiting["email"].casefold()],
+            )
+    output = app.test_cli_runner().invoke(args=["accounts", "purge"]).output
+    assert "0 compte(s) non activé(s) supprimé(s)." in output
+    explicit = app.test_cli_runner().invoke(args=["accounts", "purge", "--hours", "48"]).output
+    assert "1 compte(s) non activé(s) supprimé(s)." in explicit
+
+
 @pytest.mark.parametrize("hours", ["0", "-5"])
 def test_purge_refuses_a_delay_that_would_delete_accounts_just_created(client, mailbox, app, hours):
     fresh, _ = sign_up(client, mailbox)

@@ -120,17 +120,24 @@ refdata_cli.add_command(refresh_command)
 @click.option(
     "--hours",
     type=click.IntRange(min=1),
-    default=48,
-    show_default=True,
-    help="Âge au-delà duquel un compte non activé est supprimé.",
+    default=None,
+    help="Âge au-delà duquel un compte non activé est supprimé (défaut : la validité du lien"
+    " d'activation, PORTAIL_TOKEN_MAX_AGE, soit 48 heures sans réglage).",
 )
-def purge(hours: int) -> None:
+def purge(hours: int | None) -> None:
     """Supprime les comptes non activés dans le délai (chaque heure par
     portail-candidat-purge.timer)."""
+    age = timedelta(hours=hours) if hours else _link_lifetime()
     database = db.get()
     with db.transaction(database):
-        count = accounts.purge_unactivated(database, timedelta(hours=hours))
+        count = accounts.purge_unactivated(database, age)
     click.echo(f"{count} compte(s) non activé(s) supprimé(s).")
+
+
+def _link_lifetime() -> timedelta:
+    """How long an activation link works: an account is not purged while its link could
+    still activate it."""
+    return timedelta(seconds=current_app.config["TOKEN_MAX_AGE"])
 
 
 @files_cli.command("sweep")
@@ -138,7 +145,9 @@ def purge(hours: int) -> None:
     "--minutes",
     default=60,
     show_default=True,
-    help="Âge minimal d'un fichier orphelin avant suppression (dépôts en cours épargnés).",
+    type=click.IntRange(min=0),
+    help="Âge minimal d'un fichier orphelin avant suppression (dépôts en cours épargnés ;"
+    " 0 seulement portail arrêté, sinon un dépôt en cours peut être supprimé).",
 )
 def sweep(minutes: int) -> None:
     """Supprime les fichiers qu'aucune ligne de la base ne référence (écritures interrompues)."""
