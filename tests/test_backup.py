@@ -204,7 +204,7 @@ def test_restore_gives_back_every_file_with_private_modes(app, archive, tmp_path
     assert (target / "secret_key").read_text(encoding="utf-8") == SECRET_FILE
     assert (target / "secret_key").stat().st_mode & 0o777 == 0o600
     assert (target / "verify_key").stat().st_mode & 0o777 == 0o600
-    assert target.stat().st_mode & 0o777 == 0o750
+    assert target.stat().st_mode & 0o777 == 0o700
     assert count_accounts(target / "portail.db") == 1
     assert [p.name for p in target.parent.iterdir()] == ["data"]  # no temporary folder left
 

@@ -214,7 +214,7 @@ def restore(archive_path: Path, data_dir: Path) -> Restored:
         version = _verify(found, manifest, staging)
         if data_dir.exists():
             data_dir.rmdir()  # empty, checked above
-        staging.chmod(0o750)
+        staging.chmod(0o700)  # as the README installs data/: the portal user alone
         os.replace(staging, data_dir)
         _fsync_dir(data_dir.parent)
     except BaseException:
