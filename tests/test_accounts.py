@@ -264,22 +264,24 @@ def test_tampered_and_cross_purpose_links_are_refused(client, mailbox, app):
     assert client.get(f"/espace-candidat/nouveau-mot-de-passe/{token}").status_code == 400
 
 
+def created_hours_ago(app, hours: int, *emails: str) -> None:
+    """Date the accounts of these addresses back, as if created ``hours`` ago."""
+    created = (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="seconds")
+    with app.app_context():
+        database = db.get()
+        with db.transaction(database):
+            for email in emails:
+                database.execute(
+                    "UPDATE accounts SET created_at = ? WHERE email_key = ?",
+                    [created, email.casefold()],
+                )
+
+
 def test_purge_deletes_only_late_unactivated_accounts(client, mailbox, app):
     late, _ = sign_up(client, mailbox)
     fresh, _ = sign_up(client, mailbox)
     active, _ = active_account(client, mailbox)
-    with app.app_context():
-        database = db.get()
-        old = (datetime.now(UTC) - timedelta(hours=49)).isoformat(timespec="seconds")
-        with db.transaction(database):
-            database.execute(
-                "UPDATE accounts SET created_at = ? WHERE email_key = ?",
-                [old, late["email"].casefold()],
-            )
-            database.execute(
-                "UPDATE accounts SET created_at = ? WHERE email_key = ?",
-                [old, active["email"].casefold()],
-            )
+    created_hours_ago(app, 49, late["email"], active["email"])
     output = app.test_cli_runner().invoke(args=["accounts", "purge"]).output
     assert "1 compte(s) non activé(s) supprimé(s)." in output
     with app.app_context():
@@ -290,14 +292,7 @@ def test_purge_deletes_only_late_unactivated_accounts(client, mailbox, app):
 def test_purge_spares_an_account_whose_activation_link_still_works(client, mailbox, app):
     app.config["TOKEN_MAX_AGE"] = 72 * 3600  # links valid three days
     waiting, _ = sign_up(client, mailbox)
-    with app.app_context():
-        database = db.get()
-        created = (datetime.now(UTC) - timedelta(hours=60)).isoformat(timespec="seconds")
-        with db.transaction(database):
-            database.execute(
-                "UPDATE accounts SET created_at = ? WHERE email_key = ?",
-                [created, waiting["email"].casefold()],
-            )
+    created_hours_ago(app, 60, waiting["email"])
     output = app.test_cli_runner().invoke(args=["accounts", "purge"]).output
     assert "0 compte(s) non activé(s) supprimé(s)." in output
     explicit = app.test_cli_runner().invoke(args=["accounts", "purge", "--hours", "48"]).output

@@ -100,19 +100,14 @@ def bts_confirmation(client: FormClient, app: Flask, acquis: dict = ACQUIS) -> s
     return " ".join(pdf_text(client.get(pdf).data).split())
 
 
-def test_the_confirmation_prints_the_units_of_the_tests(app, mailbox):
+def test_the_confirmation_prints_the_units_and_says_which_year_is_which(app, mailbox):
     app.config["NOW"] = lambda: NOW
     client, _email = born_abroad_client(app, mailbox)
     content = bts_confirmation(client, app)
     assert "Épreuve Unité Type Position Mode" in content
     assert "E1 - Culture générale et expression U1 Obligatoire Bénéfice 14,5/20 (2025)" in content
     assert "E3 - Mathématiques pour l'informatique U3 Obligatoire Inscrit" in content
-
-
-def test_the_two_years_of_obtention_say_what_they_belong_to(app, mailbox):
-    app.config["NOW"] = lambda: NOW
-    client, _email = born_abroad_client(app, mailbox)
-    content = bts_confirmation(client, app)
+    # The two years of obtention say what they belong to.
     assert "Année d'obtention (Acquis) 2025 Académie d'obtention ACADÉMIE DE RENNES" in content
     assert "Année d'obtention (Diplôme possédé) 2019" in content
     assert "Année d'obtention 20" not in content
