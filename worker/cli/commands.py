@@ -19,6 +19,7 @@ from worker.cli.store import store_cli
 from worker.content import current_catalog
 from worker.documents import issuing
 from worker.files import antivirus, storage
+from worker.forms.office import STAFF_NAME_MAX
 from worker.mail import quarantine
 from worker.office.actions import pupils as pupil_actions
 from worker.rules import passwords
@@ -34,7 +35,6 @@ files_cli = AppGroup(
 )
 staff_cli = AppGroup("staff", help="Comptes des gestionnaires des services des examens.")
 backup_cli = AppGroup("backup", help="Sauvegarde et restauration de PORTAIL_DATA_DIR.")
-STAFF_NAME_MAX = 120  # as the back office's form (forms.office.StaffForm)
 
 
 def _staff_email(context: click.Context, param: click.Parameter, value: str) -> str:

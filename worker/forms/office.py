@@ -86,6 +86,9 @@ ROLE_CHOICES = [
 ]
 
 
+STAFF_NAME_MAX = 120  # « Nom affiché », also checked by `flask --app worker staff create`
+
+
 class StaffForm(PortailForm):
     email = StringField(
         "Adresse électronique professionnelle",
@@ -97,7 +100,10 @@ class StaffForm(PortailForm):
     )
     name = StringField(
         "Nom affiché",
-        validators=[required("Saisissez le nom affiché du gestionnaire."), max_length(120)],
+        validators=[
+            required("Saisissez le nom affiché du gestionnaire."),
+            max_length(STAFF_NAME_MAX),
+        ],
     )
     academies = SelectMultipleField("Académies", validate_choice=False)
     role = RadioField(
