@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from http.client import HTTPException
 from urllib.parse import urlencode
 
 import pytest
@@ -31,7 +32,8 @@ def sign_ups(port: int, acknowledged: list[str], stop: threading.Event) -> None:
             reply = browser.request(
                 "POST", SIGNUP, body, {"Content-Type": "application/x-www-form-urlencoded"}
             )
-        except (OSError, AssertionError):  # the server is gone: nothing was acknowledged
+        # The server is gone, also in the middle of an answer: nothing was acknowledged.
+        except (OSError, HTTPException, AssertionError):
             continue
         if reply.status == 303:
             acknowledged.append(form["email"])
