@@ -8,11 +8,17 @@
 The base URL (for sitemap.xml, robots.txt and calendars) comes from --base-url or the
 PORTAIL_BASE_URL environment variable; the content and output folders from --content and
 --out, or PORTAIL_CONTENT_DIR and PORTAIL_SITE_DIR as the worker reads them.
+
+A build takes the lock of the back office's republications (``sitebuild.lock``: the file
+``republish.lock`` in the worker's FILES_DIR, found as ``lock_folder`` says), so that the
+two never write site/ together; while a republication holds it, the build waits, at most
+--lock-wait seconds. Without that folder (no worker here) there is nobody to wait for.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -21,6 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+LOCK_WAIT_SECONDS = 600  # a republication takes seconds: ten minutes means it is stuck
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later (as « files rescan » without clamd)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -60,6 +68,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=len(os.sched_getaffinity(0)),
         help="processus de rendu en parallèle (défaut : les %(default)s cœurs disponibles)",
     )
+    parser.add_argument(
+        "--lock-wait",
+        type=_seconds,
+        default=LOCK_WAIT_SECONDS,
+        metavar="SECONDES",
+        help="attente maximale d'une republication en cours depuis la gestion, en secondes "
+        "(défaut : %(default)s)",
+    )
     parser.add_argument("--quiet", action="store_true", help="n'afficher que le résumé")
     return parser.parse_args(argv)
 
@@ -68,6 +84,32 @@ def _setting(variable: str, default: Path) -> Path:
     """The folder the worker is told to use (its setting of the same name), so that the
     nightly build and the back office's rebuilds write the site the worker serves."""
     return Path(os.environ.get(variable) or default)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"un nombre de secondes positif ou nul (lu : {text!r})")
+    return value
+
+
+def lock_folder() -> Path:
+    """Where the worker's republications take their lock: its FILES_DIR, which is
+    PORTAIL_FILES_DIR, else PORTAIL_DATA_DIR, else data/ beside this script, as in
+    worker/config.py. Read from the environment only, which the units share
+    (/etc/portail-candidat/env); the worker's instance file is not read here."""
+    return Path(
+        os.environ.get("PORTAIL_FILES_DIR") or os.environ.get("PORTAIL_DATA_DIR") or HERE / "data"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
 
 
 def check(content: Path, out: Path, force: bool) -> int:
@@ -94,6 +136,50 @@ def check(content: Path, out: Path, force: bool) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
+    """Build under the lock of the site's writers, taken once, here (never by the engine)."""
+    from sitebuild.lock import LockTimeout, held, lock_file
+
+    folder = lock_folder()
+    if not folder.is_dir():  # no worker data here (an académie building alone): no one to wait
+        return _build(args)
+    path = lock_file(folder)
+    waited = []
+
+    def waiting() -> None:
+        waited.append(True)
+        print(
+            f"Une republication depuis la gestion est en cours (verrou {path}) : la "
+            f"construction attend qu'elle se termine, au plus {_duration(args.lock_wait)}.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(held(path, wait=args.lock_wait, on_wait=waiting))
+        except LockTimeout:
+            print(
+                f"Le verrou {path} est toujours tenu après {_duration(args.lock_wait)} : "
+                "construction abandonnée, le site n'a pas été modifié. Relancez build.py "
+                f"plus tard ; si cela se répète, « fuser -v {path} » montre qui le tient.",
+                file=sys.stderr,
+            )
+            return EXIT_LOCKED
+        except OSError as exc:
+            reason = exc.strerror or exc
+            print(
+                f"Impossible d'ouvrir le verrou des republications {path} ({reason}) : "
+                "lancez build.py en tant qu'utilisateur du portail (sudo -u portail …), ou "
+                "donnez dans PORTAIL_FILES_DIR le dossier de fichiers du worker.",
+                file=sys.stderr,
+            )
+            return 1
+        if waited:
+            print("La republication est terminée : la construction reprend.", file=sys.stderr)
+        return _build(args)
+
+
+def _build(args: argparse.Namespace) -> int:
     from sitebuild.manifest import Manifest, input_stamp
 
     now = datetime.now(UTC)

@@ -109,6 +109,8 @@ def build(
 ) -> Report:
     """Bring out_dir up to date with content_dir. Raises ContentError on bad content.
 
+    Takes no lock: its callers hold the one of ``lock`` (build.py, the republications).
+
     jobs: how many processes may render (batches.py); the worker keeps the default, one.
     last: out_dir's manifest and the inputs' stamp, when the caller has just read them.
     """

@@ -1,6 +1,7 @@
 """Republishing from the back office: an académie's periods and home messages.
 
-An edit is never written blind. Under a lock, the current file is read again and the
+An edit is never written blind. Under the lock of the site's writers (``sitebuild.lock``,
+the one the nightly ``build.py`` takes too), the current file is read again and the
 edit applied to it (so two staff members saving at the same time both keep their change);
 the result is checked on a copy of content/ with the very checks of ``build.py --check``;
 only then is the real file replaced (``diskio``: temporary file, fsync, rename) and the
@@ -10,12 +11,10 @@ other byte as it was, are ``periods_file`` and ``messages_file``.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
 from sitebuild.guard import shrink_problem
+from sitebuild.lock import LOCK, held, lock_file
 from worker.content.errors import Conflict, Refused
 from worker.content.messages_file import MESSAGE_KEYS, MESSAGES, MessageBlock, MessagesFile
 from worker.content.periods_file import PERIODS, PeriodRow, PeriodsFile
@@ -46,13 +46,12 @@ __all__ = [  # what the office views and the tests use, the two files' classes i
     "check",
     "edit_message",
     "edit_period",
+    "lock_file",
     "read_messages",
     "read_periods",
     "save",
     "shown_date",
 ]
-
-LOCK = "republish.lock"  # in FILES_DIR, shared by every worker process and host
 
 # An edit: the file's current bytes → its new bytes, and the record before and after (audit).
 Edit = Callable[[bytes], tuple[bytes, dict, dict]]
@@ -152,18 +151,6 @@ class Saved:
     build_problems: list[str] = field(default_factory=list)
 
 
-@contextlib.contextmanager
-def locked(lock_path: Path) -> Iterator[None]:
-    """One republication at a time, across threads and worker processes."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def describe(
     problem: Problem, periods: PeriodsFile | None = None, edited: frozenset[int] = frozenset()
 ) -> str:
@@ -254,10 +241,14 @@ def save(
 ) -> Saved:
     """Apply edit to content/name under the lock, check, write, rebuild the site.
 
+    The lock (lock_path, ``lock_file(FILES_DIR)``) is held from reading the file to the
+    end of the rebuild, so that neither another republication nor ``build.py`` runs
+    meanwhile; the rebuild is ``engine.build``, which takes no lock of its own.
     Raises Refused (with every problem) and changes nothing when the result is not valid.
     """
     content_dir, site_dir = Path(content_dir), Path(site_dir)
-    with locked(lock_path):
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with held(lock_path):
         target = content_dir / name
         current = target.read_bytes() if target.exists() else b""
         data, before, after = edit(current)

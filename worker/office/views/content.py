@@ -166,7 +166,7 @@ def _save(name: str, edit, action: str, academy: str, done: str, failed):
     site = Site(
         content_dir=_content_dir(),
         site_dir=Path(config["SITE_DIR"]),
-        lock_path=Path(config["FILES_DIR"]) / republish.LOCK,
+        lock_path=republish.lock_file(config["FILES_DIR"]),
         base_url=config["BASE_URL"],
     )
     outcome = republish_change(
