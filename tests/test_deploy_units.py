@@ -44,6 +44,18 @@ def test_each_timer_starts_its_service_whose_command_exists(timer, app):
         assert command[-1].endswith("build.py") or "build.py" in command
 
 
+def test_the_nightly_build_may_take_the_lock_of_the_republications():
+    """build.py takes FILES_DIR/republish.lock (FILES_DIR: DATA_DIR by default), as the
+    worker does; under ProtectSystem=strict it can only if the unit lets it write there."""
+    for name in ("portail-candidat-build.service", "portail-candidat.service"):
+        service = unit(UNITS / name)["Service"]
+        environment = dict(
+            assignment.split("=", 1) for assignment in shlex.split(service["Environment"])
+        )
+        assert "PORTAIL_FILES_DIR" not in environment  # so FILES_DIR is DATA_DIR
+        assert environment["PORTAIL_DATA_DIR"] in service["ReadWritePaths"].split(), name
+
+
 def test_the_readme_enables_every_timer():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     line = next(
