@@ -4,12 +4,18 @@ Every setting is listed in DEFAULTS and documented in the README. Values from th
 environment are parsed by Flask's ``from_prefixed_env`` (JSON where possible, so
 ``PORTAIL_SMTP_PORT=2525`` is a number and ``PORTAIL_SECRET_KEYS_OLD='["k1"]'`` a list),
 then checked against the type of their default: the start stops on one that differs.
+
+Every PORTAIL_ variable anything reads is declared here: the worker's settings
+(DEFAULTS) and those other programs read (READ_ELSEWHERE). Any other one found in the
+environment at start-up, such as a misspelt PORTAIL_SMTP_HOTS that would otherwise be
+without effect, is logged as a warning with the nearest known name.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -66,10 +72,30 @@ DEFAULTS: dict[str, object] = {
     "VERIFY_WINDOW_MINUTES": 15,  # the window of that limit
 }
 
+# PORTAIL_ variables that are not the worker's settings, each with the file that reads it
+# (tests/test_settings.py checks it does): finding them in the environment is no mistake.
+READ_ELSEWHERE: dict[str, str] = {
+    "CONFIG_FILE": "worker/config.py",  # the instance file's path, read before the settings
+    "BIND": "deploy/gunicorn.conf.py",
+    "WORKERS": "deploy/gunicorn.conf.py",
+    # The tests' own, also in the environment of the workers and commands they start.
+    "TEST_DATABASE": "tests/databases.py",
+    "TEST_PG_BIN": "tests/databases.py",
+    "TEST_NOW": "tests/production_app.py",
+    "CHROMIUM": "tests/conftest.py",
+    "NGINX": "tests/test_production.py",
+    "CLAMD": "tests/test_antivirus.py",
+    "FUZZ_EXAMPLES": "tests/test_forms_fuzz.py",
+}
+PREFIX = "PORTAIL_"
+KNOWN_VARIABLES = frozenset(PREFIX + name for name in (*DEFAULTS, *READ_ELSEWHERE))
+
 
 def load(app: Flask, overrides: dict | None = None) -> None:
     """Defaults, then the instance file (instance/portail.cfg, Python syntax, e.g. for a
     server's secrets), then PORTAIL_* environment variables, then the overrides given."""
+    for message in unknown_variables(os.environ):
+        app.logger.warning(message)
     app.config.update(DEFAULTS)
     app.config.from_pyfile(os.environ.get("PORTAIL_CONFIG_FILE", "portail.cfg"), silent=True)
     app.config.from_prefixed_env("PORTAIL")
@@ -104,6 +130,32 @@ def load(app: Flask, overrides: dict | None = None) -> None:
         # (web.auth), at most once a minute, rather than on every response.
         SESSION_REFRESH_EACH_REQUEST=False,
     )
+
+
+def unknown_variables(environment: Mapping[str, str]) -> list[str]:
+    """A warning for each PORTAIL_ variable that nothing of the portal reads, naming the
+    nearest known one. Not an error: the env file is shared by every unit, and an
+    operator's own tools may read variables of theirs. Values are never repeated (some
+    are secrets)."""
+    unknown = sorted(n for n in environment if n.startswith(PREFIX) and n not in KNOWN_VARIABLES)
+    if not unknown:
+        return []
+    import difflib
+
+    names = [name.removeprefix(PREFIX) for name in sorted(KNOWN_VARIABLES)]
+    warnings = []
+    for variable in unknown:
+        close = difflib.get_close_matches(variable.removeprefix(PREFIX).upper(), names, n=1)
+        hint = (
+            f"Vouliez-vous dire {PREFIX}{close[0]} ?"
+            if close
+            else "Les variables connues sont dans la section « Configuration » du README."
+        )
+        warnings.append(
+            f"La variable {variable} n'est lue par aucun programme du portail : elle est "
+            f"sans effet. {hint}"
+        )
+    return warnings
 
 
 class SettingError(click.ClickException):
