@@ -7,6 +7,9 @@ environment (the systemd unit reads /etc/portail-candidat/env):
 - ``PORTAIL_WORKERS`` (default twice the number of cores);
 - ``PORTAIL_PUBLISH_SECONDS`` (the worker's bulk-publication slice, default 20 s): the
   request timeout is kept well above it so a publication request is never killed mid-run.
+
+The first two are declared in worker/config.py (READ_ELSEWHERE), so that the worker does
+not report them as unknown PORTAIL_ variables.
 """
 
 from __future__ import annotations
