@@ -148,8 +148,9 @@ def build(args: argparse.Namespace) -> int:
     def waiting() -> None:
         waited.append(True)
         print(
-            f"Une republication depuis la gestion est en cours (verrou {path}) : la "
-            f"construction attend qu'elle se termine, au plus {_duration(args.lock_wait)}.",
+            f"Une republication depuis la gestion, ou une autre construction, est en cours "
+            f"(verrou {path}) : la construction attend qu'elle se termine, au plus "
+            f"{_duration(args.lock_wait)}.",
             file=sys.stderr,
             flush=True,
         )
@@ -175,7 +176,7 @@ def build(args: argparse.Namespace) -> int:
             )
             return 1
         if waited:
-            print("La republication est terminée : la construction reprend.", file=sys.stderr)
+            print("Verrou libéré : la construction reprend.", file=sys.stderr)
         return _build(args)
 
 

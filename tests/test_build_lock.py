@@ -29,7 +29,7 @@ from worker.content import republish
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 BASE = "http://localhost"
-WAITING = "Une republication depuis la gestion est en cours"
+WAITING = "Une republication depuis la gestion, ou une autre construction, est en cours"
 BOUND = 120  # seconds: only reached if the code under test is broken
 BTS_PAGE = "ouverture-des-services/examen/bts/2027/rennes/index.html"
 
@@ -140,7 +140,7 @@ def test_the_build_waits_for_a_republication_in_progress_then_proceeds(portal):
     assert outcome[0].report is not None  # the republication rebuilt the site itself
     code, out, errors = nightly.finish()
     assert code == 0, out + errors
-    assert "la construction reprend" in errors
+    assert "Verrou libéré : la construction reprend." in errors
     # The republication's edit is published, and the nightly build left it so.
     shown = (site / BTS_PAGE).read_text(encoding="utf-8")
     assert "vendredi 20 novembre 2026 17:00" in shown
