@@ -5,6 +5,7 @@ Every test works on its own copy of content/ and its own built site, never on th
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -450,6 +451,31 @@ def test_concurrent_saves_are_serialised_by_the_lock(office, tmp_path):
     assert failures == []
     assert row(content, "rennes", "cap", "juin-2027").values["fermeture"] == "10/12/2026 18:00"
     assert row(content, "mayotte", "cap", "juin-2027").values["fermeture"] == "11/12/2026 18:00"
+
+
+def test_a_save_while_a_build_holds_the_lock_is_a_503_that_keeps_the_form(office):
+    """The nightly build.py holds the site's lock: the member's save waits a bounded time,
+    then says so, keeps what was typed and changes nothing; once the lock is free, the
+    same save goes through."""
+    app, content = office.app, office.content
+    app.config["REPUBLISH_WAIT_SECONDS"] = 0.3
+    gestion = member(app, "rennes")
+    bts = row(content, "rennes", "bts", "2027")
+    before = snapshot(content)
+    lock = republish.lock_file(app.config["FILES_DIR"])
+    with open(lock, "a+b") as held_by_the_build:  # as another process would: its own flock
+        fcntl.flock(held_by_the_build, fcntl.LOCK_EX)
+        busy = gestion.submit(edit_url("rennes", bts), form_of(bts, fermeture="21/11/2026 16:30"))
+        fcntl.flock(held_by_the_build, fcntl.LOCK_UN)
+    assert busy.status_code == 503
+    assert any("en cours de construction" in e and "rien n'a été enregistré" in e
+               for e in errors(busy))  # fmt: skip
+    assert 'value="21/11/2026 16:30"' in busy.get_data(as_text=True)  # what was typed
+    assert snapshot(content) == before
+    assert audit_rows(app) == []
+    saved = gestion.submit(edit_url("rennes", bts), form_of(bts, fermeture="21/11/2026 16:30"))
+    assert saved.status_code == 303, errors(saved) or text(saved)
+    assert row(content, "rennes", "bts", "2027").values["fermeture"] == "21/11/2026 16:30"
 
 
 # -- messages ---------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ DEFAULTS: dict[str, object] = {
     "UPLOAD_QUOTA_FILES": 30,  # files per application, earlier versions and removed ones too
     "UPLOAD_QUOTA_BYTES": 60 * 1024 * 1024,  # bytes per application, counted the same way
     "PUBLISH_SECONDS": 20,  # bulk publication: work per request before showing progress
+    "REPUBLISH_WAIT_SECONDS": 20,  # a republication waits this long for a build, then 503
     # ClamAV's clamd (files/antivirus.py): a Unix socket path, or a host and port; both
     # empty (the default): no scanning.
     "CLAMD_SOCKET": "",

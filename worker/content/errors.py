@@ -13,3 +13,8 @@ class Refused(Exception):
 
 class Conflict(Refused):
     """The row or message changed (or went) since the form was opened."""
+
+
+class Busy(Refused):
+    """Another republication or the nightly build held the site's lock too long: nothing
+    was changed, the member may try again in a moment."""

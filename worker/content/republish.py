@@ -26,8 +26,8 @@ from diskio import write_atomically
 from sitebuild.check import check_links
 from sitebuild.engine import Report, build
 from sitebuild.guard import shrink_problem
-from sitebuild.lock import LOCK, held, lock_file
-from worker.content.errors import Conflict, Refused
+from sitebuild.lock import LOCK, LockTimeout, held, lock_file
+from worker.content.errors import Busy, Conflict, Refused
 from worker.content.messages_file import MESSAGE_KEYS, MESSAGES, MessageBlock, MessagesFile
 from worker.content.periods_file import PERIODS, PeriodRow, PeriodsFile
 
@@ -35,6 +35,7 @@ __all__ = [  # what the office views and the tests use, the two files' classes i
     "LOCK",
     "MESSAGES",
     "PERIODS",
+    "Busy",
     "Conflict",
     "Edit",
     "MessageBlock",
@@ -238,38 +239,56 @@ def save(
     lock_path: Path,
     now: datetime,
     base_url: str,
+    lock_wait: float | None = None,
 ) -> Saved:
     """Apply edit to content/name under the lock, check, write, rebuild the site.
 
     The lock (lock_path, ``lock_file(FILES_DIR)``) is held from reading the file to the
     end of the rebuild, so that neither another republication nor ``build.py`` runs
     meanwhile; the rebuild is ``engine.build``, which takes no lock of its own.
-    Raises Refused (with every problem) and changes nothing when the result is not valid.
+    Raises Refused (with every problem) and changes nothing when the result is not valid,
+    Busy when the lock is still taken after lock_wait seconds (None: as long as it takes).
     """
     content_dir, site_dir = Path(content_dir), Path(site_dir)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with held(lock_path):
-        target = content_dir / name
-        current = target.read_bytes() if target.exists() else b""
-        data, before, after = edit(current)
-        if data == current:
-            return Saved(before, after, unchanged=True)
-        problems = check(content_dir, name, data, now, current, site_dir)
-        if problems:
-            raise Refused(problems)
-        try:
-            replace_file(target, data)
-        except OSError as exc:
-            raise Refused(
-                [f"{name} n'a pas pu être enregistré ({exc}) : rien n'a été modifié."]
-            ) from exc
-        try:
-            report = build(content_dir, site_dir, now=now, base_url=base_url)
-        except ContentError as exc:  # another file changed meanwhile, outside the portal
-            return Saved(before, after, build_problems=[describe(p) for p in exc.problems])
-        except OSError as exc:
-            return Saved(before, after, build_problems=[f"écriture du site impossible ({exc})"])
-        return Saved(before, after, report)
+    try:
+        with held(lock_path, wait=lock_wait):
+            return _apply(content_dir, site_dir, name, edit, now, base_url)
+    except LockTimeout:
+        raise Busy(
+            [
+                "Le site public est en cours de construction (une autre republication ou la "
+                "construction de la nuit) : rien n'a été enregistré. Réessayez dans une "
+                "minute ; vos saisies sont conservées ci-dessous."
+            ]
+        ) from None
+
+
+def _apply(
+    content_dir: Path, site_dir: Path, name: str, edit: Edit, now: datetime, base_url: str
+) -> Saved:
+    """``save``'s work, under the lock."""
+    target = content_dir / name
+    current = target.read_bytes() if target.exists() else b""
+    data, before, after = edit(current)
+    if data == current:
+        return Saved(before, after, unchanged=True)
+    problems = check(content_dir, name, data, now, current, site_dir)
+    if problems:
+        raise Refused(problems)
+    try:
+        replace_file(target, data)
+    except OSError as exc:
+        raise Refused(
+            [f"{name} n'a pas pu être enregistré ({exc}) : rien n'a été modifié."]
+        ) from exc
+    try:
+        report = build(content_dir, site_dir, now=now, base_url=base_url)
+    except ContentError as exc:  # another file changed meanwhile, outside the portal
+        return Saved(before, after, build_problems=[describe(p) for p in exc.problems])
+    except OSError as exc:
+        return Saved(before, after, build_problems=[f"écriture du site impossible ({exc})"])
+    return Saved(before, after, report)
 
 
 # -- reading, for the page -------------------------------------------------------------------

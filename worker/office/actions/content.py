@@ -29,6 +29,7 @@ class Site:
     site_dir: Path
     lock_path: Path
     base_url: str
+    lock_wait: float  # seconds a republication waits for the site's lock (then Busy, 503)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def republish_change(
     change: Change,
     reload_catalog: Callable[[], None],
 ) -> Done | Invalid:
-    """The change saved and the site rebuilt (409 on a conflicting edit, 400 when refused)."""
+    """The change saved and the site rebuilt (409 on a conflicting edit, 400 when refused,
+    503 when a build kept the site's lock: nothing saved, the form kept to try again)."""
     try:
         saved = republish.save(
             site.content_dir,
@@ -59,7 +61,10 @@ def republish_change(
             lock_path=site.lock_path,
             now=clock.now(),
             base_url=site.base_url,
+            lock_wait=site.lock_wait,
         )
+    except republish.Busy as exc:
+        return Invalid(tuple(exc.messages), 503)
     except republish.Conflict as exc:
         return Invalid(tuple(exc.messages), 409)
     except republish.Refused as exc:

@@ -168,6 +168,7 @@ def _save(name: str, edit, action: str, academy: str, done: str, failed):
         site_dir=Path(config["SITE_DIR"]),
         lock_path=republish.lock_file(config["FILES_DIR"]),
         base_url=config["BASE_URL"],
+        lock_wait=config["REPUBLISH_WAIT_SECONDS"],
     )
     outcome = republish_change(
         db.get(),
