@@ -84,7 +84,7 @@ def _length_limit(field: StepField) -> str:
 # -- forms ---------------------------------------------------------------------------------
 
 
-def _required_when_visible(field: StepField, ctx: Context):
+def _required(field: StepField):
     message = (
         f"Renseignez « {field.label} »."
         if field.type not in ("select", "radio", "yesno", "checkbox")
@@ -94,10 +94,22 @@ def _required_when_visible(field: StepField, ctx: Context):
         message = f"Cochez la case « {field.label} » pour continuer."
 
     def check(form, wt_field):
-        if visible(field, form.data, ctx.account) and not wt_field.data:
+        if not wt_field.data:
             raise ValidationError(message)
 
     return check
+
+
+def _when_visible(field: StepField, ctx: Context, check):
+    """A conditional field's check, run only while its condition holds: otherwise its
+    answer is ignored (``step_answers`` leaves it out), so whatever is left in it (typed
+    before the other answer changed, hidden since by the script) is never an error."""
+
+    def checked_when_visible(form, wt_field):
+        if visible(field, form.data, ctx.account):
+            check(form, wt_field)
+
+    return checked_when_visible
 
 
 def _pattern(field: StepField):
@@ -149,10 +161,11 @@ def _attributes(field: StepField) -> dict[str, str | int]:
     return attributes
 
 
-def _wt_field(field: StepField, ctx: Context):
+def _checks(field: StepField, options: list[tuple[str, str]]) -> list:
+    """The field's own checks; a conditional field's run only while it applies."""
     validators = []
     if field.required:
-        validators.append(_required_when_visible(field, ctx))
+        validators.append(_required(field))
     if field.max_length:
         validators.append(_max_length(field))
     if field.pattern:
@@ -161,20 +174,29 @@ def _wt_field(field: StepField, ctx: Context):
         validators.append(email_address)
     if field.type == "number":
         validators.append(_number)
+    if field.type in ("select", "radio", "yesno"):
+        allowed = one_of(options, f"Choisissez une réponse de la liste : « {field.label} ».")
+
+        def optional_choice(form, wt_field):
+            if wt_field.data:
+                allowed(form, wt_field)
+
+        validators.append(optional_choice)
+    return validators
+
+
+def _wt_field(field: StepField, ctx: Context):
     options = choices(field, ctx)
+    validators = _checks(field, options)
+    if field.show_if:
+        validators = [_when_visible(field, ctx, check) for check in validators]
     wrapped = [SelectChoice(code, label) for code, label in options]
-    allowed = one_of(options, f"Choisissez une réponse de la liste : « {field.label} ».")
-
-    def optional_choice(form, wt_field):
-        if wt_field.data:
-            allowed(form, wt_field)
-
     if field.type == "select":
         return SelectField(
             field.label,
             choices=[SelectChoice("", "Sélectionnez une valeur"), *wrapped],
             validate_choice=False,
-            validators=[*validators, optional_choice],
+            validators=validators,
             render_kw=_attributes(field),
         )
     if field.type in ("radio", "yesno"):
@@ -182,7 +204,7 @@ def _wt_field(field: StepField, ctx: Context):
             field.label,
             choices=wrapped,
             validate_choice=False,
-            validators=[*validators, optional_choice],
+            validators=validators,
         )
     if field.type == "checkbox":
         return BooleanField(field.label, validators=validators)
