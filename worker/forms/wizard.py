@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from catalog.model import Step, StepField, Test
 from sitebuild.render import academy_phrase
 from worker import refdata
-from worker.forms import acquis
+from worker.forms import acquis, conditions
 from worker.forms.base import PortailForm, email_address, one_of
 from worker.rules.recap import (
     NOT_REGISTERED,
@@ -47,30 +47,18 @@ ADDRESS_COUNTRY, ADDRESS_POSTCODE = "adresse_pays", "adresse_code_postal"
 def hint(field: StepField, step: Step, ctx: Context) -> str:
     """The field's hint, plus when a conditional field is to be filled in and how long a
     free text may be."""
-    parts = (field.hint, _condition(field, step, ctx), _length_limit(field))
+    parts = (field.hint, conditions.hint(field, step, ctx), _length_limit(field))
     return " ".join(part for part in parts if part)
 
 
 def required_mark(field: StepField) -> bool:
     """Whether the field carries the required asterisk: required, and on the page only when
     it applies (no condition, or one on the account: the step leaves the field out
-    otherwise). A field depending on another answer of its step is shown whatever that
-    answer, so its hint says when it is required instead (« Obligatoire si … »)."""
+    otherwise). A field depending on another answer of its step is on the page whatever
+    that answer, so its hint says when it is required instead (« Obligatoire si … »); the
+    script, which shows it only once it applies, adds the asterisk then
+    (``conditions.field_runs``)."""
     return field.required and (not field.show_if or field.show_if.startswith("account."))
-
-
-def _condition(field: StepField, step: Step, ctx: Context) -> str:
-    """When a field shown whatever the answer it depends on is to be filled in:
-    « Obligatoire si … » if it is required then, else « À renseigner si … »."""
-    if not field.show_if or field.show_if.startswith("account."):
-        return ""
-    name, _, expected = (part.strip() for part in field.show_if.partition("=="))
-    other = next((f for f in step.fields if f.name == name), None)
-    if other is None:
-        return ""
-    answer = dict(choices(other, ctx)).get(expected, expected)
-    when = "Obligatoire si" if field.required else "À renseigner si"
-    return f"{when} « {other.label} » : {answer}."
 
 
 def _length_limit(field: StepField) -> str:
