@@ -64,6 +64,68 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const input of inputs) input.addEventListener("change", follow);
   }
 
+  // Questions asked only for one answer to another (« Année de la dernière candidature »
+  // after « Oui »), as GOV.UK's conditional reveal: hidden until that answer is chosen,
+  // then shown where the step declares them, right after their question, so reading and
+  // focus order run on from it; nothing is announced, they are simply next. The controls
+  // that call for them get aria-controls; a box ticked to show them also says whether
+  // they show (aria-expanded): ARIA allows it on a box, not on a radio button, and on a
+  // list it tells whether the list itself is open. Shown, a question required then gets
+  // the asterisk (its hint still says when). Without this script, every question is on
+  // the page with that hint.
+  for (const block of document.querySelectorAll("[data-reveal-for]")) {
+    const scope = block.closest("form") || document;
+    const controls = [...scope.querySelectorAll(`[name="${CSS.escape(block.dataset.revealFor)}"]`)];
+    if (!controls.length) continue;
+    const wanted = block.dataset.revealIf;
+    const answer = () => {
+      const first = controls[0];
+      if (first.type === "checkbox") return first.checked ? "checked" : "unchecked";
+      if (first.type === "radio") return (controls.find((radio) => radio.checked) || {}).value || "";
+      return first.value;
+    };
+    for (const control of controls) {
+      if (control.type === "radio" && control.value !== wanted) continue;
+      const ids = (control.getAttribute("aria-controls") || "").split(" ").filter(Boolean);
+      control.setAttribute("aria-controls", [...ids, block.id].join(" "));
+    }
+    for (const id of (block.dataset.revealRequired || "").split(" ").filter(Boolean)) {
+      const control = document.getElementById(id);
+      if (!control) continue;
+      const label = control.tagName === "FIELDSET"
+        ? control.querySelector("legend")
+        : block.querySelector(`label[for="${CSS.escape(id)}"]`);
+      if (label && !label.querySelector(".required")) {
+        const mark = document.createElement("span");
+        mark.className = "required";
+        mark.setAttribute("aria-hidden", "true");
+        mark.textContent = " *";
+        label.append(mark);
+      }
+      const inputs = control.tagName === "FIELDSET" ? control.querySelectorAll("input") : [control];
+      for (const input of inputs) if (input.type !== "checkbox") input.required = true;
+    }
+    // A question in error is never hidden on arrival: the server only checks one whose
+    // condition holds, so this cannot happen unless the two disagree; if they ever do,
+    // the error stays in sight.
+    const flagged = block.querySelector(".field-error") !== null;
+    const follow = (arriving) => {
+      const shown = answer() === wanted;
+      block.hidden = !shown && !(arriving && flagged);
+      for (const control of controls) {
+        if (control.type === "checkbox" && wanted === "checked") {
+          control.setAttribute("aria-expanded", String(!block.hidden));
+        }
+      }
+    };
+    for (const control of controls) {
+      control.addEventListener("change", () => follow(false));
+      control.addEventListener("input", () => follow(false));
+    }
+    block.classList.add("conditional-enhanced");
+    follow(true);
+  }
+
   // Acquis: the tests an origin exempts from show once that origin is ticked.
   for (const tests of document.querySelectorAll("[data-acquis-for]")) {
     const origin = document.getElementById(tests.dataset.acquisFor);

@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from catalog.model import Step, StepField, Test
 from sitebuild.render import academy_phrase
 from worker import refdata
-from worker.forms import acquis
+from worker.forms import acquis, conditions
 from worker.forms.base import PortailForm, email_address, one_of
 from worker.rules.recap import (
     NOT_REGISTERED,
@@ -47,30 +47,18 @@ ADDRESS_COUNTRY, ADDRESS_POSTCODE = "adresse_pays", "adresse_code_postal"
 def hint(field: StepField, step: Step, ctx: Context) -> str:
     """The field's hint, plus when a conditional field is to be filled in and how long a
     free text may be."""
-    parts = (field.hint, _condition(field, step, ctx), _length_limit(field))
+    parts = (field.hint, conditions.hint(field, step, ctx), _length_limit(field))
     return " ".join(part for part in parts if part)
 
 
 def required_mark(field: StepField) -> bool:
     """Whether the field carries the required asterisk: required, and on the page only when
     it applies (no condition, or one on the account: the step leaves the field out
-    otherwise). A field depending on another answer of its step is shown whatever that
-    answer, so its hint says when it is required instead (« Obligatoire si … »)."""
+    otherwise). A field depending on another answer of its step is on the page whatever
+    that answer, so its hint says when it is required instead (« Obligatoire si … »); the
+    script, which shows it only once it applies, adds the asterisk then
+    (``conditions.field_runs``)."""
     return field.required and (not field.show_if or field.show_if.startswith("account."))
-
-
-def _condition(field: StepField, step: Step, ctx: Context) -> str:
-    """When a field shown whatever the answer it depends on is to be filled in:
-    « Obligatoire si … » if it is required then, else « À renseigner si … »."""
-    if not field.show_if or field.show_if.startswith("account."):
-        return ""
-    name, _, expected = (part.strip() for part in field.show_if.partition("=="))
-    other = next((f for f in step.fields if f.name == name), None)
-    if other is None:
-        return ""
-    answer = dict(choices(other, ctx)).get(expected, expected)
-    when = "Obligatoire si" if field.required else "À renseigner si"
-    return f"{when} « {other.label} » : {answer}."
 
 
 def _length_limit(field: StepField) -> str:
@@ -84,7 +72,7 @@ def _length_limit(field: StepField) -> str:
 # -- forms ---------------------------------------------------------------------------------
 
 
-def _required_when_visible(field: StepField, ctx: Context):
+def _required(field: StepField):
     message = (
         f"Renseignez « {field.label} »."
         if field.type not in ("select", "radio", "yesno", "checkbox")
@@ -94,10 +82,22 @@ def _required_when_visible(field: StepField, ctx: Context):
         message = f"Cochez la case « {field.label} » pour continuer."
 
     def check(form, wt_field):
-        if visible(field, form.data, ctx.account) and not wt_field.data:
+        if not wt_field.data:
             raise ValidationError(message)
 
     return check
+
+
+def _when_visible(field: StepField, ctx: Context, check):
+    """A conditional field's check, run only while its condition holds: otherwise its
+    answer is ignored (``step_answers`` leaves it out), so whatever is left in it (typed
+    before the other answer changed, hidden since by the script) is never an error."""
+
+    def checked_when_visible(form, wt_field):
+        if visible(field, form.data, ctx.account):
+            check(form, wt_field)
+
+    return checked_when_visible
 
 
 def _pattern(field: StepField):
@@ -149,10 +149,11 @@ def _attributes(field: StepField) -> dict[str, str | int]:
     return attributes
 
 
-def _wt_field(field: StepField, ctx: Context):
+def _checks(field: StepField, options: list[tuple[str, str]]) -> list:
+    """The field's own checks; a conditional field's run only while it applies."""
     validators = []
     if field.required:
-        validators.append(_required_when_visible(field, ctx))
+        validators.append(_required(field))
     if field.max_length:
         validators.append(_max_length(field))
     if field.pattern:
@@ -161,20 +162,29 @@ def _wt_field(field: StepField, ctx: Context):
         validators.append(email_address)
     if field.type == "number":
         validators.append(_number)
+    if field.type in ("select", "radio", "yesno"):
+        allowed = one_of(options, f"Choisissez une réponse de la liste : « {field.label} ».")
+
+        def optional_choice(form, wt_field):
+            if wt_field.data:
+                allowed(form, wt_field)
+
+        validators.append(optional_choice)
+    return validators
+
+
+def _wt_field(field: StepField, ctx: Context):
     options = choices(field, ctx)
+    validators = _checks(field, options)
+    if field.show_if:
+        validators = [_when_visible(field, ctx, check) for check in validators]
     wrapped = [SelectChoice(code, label) for code, label in options]
-    allowed = one_of(options, f"Choisissez une réponse de la liste : « {field.label} ».")
-
-    def optional_choice(form, wt_field):
-        if wt_field.data:
-            allowed(form, wt_field)
-
     if field.type == "select":
         return SelectField(
             field.label,
             choices=[SelectChoice("", "Sélectionnez une valeur"), *wrapped],
             validate_choice=False,
-            validators=[*validators, optional_choice],
+            validators=validators,
             render_kw=_attributes(field),
         )
     if field.type in ("radio", "yesno"):
@@ -182,7 +192,7 @@ def _wt_field(field: StepField, ctx: Context):
             field.label,
             choices=wrapped,
             validate_choice=False,
-            validators=[*validators, optional_choice],
+            validators=validators,
         )
     if field.type == "checkbox":
         return BooleanField(field.label, validators=validators)
