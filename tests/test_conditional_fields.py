@@ -80,7 +80,7 @@ def test_without_the_script_every_question_is_there_as_before(pinned):
 
 def test_an_answer_whose_condition_does_not_hold_is_ignored(pinned):
     """« Non », with a wrong number and a year off the list left in the hidden questions:
-    no error, and nothing of them in the draft."""
+    no error, and nothing of them in the draft (each emptied)."""
     client = signed_in(pinned)
     url = previous_step(client, pinned)
     response = fill(
@@ -95,7 +95,7 @@ def test_an_answer_whose_condition_does_not_hold_is_ignored(pinned):
     assert response.status_code == 303, errors(response)
     answers = draft_answers(pinned)
     assert answers["candidature_anterieure"] == "non"
-    assert not set(DEPENDENT) & set(answers)
+    assert {name: answers.get(name, "") for name in DEPENDENT} == dict.fromkeys(DEPENDENT, "")
 
 
 def test_a_question_in_error_is_on_the_page_again(pinned):
@@ -124,7 +124,8 @@ def test_a_question_in_error_is_on_the_page_again(pinned):
 
 def test_a_value_left_in_a_hidden_question_never_blocks_the_save(pinned):
     """« Oui » and a wrong number kept by « Précédent » (which never checks), then « Non »:
-    the number, still in the draft, is not checked again at « Enregistrer »."""
+    the number leaves the draft (the candidate no longer declares it) and the application
+    is saved."""
     client = signed_in(pinned)
     recap = bts_at_recap(client, pinned)
     url = recap.replace("/recapitulatif", "/candidatures-precedentes")
@@ -136,6 +137,7 @@ def test_a_value_left_in_a_hidden_question_never_blocks_the_save(pinned):
     assert draft_answers(pinned)["numero_candidat_anterieur"] == "123"
     response = fill(client, url, {"candidature_anterieure": "non"})
     assert response.status_code == 303, errors(response)
+    assert draft_answers(pinned)["numero_candidat_anterieur"] == ""
     conditions_page = client.submit(recap, {"action": "suivant"}).headers["Location"]
     saved = client.submit(conditions_page, {"conditions_acceptees": "y", "action": "enregistrer"})
     assert saved.status_code == 303, errors(saved)

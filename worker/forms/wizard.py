@@ -251,7 +251,9 @@ DERIVED_PREFIXES = ("acquis_", "note_", "epreuve_", "option_", "groupe_")
 
 
 def step_answers(form: StepForm, step: Step) -> dict:
-    """The answers a step contributes: its fields, hidden conditional ones left out."""
+    """The answers a step contributes: its fields, a conditional one that does not apply
+    emptied (whatever it held, typed then hidden, or saved under another answer before, is
+    not kept: the draft holds only what the candidate declares)."""
     ctx = form.context
     answers = {}
     for name, wt_field in form._fields.items():
@@ -259,6 +261,7 @@ def step_answers(form: StepForm, step: Step) -> dict:
             continue
         declared = form.step_fields.get(name)
         if declared and not visible(declared, form.data, ctx.account):
+            answers[name] = ""
             continue
         answers[name] = wt_field.data if wt_field.data is not None else ""
     if step.kind == "acquis":
