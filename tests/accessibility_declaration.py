@@ -29,6 +29,9 @@ JOURNEYS = {
     "test_account_journey": "la création du compte, la connexion et « Modifier mon compte »",
     "test_franceconnect_journey": "la connexion avec FranceConnect",
     "test_registration_journey": "l'inscription à un examen, sa modification et sa désinscription",
+    "test_conditional_reveal_journey": (
+        "les questions posées selon une réponse précédente, affichées au choix de cette réponse"
+    ),
     "test_generic_journey": (
         "l'inscription aux autres examens et certifications (modèle générique), onglet par onglet"
     ),
@@ -46,6 +49,7 @@ KEYBOARD = {
     "test_keyboard_user_reaches_content_with_the_skip_link": "le lien d'évitement",
     "test_log_in_with_the_keyboard_only": "la connexion",
     "test_register_for_a_cfg_with_the_keyboard_only": "une inscription complète",
+    "test_questions_revealed_with_the_keyboard_only": "les questions affichées selon une réponse",
     "test_staff_decide_two_pieces_with_the_keyboard_alone": "le contrôle des pièces",
 }
 DOCUMENTS = {
