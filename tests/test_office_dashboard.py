@@ -5,6 +5,7 @@ member's académies. The applications list shows display names and choice lists.
 from __future__ import annotations
 
 import csv
+import html as html_text
 import io
 import re
 
@@ -45,11 +46,10 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
     listed = re.findall(r'href="/gestion/candidatures/(\d+)"', listing.get_data(as_text=True))
     assert listed == [str(idle_id)]
     assert '<option value="none" selected>' in listing.get_data(as_text=True)
-    export = cells(
-        office.get(
-            idle_list.replace("&amp;", "&").replace("candidatures?", "candidatures/export.csv?")
-        )
+    listing_export = office.get(
+        idle_list.replace("&amp;", "&").replace("candidatures?", "candidatures/export.csv?")
     )
+    export = cells(listing_export)
     assert len(export) == 2  # the header and the one application without a file
     unknown = office.get(f"/gestion/candidatures?academy={academy}&files=n%27importe")
     assert "2 candidatures" in text(unknown)  # an unknown choice filters nothing
@@ -68,10 +68,19 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
         assert shown_ids == [str(expected)]
     assert '<option value="identite" selected>' in found.get_data(as_text=True)
 
+    # Each column says what it holds: the date is the registration's, named as in the
+    # applications' export; the table's CSV has the table's own headings, not codes.
     idle = cells(office.get(f"/gestion/tableau-de-bord/sans-depot.csv?session={key}"))
     assert idle[0][0] == "numero_candidat" and len(idle) == 2
+    assert idle[0][-1] == "enregistree_le" and idle[0][-1] in cells(listing_export)[0]
     pieces = cells(office.get(f"/gestion/tableau-de-bord/pieces.csv?session={key}"))
-    assert pieces[0][0] == "piece" and any(r[0].startswith("Pièce d'identité") for r in pieces)
+    headings = re.search(r"<caption>Pièces des candidatures.*?</thead>", html, re.S).group(0)
+    assert pieces[0] == [
+        html_text.unescape(re.sub("<[^>]+>", "", h))
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", headings)
+    ]
+    assert pieces[0][0] == "Pièce" and pieces[0][-1] == "Aucun dépôt ni statut"
+    assert any(r[0].startswith("Pièce d'identité") for r in pieces[1:])
     assert [a["list"] for _, a in audits(app, "dashboard.export")] == ["sans-depot", "pieces"]
 
     # Another académie's staff: their sessions only, and nothing of this one.
