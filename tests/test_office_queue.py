@@ -204,3 +204,34 @@ def test_a_refused_status_on_the_application_page_shows_its_error_in_place(pinne
     assert done.status_code == 303 and done.headers["Location"].endswith("#piece-identite")
     assert "Le verso manque.</textarea>" not in office.get(page).get_data(as_text=True)
     assert post("recue", received_on="hier").status_code == 400
+
+
+def test_the_queue_dates_each_piece_by_its_validation(pinned):  # noqa: F811
+    """The list's date is when the candidate clicked « J'ai fourni toutes mes pièces »
+    (what puts a piece in the queue), not when the file was uploaded: its column says so,
+    with the time zone, so that it does not contradict the piece's « déposé le »."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    sent = candidate.http.post(
+        f"{PIECES}/identite",
+        data={"csrf_token": candidate.token(PIECES), "fichier": (io.BytesIO(PDF), "carte.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303
+    app.config["NOW"] = lambda: NOW + timedelta(hours=1)  # validated an hour later
+    group = re.search(
+        r'name="groupe" value="([^"]+)"', candidate.get(PIECES).get_data(as_text=True)
+    ).group(1)
+    locked = candidate.http.post(
+        f"{PIECES}/valider", data={"csrf_token": candidate.token(PIECES), "groupe": group}
+    )
+    assert locked.status_code == 303
+    office = member(app, academy)
+
+    listing = office.get(f"/gestion/a-traiter?session={academy}|cfg|juin-2027")
+    html = listing.get_data(as_text=True)
+    assert '<th scope="col">Validée le (heure de Paris)</th>' in html and "Déposée le" not in html
+    assert "<td>22/11/2026 12:00</td>" in html  # 11:00 UTC
+    opened = text(office.get(f"/gestion/a-traiter/{application_id}/identite"))
+    assert "déposé le 22/11/2026 11:00" in opened
