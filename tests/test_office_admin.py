@@ -197,3 +197,30 @@ def test_the_command_refuses_what_the_form_refuses(app, email, name, said):
     refused = create_by_command(app, email, name)
     assert refused.exit_code == 2 and said in refused.output
     assert staff_count(app) == before
+
+
+def test_a_members_academies_read_by_their_names(app):
+    """The signed-in member's académies in the header, the notice of a creation and the
+    page of a generated password name them as the accounts' list does (« Créteil, Paris,
+    SIEC, Versailles »), never by their codes (« CRETEIL, PARIS… »)."""
+    admin = member(app, "admin", ("creteil", "la-reunion"))
+    page = admin.get("/gestion/comptes").get_data(as_text=True)
+    header = re.search(r'<p class="account-name">(.*?)</p>', page).group(1)
+    assert header.endswith("admin test – Créteil, La Réunion"), header
+    assert "CRETEIL" not in text(admin.get("/gestion/candidatures"))
+
+    strong = "Claire!2027-DEC"
+    made = admin.submit(
+        NEW,
+        {"email": "dec@ac-reunion.fr", "name": "DEC", "academies": ["la-reunion"],
+         "role": "staff", "password": strong, "password_confirm": strong},
+    )  # fmt: skip
+    assert made.status_code == 303
+    notice = text(admin.get(made.headers["Location"]))
+    assert "Compte gestionnaire créé : dec@ac-reunion.fr (La Réunion)." in notice
+    shown = admin.submit(
+        NEW,
+        {"email": "adjoint@ac-reunion.fr", "name": "Adjoint", "academies": ["la-reunion"],
+         "role": "staff", "generate": "y"},
+    )  # fmt: skip
+    assert "est créé pour : La Réunion." in text(shown)
