@@ -153,12 +153,13 @@ def export():
 @blueprint.get("/candidatures/<int:application_id>")
 @office_auth.staff_required
 def application(application_id: int):
-    return _application_page(application_in_scope(application_id))
+    return application_page(application_in_scope(application_id))
 
 
-def _application_page(found, errors=(), typed: dict | None = None):
-    """The application's page; ``errors``: (field id, message) of a piece decision
-    refused, shown with what was typed (``typed``: the piece's code and its fields)."""
+def application_page(found, errors=(), typed: dict | None = None):
+    """The application's page; ``errors``: (field id, message) of a form refused, shown
+    with what was typed (``typed``: a piece decision's code and fields, or ``marks``: the
+    marks typed by test code)."""
     c = catalog()
     database = db.get()
     account = accounts.by_id(database, found.account_id)
@@ -254,6 +255,6 @@ def piece_status(application_id: int, code: str):
         abort(404)
     if isinstance(outcome, Refused):
         field = "received" if typed["status"] == "recue" else "comment"
-        return _application_page(found, [(f"{field}-{code}", outcome.message)], typed), 400
+        return application_page(found, [(f"{field}-{code}", outcome.message)], typed), 400
     flash(outcome.message, "message")
     return back_to(found, f"piece-{code}")
