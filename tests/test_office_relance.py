@@ -178,3 +178,36 @@ def test_a_refused_deadline_shows_the_form_again_as_it_was_filled(pinned):  # no
     assert 'aria-describedby="relance-deadline-erreur"' in refused.get_data(as_text=True)
     assert 'value="2020-01-01"' in refused.get_data(as_text=True)
     assert audits(app, "pieces.relance", application_id) == []
+
+
+def test_a_session_relance_asks_which_session_and_says_which_it_reached(pinned):  # noqa: F811
+    """Publishing a relance mails every candidate of a session: the form preselects none
+    (as « Publication » does), refuses to go on without one, tells the sizes apart, and
+    the notice afterwards names the session relanced."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    registered(app, academy)
+    office = member(app, academy)
+    url = "/gestion/relance"
+    page = office.get(url).get_data(as_text=True)
+    assert '<option value="" selected>Choisissez une session d\'examen</option>' in page
+    assert " selected>" not in page.replace('<option value="" selected>', "")
+    key = f"{academy}|cfg|juin-2027"
+    assert re.search(rf'<option value="{re.escape(key)}">[^<]+ \(2 inscrits\)</option>', page)
+
+    nothing = office.http.post(
+        url, data={"csrf_token": office.token(url), "session": "", "deadline": "2027-01-20"}
+    )
+    assert nothing.status_code == 400 and title(nothing).startswith("Erreur : ")
+    html = nothing.get_data(as_text=True)
+    assert '<a href="#relance-session">' in html
+    assert 'aria-describedby="relance-session-erreur"' in html and 'value="2027-01-20"' in html
+    assert audits(app, "pieces.relance_session") == []
+
+    sent = office.http.post(
+        url, data={"csrf_token": office.token(url), "session": key, "deadline": "2027-01-20"}
+    )
+    assert sent.status_code == 303
+    name = app.extensions["catalog"]().academies[academy].name
+    assert f"{name} – CFG – JUIN 2027 : 2 relances publiées." in text(office.get(url))

@@ -37,6 +37,7 @@ def _typed(outcome, deadline: str, title: str = relance.TITLE) -> dict:
 
 
 DEADLINE_FIELD = "relance-deadline"
+SESSION_FIELD = "relance-session"
 NOTHING_TYPED = {"errors": (), "typed_deadline": ""}
 
 
@@ -81,10 +82,14 @@ def session():
     groups = applications.session_groups(database, office_auth.scope())
     if request.method == "POST":
         checked_form()
-        group = queueing.group_of(database, office_auth.scope(), request.form.get("session", ""))
+        key, typed = request.form.get("session", ""), request.form.get("deadline", "")
+        if not key:  # a whole session's candidates are mailed: never a default one
+            chosen = {"errors": [(SESSION_FIELD, "Choisissez la session d'examen à relancer.")]}
+            page = _session_page(groups, typed_deadline=typed[:10], **chosen)
+            return page, 400
+        group = queueing.group_of(database, office_auth.scope(), key)
         if group is None:
             abort(404)
-        typed = request.form.get("deadline", "")
         outcome = relance.relance_session(
             database,
             current_app.config["FILES_DIR"],
@@ -96,12 +101,17 @@ def session():
         shown = _typed(outcome, typed)
         if shown:  # the session chosen stays chosen: the next try must not go elsewhere
             return _session_page(groups, chosen=group.key, **shown), 400
-        _flash(outcome)
+        flash(
+            f"{group_label(group)} : {outcome.message}",
+            "error" if isinstance(outcome, Refused) else "message",
+        )
         return redirect(url_for(".session"), code=303)
     return _session_page(groups)
 
 
 def _session_page(groups, chosen: str = "", **shown) -> str:
+    if shown.get("errors"):
+        shown.setdefault("page_title", f"Erreur : {relance.TITLE}")
     return render_template(
         "office/relance_session.html",
         title=relance.TITLE,
