@@ -138,3 +138,25 @@ def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # 
     other = next(e for e in catalog.exams.values() if code not in {s.code for s in e.sessions})
     page = office.get(f"/gestion/candidatures?exam={other.code}&session={code}")
     assert re.search(options, page.get_data(as_text=True)).group(1) == code  # still shown
+
+
+def test_a_piece_status_without_its_session_says_it_filters_nothing(pinned):  # noqa: F811
+    """« Statut de la pièce » filters one session's pieces: chosen without a session (or
+    without a piece), the list is not filtered on it, and the page says so instead of
+    showing every application under « Conforme » as if they all were."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    registered(app, academy)
+    office = member(app, academy)
+    ignored = "Le statut de la pièce ne filtre pas cette liste"
+    for url in (
+        "/gestion/candidatures?exam=cfg&piece=identite&piece_state=conforme",
+        "/gestion/candidatures?exam=cfg&session=juin-2027&piece_state=conforme",
+    ):
+        shown = text(office.get(url))
+        assert "2 candidatures" in shown and ignored in shown, url
+    applied = "/gestion/candidatures?exam=cfg&session=juin-2027&piece=identite&piece_state=conforme"
+    shown = text(office.get(applied))
+    assert re.search("0 candidatures? –", shown) and ignored not in shown
+    assert ignored not in text(office.get("/gestion/candidatures?exam=cfg&piece=identite"))
