@@ -235,3 +235,26 @@ def test_the_queue_dates_each_piece_by_its_validation(pinned):  # noqa: F811
     assert "<td>22/11/2026 12:00</td>" in html  # 11:00 UTC
     opened = text(office.get(f"/gestion/a-traiter/{application_id}/identite"))
     assert "déposé le 22/11/2026 11:00" in opened
+
+
+def test_every_time_the_back_office_prints_says_it_is_paris_time(pinned):  # noqa: F811
+    """UI.md: every time with « (heure de Paris) », in the back office too: a file's
+    upload and a document's publication on the application page and the piece's page,
+    and the time columns of the journal and the imports' and accounts' lists."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    deposit(candidate)
+    office = member(app, academy)
+    moment = r"\d\d/\d\d/\d{4} \d\d:\d\d"
+    for url in (
+        f"/gestion/candidatures/{application_id}",
+        f"/gestion/a-traiter/{application_id}/identite",
+    ):
+        shown = text(office.get(url))
+        for said in re.findall(rf"(?:déposé|publié) le {moment}(?: \(heure de Paris\))?", shown):
+            assert said.endswith("(heure de Paris)"), (url, said)
+    assert "publié le" in text(office.get(f"/gestion/candidatures/{application_id}"))
+    for url, heading in (("/gestion/journal", "Date"), ("/gestion/eleves", "Date")):
+        html = office.get(url).get_data(as_text=True)
+        assert f'<th scope="col">{heading} (heure de Paris)</th>' in html, url
