@@ -224,3 +224,21 @@ def test_a_members_academies_read_by_their_names(app):
          "role": "staff", "generate": "y"},
     )  # fmt: skip
     assert "est créé pour : La Réunion." in text(shown)
+
+
+def test_the_staff_sign_in_speaks_to_staff_and_says_when_they_left(app):
+    """The staff form asks for a professional address: its errors never mention the
+    candidate number staff do not have; « Se déconnecter » says it was done, as the
+    candidate space does."""
+    anonymous = FormClient(app.test_client())
+    empty = anonymous.submit("/gestion/connexion", {"login": "", "password": ""})
+    assert empty.status_code == 400
+    assert errors(empty)[0] == "Saisissez votre adresse électronique professionnelle."
+    assert "numéro de candidat" not in text(empty)
+
+    admin = member(app, "admin")
+    page = "/gestion/candidatures"
+    left = admin.http.post("/gestion/deconnexion", data={"csrf_token": admin.token(page)})
+    assert left.status_code == 303 and left.headers["Location"].endswith("/gestion/connexion")
+    assert "Vous êtes déconnecté." in text(admin.get(left.headers["Location"]))
+    assert admin.get(page).status_code in (302, 303)  # signed out indeed

@@ -14,8 +14,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from worker import clock
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
-from worker.forms.account import LoginForm
 from worker.forms.base import ConfirmForm
+from worker.forms.office import StaffLoginForm
 from worker.office.actions import audit_log, review
 from worker.office.actions import login as signing_in
 from worker.office.actions.login import Throttled
@@ -42,8 +42,7 @@ PER_PAGE = 50
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
 def login():
-    form = LoginForm.from_request()
-    form.login.label.text = "Adresse électronique professionnelle"
+    form = StaffLoginForm.from_request()
     if not form.submitted():
         return form_page("office/login.html", form, "Connexion gestionnaire")
     outcome = signing_in.log_in(
@@ -64,6 +63,7 @@ def login():
 def logout():
     if ConfirmForm.from_request().validate():
         signing_in.log_out(db.get(), office_auth.sign_out)
+        flash("Vous êtes déconnecté.")
     return redirect(url_for("office.login"), code=303)
 
 
