@@ -258,3 +258,22 @@ def test_every_time_the_back_office_prints_says_it_is_paris_time(pinned):  # noq
     for url, heading in (("/gestion/journal", "Date"), ("/gestion/eleves", "Date")):
         html = office.get(url).get_data(as_text=True)
         assert f'<th scope="col">{heading} (heure de Paris)</th>' in html, url
+
+
+def test_a_reception_date_is_one_the_piece_could_have_arrived(pinned):  # noqa: F811
+    """« Reçue le » is told to the candidate: a slip of the keyboard (« 0001-01-01 »,
+    « 2062-11-22 ») is refused at its field, with the bounds, like any other mistake; the
+    days from the application's registration to today are accepted."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)  # registered at NOW, 22/11/2026
+    deposit(candidate)
+    office = member(app, academy)
+    for typed in ("0001-01-01", "1900-01-01", "2026-11-21", "2026-11-23", "2062-11-22"):
+        refused = decide(office, application_id, "recue", received_on=typed)
+        assert refused.status_code == 400, typed
+        assert 'href="#decision-received"' in refused.get_data(as_text=True)
+        assert "entre le 22/11/2026 et le 22/11/2026" in text(refused), typed
+    assert audits(app, "piece.status", application_id) == []
+    assert decide(office, application_id, "recue", received_on="2026-11-22").status_code == 303
+    assert audits(app, "piece.status", application_id)[0][1]["received_on"] == "2026-11-22"
