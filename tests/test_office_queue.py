@@ -120,7 +120,11 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
     assert last.headers["Location"].endswith(
         f"/gestion/a-traiter?session={key.replace('|', '%7C')}"
     )
-    assert "0 pièce à contrôler" in text(office.get(f"/gestion/a-traiter?session={key}"))
+    # Nothing left: said as such, and what would bring a piece back, not « 0 pièce à
+    # contrôler, la plus ancienne en premier ».
+    empty = text(office.get(f"/gestion/a-traiter?session={key}"))
+    assert "Aucune pièce à contrôler dans cette session" in empty
+    assert "la plus ancienne en premier" not in empty
 
     # The candidate provides a new file, later: back in the queue as a new deposit.
     app.config["NOW"] = lambda: NOW + timedelta(hours=2)
