@@ -160,3 +160,23 @@ def test_a_piece_status_without_its_session_says_it_filters_nothing(pinned):  # 
     shown = text(office.get(applied))
     assert "0 candidature – page 1 sur 1." in shown and ignored not in shown  # zero: singular
     assert ignored not in text(office.get("/gestion/candidatures?exam=cfg&piece=identite"))
+
+
+def test_a_session_not_in_the_members_academies_says_so(pinned):  # noqa: F811
+    """An old link or another académie's session on the dashboard or « À traiter »: not a
+    page holding only the choice list (with its first session seemingly chosen), but a
+    404 that says why and offers the member's own sessions, none preselected."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    registered(app, OTHER)
+    office = member(app, academy)
+    for path in ("/gestion/tableau-de-bord", "/gestion/a-traiter"):
+        for key in (f"{OTHER}|cfg|juin-2027", "zzz"):
+            page = office.get(path, query_string={"session": key})
+            assert page.status_code == 404, (path, key)
+            assert "n'est pas l'une des sessions de vos académies" in text(page)
+            html = page.get_data(as_text=True)
+            assert '<option value="" selected>Choisissez une session d' in html
+            assert f'<option value="{academy}|cfg|juin-2027">' in html
+        assert office.get(path).status_code == 200  # none asked: the busiest one
