@@ -211,3 +211,19 @@ def test_a_session_relance_asks_which_session_and_says_which_it_reached(pinned):
     assert sent.status_code == 303
     name = app.extensions["catalog"]().academies[academy].name
     assert f"{name} – CFG – JUIN 2027 : 2 relances publiées." in text(office.get(url))
+
+
+def test_a_closed_application_offers_no_relance(pinned):  # noqa: F811
+    """A withdrawn or rejected application cannot be relanced (the use case refuses it):
+    its page no longer offers « Relancer le candidat », and the relance page says why
+    instead of a form whose every try is refused."""
+    app = pinned
+    _, application_id, office = identity_rejected(app)
+    page = f"/gestion/candidatures/{application_id}"
+    assert "Relancer le candidat" in text(office.get(page))
+    assert office.submit(f"{page}/desinscription", {"reason": ""}).status_code == 303
+    assert "Relancer le candidat" not in text(office.get(page))
+    closed = office.get(f"{page}/relance")
+    assert closed.status_code == 200
+    assert "Cette candidature est close : aucune relance n'est possible." in text(closed)
+    assert 'name="deadline"' not in closed.get_data(as_text=True)

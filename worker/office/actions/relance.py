@@ -27,6 +27,7 @@ from worker.store.staff import Staff
 
 KIND = "relance_pj"
 TITLE = "Relance de pièces justificatives"
+CLOSED = "Cette candidature est close : aucune relance n'est possible."
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -128,7 +129,7 @@ def relance_one(
     if isinstance(deadline, Refused):
         return deadline
     if application.status != applications.REGISTERED:
-        return Refused("Cette candidature est close : aucune relance n'est possible.")
+        return Refused(CLOSED)
     if not _issue(database, data_dir, member, catalog, application, deadline):
         return Refused("Aucune pièce ne manque : il n'y a rien à relancer.")
     return Done("Relance publiée dans « Mes documents » du candidat ; un courriel le prévient.")

@@ -69,6 +69,7 @@ def one(application_id: int):
         title=title,
         application=found,
         pieces=relance.lacking(database, catalog(), found),
+        closed=relance.CLOSED if found.status != applications.REGISTERED else "",
         form=ConfirmForm.blank(),
         **{**NOTHING_TYPED, **shown},
     )
