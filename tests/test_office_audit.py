@@ -91,6 +91,9 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
         csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
     assert rows[0][:3] == ["date", "gestionnaire", "action"]
+    # The application's number has the applications' export's column name (not
+    # « candidature », which reads as the application itself).
+    assert rows[0][4] == "numero_inscription"
     assert len(rows) == 2 and rows[1][2] == "Statut d'une pièce justificative"
     # as the screen shows it: the académie's name, the application's number, Paris time
     catalog = app.extensions["catalog"]()
