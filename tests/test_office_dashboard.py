@@ -119,6 +119,9 @@ def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # 
     assert '<option value="juin-2027" selected>JUIN 2027</option>' in html
     name = app.extensions["catalog"]().academies[academy].name
     assert f"<td>{escape(name)}</td>" in html and "<td>JUIN 2027</td>" in html
+    # Two numbers side by side: each column says which (the guides' « N° inscription »).
+    assert '<th scope="col">N° candidat</th>' in html
+    assert '<th scope="col">N° inscription</th>' in html and '<th scope="col">N°</th>' not in html
     rows = cells(office.get("/gestion/candidatures/export.csv"))
     assert rows[1][0] == name and rows[1][2] == "JUIN 2027"
 
