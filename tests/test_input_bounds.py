@@ -149,3 +149,16 @@ def test_filters_lose_control_and_invisible_characters(world):
     assert json.loads(after)["filters"]["query"] == "Martin"
     journal = office.get("/gestion/journal?candidate=%E2%80%AEx%00y").get_data(as_text=True)
     assert 'value="xy"' in journal and "\u202e" not in journal
+
+
+@pytest.mark.parametrize("value", [v for v in PAGES if v])
+@pytest.mark.parametrize("path", ["/gestion/journal", "/gestion/journal/export.csv"])
+def test_the_journals_staff_filter_is_bounded(world, path, value):
+    """SECURITY.md, input and files: the staff member chosen in the journal is an id from
+    the URL like any other: beyond SQLite's integers, or digits of another script
+    (« ١ », « １２ »), it is a 400, never a 500."""
+    _, office = world
+    response = office.http.get(path, query_string={"staff": value})
+    assert response.status_code == 400, response.status_code
+    assert "Erreur du service" not in text(response)
+    assert office.http.get(path, query_string={"staff": "1"}).status_code == 200

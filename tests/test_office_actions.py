@@ -247,11 +247,22 @@ def test_marks_are_published_to_mes_notes(pinned):
 
     url = f"/gestion/candidatures/{application_id}/notes"
     page = office_page(office, application_id)
-    wrong = post(office, url, {"note-001": "25", "note-002": "abc"}, page)
-    assert wrong.status_code == 303
-    shown = text(office.get(page))
-    assert "dépasse 20" in shown and "n'est pas une note" in shown
+    # A wrong mark: nothing saved, and the page again as UI.md's forms do it (« Erreur : »
+    # title, a summary linked to each wrong field, the message at its field) with every
+    # mark as typed, the right ones too: not a notice above the marks as they were.
+    wrong = post(office, url, {"note-001": "25", "note-002": "abc", "note-003": "11"}, page)
+    assert wrong.status_code == 400 and title(wrong).startswith("Erreur : Candidature ")
+    html = wrong.get_data(as_text=True)
+    assert '<a href="#note-001">001 : « 25 » dépasse 20' in html
+    assert '<a href="#note-002">' in html and "n'est pas une note" in text(wrong)
+    assert 'aria-describedby="note-001-erreur"' in html
+    assert 'aria-describedby="note-002-erreur"' in html
+    assert 'aria-describedby="note-003-erreur"' not in html
+    for code, typed in (("001", "25"), ("002", "abc"), ("003", "11")):
+        assert re.search(rf'id="note-{code}" name="note-{code}" value="{typed}"', html), code
+    assert "Aucune note n'a été enregistrée" in text(wrong)
     assert rows(app, "SELECT count(*) FROM results")[0][0] == 0
+    assert "dépasse 20" not in text(office.get(page))  # said once, not again at the next page
 
     saved = post(office, url, {"note-001": "12.5", "note-002": "abs", "note-003": ""}, page)
     assert saved.status_code == 303

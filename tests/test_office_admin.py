@@ -197,3 +197,48 @@ def test_the_command_refuses_what_the_form_refuses(app, email, name, said):
     refused = create_by_command(app, email, name)
     assert refused.exit_code == 2 and said in refused.output
     assert staff_count(app) == before
+
+
+def test_a_members_academies_read_by_their_names(app):
+    """The signed-in member's académies in the header, the notice of a creation and the
+    page of a generated password name them as the accounts' list does (« Créteil, Paris,
+    SIEC, Versailles »), never by their codes (« CRETEIL, PARIS… »)."""
+    admin = member(app, "admin", ("creteil", "la-reunion"))
+    page = admin.get("/gestion/comptes").get_data(as_text=True)
+    header = re.search(r'<p class="account-name">(.*?)</p>', page).group(1)
+    assert header.endswith("admin test – Créteil, La Réunion"), header
+    assert "CRETEIL" not in text(admin.get("/gestion/candidatures"))
+
+    strong = "Claire!2027-DEC"
+    made = admin.submit(
+        NEW,
+        {"email": "dec@ac-reunion.fr", "name": "DEC", "academies": ["la-reunion"],
+         "role": "staff", "password": strong, "password_confirm": strong},
+    )  # fmt: skip
+    assert made.status_code == 303
+    notice = text(admin.get(made.headers["Location"]))
+    assert "Compte gestionnaire créé : dec@ac-reunion.fr (La Réunion)." in notice
+    shown = admin.submit(
+        NEW,
+        {"email": "adjoint@ac-reunion.fr", "name": "Adjoint", "academies": ["la-reunion"],
+         "role": "staff", "generate": "y"},
+    )  # fmt: skip
+    assert "est créé pour : La Réunion." in text(shown)
+
+
+def test_the_staff_sign_in_speaks_to_staff_and_says_when_they_left(app):
+    """The staff form asks for a professional address: its errors never mention the
+    candidate number staff do not have; « Se déconnecter » says it was done, as the
+    candidate space does."""
+    anonymous = FormClient(app.test_client())
+    empty = anonymous.submit("/gestion/connexion", {"login": "", "password": ""})
+    assert empty.status_code == 400
+    assert errors(empty)[0] == "Saisissez votre adresse électronique professionnelle."
+    assert "numéro de candidat" not in text(empty)
+
+    admin = member(app, "admin")
+    page = "/gestion/candidatures"
+    left = admin.http.post("/gestion/deconnexion", data={"csrf_token": admin.token(page)})
+    assert left.status_code == 303 and left.headers["Location"].endswith("/gestion/connexion")
+    assert "Vous êtes déconnecté." in text(admin.get(left.headers["Location"]))
+    assert admin.get(page).status_code in (302, 303)  # signed out indeed

@@ -91,6 +91,9 @@ def test_the_journal_shows_the_academies_entries_filtered_paged_and_exported(pin
         csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
     assert rows[0][:3] == ["date", "gestionnaire", "action"]
+    # The application's number has the applications' export's column name (not
+    # « candidature », which reads as the application itself).
+    assert rows[0][4] == "numero_inscription"
     assert len(rows) == 2 and rows[1][2] == "Statut d'une pièce justificative"
     # as the screen shows it: the académie's name, the application's number, Paris time
     catalog = app.extensions["catalog"]()
@@ -129,3 +132,18 @@ def test_before_and_after_read_in_words(app):
         "statut : Désinscrit par le candidat ; flag : oui ; n : —"
     )
     assert words("") == "" and words("pas du JSON") == "pas du JSON"
+
+
+def test_a_filter_outside_the_choices_is_shown_as_chosen(pinned):  # noqa: F811
+    """An old link's action or staff member no longer among the choices still filters
+    the journal (« 0 action »): the form says so, as « Candidatures » does for a session,
+    rather than showing « Toutes » or « Tous » above an empty list."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    office = member(app, academy)
+    html = office.get("/gestion/journal?action=ancienne.action&staff=99999").get_data(as_text=True)
+    assert '<option value="ancienne.action" selected>ancienne.action</option>' in html
+    assert '<option value="99999" selected>Gestionnaire n° 99999</option>' in html
+    assert '<option value="" selected>' not in html
+    plain = office.get("/gestion/journal?action=staff.login").get_data(as_text=True)
+    assert plain.count(" selected>") == 1 and "ancienne.action" not in plain

@@ -5,6 +5,7 @@ member's académies. The applications list shows display names and choice lists.
 from __future__ import annotations
 
 import csv
+import html as html_text
 import io
 import re
 
@@ -45,11 +46,10 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
     listed = re.findall(r'href="/gestion/candidatures/(\d+)"', listing.get_data(as_text=True))
     assert listed == [str(idle_id)]
     assert '<option value="none" selected>' in listing.get_data(as_text=True)
-    export = cells(
-        office.get(
-            idle_list.replace("&amp;", "&").replace("candidatures?", "candidatures/export.csv?")
-        )
+    listing_export = office.get(
+        idle_list.replace("&amp;", "&").replace("candidatures?", "candidatures/export.csv?")
     )
+    export = cells(listing_export)
     assert len(export) == 2  # the header and the one application without a file
     unknown = office.get(f"/gestion/candidatures?academy={academy}&files=n%27importe")
     assert "2 candidatures" in text(unknown)  # an unknown choice filters nothing
@@ -68,10 +68,19 @@ def test_the_dashboard_counts_a_session_and_exports_its_lists(pinned):  # noqa: 
         assert shown_ids == [str(expected)]
     assert '<option value="identite" selected>' in found.get_data(as_text=True)
 
+    # Each column says what it holds: the date is the registration's, named as in the
+    # applications' export; the table's CSV has the table's own headings, not codes.
     idle = cells(office.get(f"/gestion/tableau-de-bord/sans-depot.csv?session={key}"))
     assert idle[0][0] == "numero_candidat" and len(idle) == 2
+    assert idle[0][-1] == "enregistree_le" and idle[0][-1] in cells(listing_export)[0]
     pieces = cells(office.get(f"/gestion/tableau-de-bord/pieces.csv?session={key}"))
-    assert pieces[0][0] == "piece" and any(r[0].startswith("Pièce d'identité") for r in pieces)
+    headings = re.search(r"<caption>Pièces des candidatures.*?</thead>", html, re.S).group(0)
+    assert pieces[0] == [
+        html_text.unescape(re.sub("<[^>]+>", "", h))
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", headings)
+    ]
+    assert pieces[0][0] == "Pièce" and pieces[0][-1] == "Aucun dépôt ni statut"
+    assert any(r[0].startswith("Pièce d'identité") for r in pieces[1:])
     assert [a["list"] for _, a in audits(app, "dashboard.export")] == ["sans-depot", "pieces"]
 
     # Another académie's staff: their sessions only, and nothing of this one.
@@ -110,6 +119,9 @@ def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # 
     assert '<option value="juin-2027" selected>JUIN 2027</option>' in html
     name = app.extensions["catalog"]().academies[academy].name
     assert f"<td>{escape(name)}</td>" in html and "<td>JUIN 2027</td>" in html
+    # Two numbers side by side: each column says which (the guides' « N° inscription »).
+    assert '<th scope="col">N° candidat</th>' in html
+    assert '<th scope="col">N° inscription</th>' in html and '<th scope="col">N°</th>' not in html
     rows = cells(office.get("/gestion/candidatures/export.csv"))
     assert rows[1][0] == name and rows[1][2] == "JUIN 2027"
 
@@ -129,3 +141,45 @@ def test_the_applications_list_shows_display_names_and_choice_lists(pinned):  # 
     other = next(e for e in catalog.exams.values() if code not in {s.code for s in e.sessions})
     page = office.get(f"/gestion/candidatures?exam={other.code}&session={code}")
     assert re.search(options, page.get_data(as_text=True)).group(1) == code  # still shown
+
+
+def test_a_piece_status_without_its_session_says_it_filters_nothing(pinned):  # noqa: F811
+    """« Statut de la pièce » filters one session's pieces: chosen without a session (or
+    without a piece), the list is not filtered on it, and the page says so instead of
+    showing every application under « Conforme » as if they all were."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    registered(app, academy)
+    office = member(app, academy)
+    ignored = "Le statut de la pièce ne filtre pas cette liste"
+    for url in (
+        "/gestion/candidatures?exam=cfg&piece=identite&piece_state=conforme",
+        "/gestion/candidatures?exam=cfg&session=juin-2027&piece_state=conforme",
+    ):
+        shown = text(office.get(url))
+        assert "2 candidatures" in shown and ignored in shown, url
+    applied = "/gestion/candidatures?exam=cfg&session=juin-2027&piece=identite&piece_state=conforme"
+    shown = text(office.get(applied))
+    assert "0 candidature – page 1 sur 1." in shown and ignored not in shown  # zero: singular
+    assert ignored not in text(office.get("/gestion/candidatures?exam=cfg&piece=identite"))
+
+
+def test_a_session_not_in_the_members_academies_says_so(pinned):  # noqa: F811
+    """An old link or another académie's session on the dashboard or « À traiter »: not a
+    page holding only the choice list (with its first session seemingly chosen), but a
+    404 that says why and offers the member's own sessions, none preselected."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    registered(app, OTHER)
+    office = member(app, academy)
+    for path in ("/gestion/tableau-de-bord", "/gestion/a-traiter"):
+        for key in (f"{OTHER}|cfg|juin-2027", "zzz"):
+            page = office.get(path, query_string={"session": key})
+            assert page.status_code == 404, (path, key)
+            assert "n'est pas l'une des sessions de vos académies" in text(page)
+            html = page.get_data(as_text=True)
+            assert '<option value="" selected>Choisissez une session d' in html
+            assert f'<option value="{academy}|cfg|juin-2027">' in html
+        assert office.get(path).status_code == 200  # none asked: the busiest one

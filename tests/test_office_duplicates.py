@@ -51,6 +51,9 @@ def test_a_second_account_of_the_same_person_is_flagged_and_one_is_rejected(pinn
     office = member(app, academy)
     listing = office.get("/gestion/doublons")
     assert "1 doublon possible à examiner." in text(listing)
+    # Each pair named as the other pages name an exam session of an académie.
+    name = app.extensions["catalog"]().academies[academy].name
+    assert f"MARTIN Léa – {name} – CFG – JUIN 2027" in text(listing)
     url = re.search(r'href="(/gestion/doublons/\d+)"', listing.get_data(as_text=True)).group(1)
     pair = office.get(url)
     shown = text(pair)

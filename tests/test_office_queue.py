@@ -120,7 +120,11 @@ def test_the_queue_opens_pieces_oldest_first_and_moves_on_after_each_decision(pi
     assert last.headers["Location"].endswith(
         f"/gestion/a-traiter?session={key.replace('|', '%7C')}"
     )
-    assert "0 pièce à contrôler" in text(office.get(f"/gestion/a-traiter?session={key}"))
+    # Nothing left: said as such, and what would bring a piece back, not « 0 pièce à
+    # contrôler, la plus ancienne en premier ».
+    empty = text(office.get(f"/gestion/a-traiter?session={key}"))
+    assert "Aucune pièce à contrôler dans cette session" in empty
+    assert "la plus ancienne en premier" not in empty
 
     # The candidate provides a new file, later: back in the queue as a new deposit.
     app.config["NOW"] = lambda: NOW + timedelta(hours=2)
@@ -204,3 +208,76 @@ def test_a_refused_status_on_the_application_page_shows_its_error_in_place(pinne
     assert done.status_code == 303 and done.headers["Location"].endswith("#piece-identite")
     assert "Le verso manque.</textarea>" not in office.get(page).get_data(as_text=True)
     assert post("recue", received_on="hier").status_code == 400
+
+
+def test_the_queue_dates_each_piece_by_its_validation(pinned):  # noqa: F811
+    """The list's date is when the candidate clicked « J'ai fourni toutes mes pièces »
+    (what puts a piece in the queue), not when the file was uploaded: its column says so,
+    with the time zone, so that it does not contradict the piece's « déposé le »."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    sent = candidate.http.post(
+        f"{PIECES}/identite",
+        data={"csrf_token": candidate.token(PIECES), "fichier": (io.BytesIO(PDF), "carte.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303
+    app.config["NOW"] = lambda: NOW + timedelta(hours=1)  # validated an hour later
+    group = re.search(
+        r'name="groupe" value="([^"]+)"', candidate.get(PIECES).get_data(as_text=True)
+    ).group(1)
+    locked = candidate.http.post(
+        f"{PIECES}/valider", data={"csrf_token": candidate.token(PIECES), "groupe": group}
+    )
+    assert locked.status_code == 303
+    office = member(app, academy)
+
+    listing = office.get(f"/gestion/a-traiter?session={academy}|cfg|juin-2027")
+    html = listing.get_data(as_text=True)
+    assert '<th scope="col">Validée le (heure de Paris)</th>' in html and "Déposée le" not in html
+    assert "<td>22/11/2026 12:00</td>" in html  # 11:00 UTC
+    opened = text(office.get(f"/gestion/a-traiter/{application_id}/identite"))
+    assert "déposé le 22/11/2026 11:00" in opened
+
+
+def test_every_time_the_back_office_prints_says_it_is_paris_time(pinned):  # noqa: F811
+    """UI.md: every time with « (heure de Paris) », in the back office too: a file's
+    upload and a document's publication on the application page and the piece's page,
+    and the time columns of the journal and the imports' and accounts' lists."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    deposit(candidate)
+    office = member(app, academy)
+    moment = r"\d\d/\d\d/\d{4} \d\d:\d\d"
+    for url in (
+        f"/gestion/candidatures/{application_id}",
+        f"/gestion/a-traiter/{application_id}/identite",
+    ):
+        shown = text(office.get(url))
+        for said in re.findall(rf"(?:déposé|publié) le {moment}(?: \(heure de Paris\))?", shown):
+            assert said.endswith("(heure de Paris)"), (url, said)
+    assert "publié le" in text(office.get(f"/gestion/candidatures/{application_id}"))
+    for url, heading in (("/gestion/journal", "Date"), ("/gestion/eleves", "Date")):
+        html = office.get(url).get_data(as_text=True)
+        assert f'<th scope="col">{heading} (heure de Paris)</th>' in html, url
+
+
+def test_a_reception_date_is_one_the_piece_could_have_arrived(pinned):  # noqa: F811
+    """« Reçue le » is told to the candidate: a slip of the keyboard (« 0001-01-01 »,
+    « 2062-11-22 ») is refused at its field, with the bounds, like any other mistake; the
+    days from the application's registration to today are accepted."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)  # registered at NOW, 22/11/2026
+    deposit(candidate)
+    office = member(app, academy)
+    for typed in ("0001-01-01", "1900-01-01", "2026-11-21", "2026-11-23", "2062-11-22"):
+        refused = decide(office, application_id, "recue", received_on=typed)
+        assert refused.status_code == 400, typed
+        assert 'href="#decision-received"' in refused.get_data(as_text=True)
+        assert "entre le 22/11/2026 et le 22/11/2026" in text(refused), typed
+    assert audits(app, "piece.status", application_id) == []
+    assert decide(office, application_id, "recue", received_on="2026-11-22").status_code == 303
+    assert audits(app, "piece.status", application_id)[0][1]["received_on"] == "2026-11-22"

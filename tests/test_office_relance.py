@@ -8,11 +8,11 @@ import io
 import re
 from datetime import UTC, datetime
 
-from tests.forms import text
+from tests.forms import text, title
 from tests.test_accounts import log_in
 from tests.test_documents import PDF, pdf_text
 from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
-from tests.test_office_queue import PIECES, decide, deposit
+from tests.test_office_queue import PIECES, decide, deposit, two_open_academies
 from tests.test_pdf_structure import check_tagged, headings
 from tests.test_registration import client_email, open_academy
 
@@ -52,7 +52,7 @@ def test_a_relance_lists_what_is_missing_with_the_new_deadline(pinned, mailbox):
     page = office.get(f"/gestion/candidatures/{application_id}/relance")
     assert IDENTITY in text(page) and SIGNED in text(page)
     past = relance(office, application_id, "2020-01-01")
-    assert "doit être à venir" in text(office.get(past.headers["Location"]))
+    assert past.status_code == 400 and "doit être à venir" in text(past)
     seen = mailbox.count()
     done = relance(office, application_id, "2027-01-20")
     assert done.status_code == 303
@@ -122,7 +122,8 @@ def test_the_new_deadline_of_a_relance_holds_for_its_pieces(pinned):  # noqa: F8
     app = pinned
     candidate, application_id, office = identity_rejected(app)
     too_late = relance(office, application_id, "2031-01-20")
-    assert "doit précéder la fin de la session" in text(office.get(too_late.headers["Location"]))
+    assert too_late.status_code == 400
+    assert "doit précéder la fin de la session" in text(too_late)
     assert relance(office, application_id, "2027-01-20").status_code == 303
 
     app.config["NOW"] = lambda: datetime(2027, 1, 12, 9, 0, tzinfo=UTC)  # window closed
@@ -136,3 +137,93 @@ def test_the_new_deadline_of_a_relance_holds_for_its_pieces(pinned):  # noqa: F8
     )
     assert sent.status_code == 303, text(sent)
     assert "verso.pdf" in text(candidate.get(PIECES))
+
+
+def test_a_refused_deadline_shows_the_form_again_as_it_was_filled(pinned):  # noqa: F811
+    """A date refused (past, after the session's end, not a date) shows the form again
+    with UI.md's error pattern and what was chosen: on the session's page, the session
+    chosen stays selected, so that correcting the date cannot send the relances to the
+    first session of the list instead."""
+    app = pinned
+    first, second = two_open_academies(app)
+    registered(app, first)
+    registered(app, second)
+    office = member(app, first, second)
+    url = "/gestion/relance"
+    chosen = f"{second}|cfg|juin-2027"
+    assert (
+        re.search(r'<option value="([^"]+)"', office.get(url).get_data(as_text=True)).group(1)
+        != chosen
+    )  # not the list's first: what a page reset to would select
+    for typed, problem in (("2020-01-01", "doit être à venir"), ("2099-01-01", "fin de la session"),
+                           ("31/02/2027", "AAAA-MM-JJ")):  # fmt: skip
+        refused = office.http.post(
+            url, data={"csrf_token": office.token(url), "session": chosen, "deadline": typed}
+        )
+        assert refused.status_code == 400, typed
+        html = refused.get_data(as_text=True)
+        assert title(refused).startswith("Erreur : Relance de pièces justificatives")
+        assert '<a href="#relance-deadline">' in html and problem in text(refused)
+        assert 'aria-describedby="relance-deadline-erreur"' in html
+        assert f'<option value="{chosen}" selected>' in html
+        assert f'value="{typed}"' in html
+    assert audits(app, "pieces.relance_session") == []
+
+    _, application_id = registered(app, first)
+    one = f"/gestion/candidatures/{application_id}/relance"
+    refused = office.http.post(
+        one, data={"csrf_token": office.token(one), "deadline": "2020-01-01"}
+    )
+    assert refused.status_code == 400 and title(refused).startswith("Erreur : ")
+    assert 'aria-describedby="relance-deadline-erreur"' in refused.get_data(as_text=True)
+    assert 'value="2020-01-01"' in refused.get_data(as_text=True)
+    assert audits(app, "pieces.relance", application_id) == []
+
+
+def test_a_session_relance_asks_which_session_and_says_which_it_reached(pinned):  # noqa: F811
+    """Publishing a relance mails every candidate of a session: the form preselects none
+    (as « Publication » does), refuses to go on without one, tells the sizes apart, and
+    the notice afterwards names the session relanced."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    registered(app, academy)
+    registered(app, academy)
+    office = member(app, academy)
+    url = "/gestion/relance"
+    page = office.get(url).get_data(as_text=True)
+    assert '<option value="" selected>Choisissez une session d\'examen</option>' in page
+    assert " selected>" not in page.replace('<option value="" selected>', "")
+    key = f"{academy}|cfg|juin-2027"
+    assert re.search(rf'<option value="{re.escape(key)}">[^<]+ \(2 inscrits\)</option>', page)
+
+    nothing = office.http.post(
+        url, data={"csrf_token": office.token(url), "session": "", "deadline": "2027-01-20"}
+    )
+    assert nothing.status_code == 400 and title(nothing).startswith("Erreur : ")
+    html = nothing.get_data(as_text=True)
+    assert '<a href="#relance-session">' in html
+    assert 'aria-describedby="relance-session-erreur"' in html and 'value="2027-01-20"' in html
+    assert audits(app, "pieces.relance_session") == []
+
+    sent = office.http.post(
+        url, data={"csrf_token": office.token(url), "session": key, "deadline": "2027-01-20"}
+    )
+    assert sent.status_code == 303
+    name = app.extensions["catalog"]().academies[academy].name
+    assert f"{name} – CFG – JUIN 2027 : 2 relances publiées." in text(office.get(url))
+
+
+def test_a_closed_application_offers_no_relance(pinned):  # noqa: F811
+    """A withdrawn or rejected application cannot be relanced (the use case refuses it):
+    its page no longer offers « Relancer le candidat », and the relance page says why
+    instead of a form whose every try is refused."""
+    app = pinned
+    _, application_id, office = identity_rejected(app)
+    page = f"/gestion/candidatures/{application_id}"
+    assert "Relancer le candidat" in text(office.get(page))
+    assert office.submit(f"{page}/desinscription", {"reason": ""}).status_code == 303
+    assert "Relancer le candidat" not in text(office.get(page))
+    closed = office.get(f"{page}/relance")
+    assert closed.status_code == 200
+    assert "Cette candidature est close : aucune relance n'est possible." in text(closed)
+    assert 'name="deadline"' not in closed.get_data(as_text=True)

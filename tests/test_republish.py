@@ -571,6 +571,20 @@ def test_the_page_lists_periods_in_paris_time_and_documents_the_files(office):
     assert '<a href="/gestion/periodes" aria-current="page">Périodes et messages</a>' in html
     assert TOKEN.search(gestion.get("/gestion/periodes/rennes/nouvelle").get_data(as_text=True))
 
+    # Each period's state against the clock: a period that has not opened yet is not
+    # « Fermée » (what one already over is), but « À venir ».
+    states = {
+        (exam, session): state
+        for exam, session, state in re.findall(
+            r"<tr>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>(?:\s*<td>[^<]*</td>){5}\s*<td>([^<]+)</td>",
+            html,
+        )
+    }
+    assert states[("BTS", "BTS 2027")] == "Ouverte"  # 12/10/2026 – 30/11/2026
+    assert states[("BIA", "BIA 2027")] == "À venir"  # from 04/01/2027
+    assert states[("BTS", "BTS 2028")] == "À venir"  # from 11/10/2027
+    assert states[("Certification complémentaire 1er degré", "SESSION 2027")] == "Fermée"
+
 
 # -- the file layer ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The back office's forms: messages, publications, closing, pupil imports, staff accounts.
+"""The back office's forms: sign-in, messages, publications, closing, pupil imports, staff accounts.
 
 Choices that depend on the member's scope are filled by the views.
 """
@@ -30,6 +30,19 @@ from worker.rules import passwords
 from worker.rules.office_documents import BULK_KINDS
 
 SUBJECT_MAX, TEXT_MAX = 150, 5000
+
+
+class StaffLoginForm(PortailForm):
+    """The back office's sign-in: a professional address (staff have no candidate number)."""
+
+    login = StringField(
+        "Adresse électronique professionnelle",
+        validators=[
+            required("Saisissez votre adresse électronique professionnelle."),
+            max_length(254),
+        ],
+    )
+    password = PasswordField("Mot de passe", validators=[required("Saisissez votre mot de passe.")])
 
 
 class MessageForm(PortailForm):

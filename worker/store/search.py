@@ -26,6 +26,11 @@ class Filters:
     piece: str = ""  # a piece's code: with piece_state, the applications whose piece…
     piece_state: str = ""  # …is in this state (a key of PIECE_STATES); needs exam and session
 
+    @property
+    def piece_ignored(self) -> bool:
+        """A piece status chosen that filters nothing: it needs the piece, exam and session."""
+        return bool(self.piece_state) and not (self.piece and self.exam and self.session)
+
     def given(self) -> dict[str, str]:
         """The filters set (for a link: the others are left out of its address)."""
         return {name: value for name, value in self.__dict__.items() if value}
@@ -40,7 +45,7 @@ def piece_filter(academies: tuple[str, ...], filters: Filters) -> tuple[str, lis
     """The condition on ``ap`` of the piece filter: the registered applications of the
     session whose piece ``filters.piece`` is in ``filters.piece_state`` (its state derived
     as the dashboard counts it), or, for UNTOUCHED, that have no row for it."""
-    if not (filters.piece and filters.piece_state and filters.exam and filters.session):
+    if not filters.piece_state or filters.piece_ignored:
         return None
     keys = [f"{academy}|{filters.exam}|{filters.session}" for academy in academies]
     marks = ", ".join("?" * len(keys)) or "NULL"

@@ -54,7 +54,7 @@ EXPORT_HEADER = (
     "gestionnaire",
     "action",
     "academie",
-    "candidature",
+    "numero_inscription",  # as in the applications' export
     "numero_candidat",
     "candidat",
     "avant",

@@ -15,8 +15,16 @@ from worker.store.applications import STATUS_LABELS, Group, session_groups
 from worker.store.db import Database
 from worker.store.staff import Staff
 
-IDLE_HEADER = ("numero_candidat", "numero_inscription", "nom", "prenoms", "courriel", "le")
-PIECES_HEADER = ("piece", *supporting.OFFICE_STATES.values(), "aucun_depot")
+IDLE_HEADER = (
+    "numero_candidat",
+    "numero_inscription",
+    "nom",
+    "prenoms",
+    "courriel",
+    "enregistree_le",  # as in the applications' export: the registration's date, Paris time
+)
+# « Exporter ce tableau »: the table's own headings, as the dashboard shows them.
+PIECES_HEADER = ("Pièce", *supporting.OFFICE_STATES.values(), "Aucun dépôt ni statut")
 
 
 @dataclass(frozen=True)

@@ -92,8 +92,8 @@ def upload_document(
 def _parsed_marks(
     lines: list[marking.ResultLine], typed: dict[str, str]
 ) -> tuple[dict[str, str], list[str]]:
-    """(test code → mark to store, problems) of the marks typed for these lines; a test
-    with no value sent stays as it is."""
+    """(test code → mark to store, problems as (test code, message)) of the marks typed
+    for these lines; a test with no value sent stays as it is."""
     marks, problems = {}, []
     for line in lines:
         value = typed.get(line.code)
@@ -103,7 +103,7 @@ def _parsed_marks(
         try:
             marks[line.code] = marking.normalize_mark(value) if value else ""
         except ValueError as error:
-            problems.append(f"{line.code} : {error}")
+            problems.append((line.code, f"{line.code} : {error}"))
     return marks, problems
 
 
@@ -115,13 +115,17 @@ def publish_results(
     typed: dict[str, str],
 ) -> Done | Invalid:
     """The marks typed (test code → text), published to « Mes notes » at once; none when
-    one is wrong."""
+    one is wrong (Invalid's fields: the test codes of the wrong ones)."""
     current = results.results_of(database, application.id)
     lines = marking.result_lines(catalog, application, current)
     marks, problems = _parsed_marks(lines, typed)
     if problems:
         return Invalid(
-            (*problems, "Aucune note n'a été enregistrée : corrigez les notes signalées.")
+            (
+                *(message for _, message in problems),
+                "Aucune note n'a été enregistrée : corrigez les notes signalées.",
+            ),
+            fields=tuple(code for code, _ in problems),
         )
     with db.transaction(database):
         before = results.save_results(database, application.id, marks)

@@ -26,6 +26,8 @@ class Invalid:
 
     problems: tuple[str, ...]
     status: int = 400
+    fields: tuple[str, ...] = ()  # what the first problems are about, one each (a form shows
+    # each at its field); the problems beyond are about the whole form
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class Line(NamedTuple):
     piece: str  # the piece's label
     candidate: str  # « DUPONT Jeanne »
     candidate_number: str
-    deposited: str  # « 01/11/2027 08:00 », Paris time
+    validated: str  # « 01/11/2027 08:00 », Paris time: « J'ai fourni toutes mes pièces »
     status: str  # « À contrôler » or « Nouveau dépôt »
 
 

@@ -5,6 +5,7 @@ the new deadline, in « Mes documents », with a mail; each one audited."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,26 +27,32 @@ from worker.store.staff import Staff
 
 KIND = "relance_pj"
 TITLE = "Relance de pièces justificatives"
+CLOSED = "Cette candidature est close : aucune relance n'est possible."
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def new_deadline(typed: str, now: datetime, session: Session | None) -> datetime | Refused:
+@dataclass(frozen=True)
+class BadDeadline(Refused):
+    """The new deadline typed is refused: the form shows it again, at its field."""
+
+
+def new_deadline(typed: str, now: datetime, session: Session | None) -> datetime | BadDeadline:
     """The day typed (AAAA-MM-JJ) at 23:59 in Paris, which must be to come and, where the
     session has an end, before it (else within a year: a typing slip, not a date)."""
     try:
         day = date.fromisoformat(typed.strip())
     except ValueError:
-        return Refused("Indiquez la nouvelle date limite (AAAA-MM-JJ).")
+        return BadDeadline("Indiquez la nouvelle date limite (AAAA-MM-JJ).")
     deadline = datetime.combine(day, time(23, 59), PARIS)
     if deadline <= now:
-        return Refused("La nouvelle date limite doit être à venir.")
+        return BadDeadline("La nouvelle date limite doit être à venir.")
     end = session.end if session and session.end else None
     if end is not None and deadline > end:
-        return Refused(
+        return BadDeadline(
             f"La nouvelle date limite doit précéder la fin de la session ({format_day(end)})."
         )
     if end is None and deadline > now + timedelta(days=366):
-        return Refused("La nouvelle date limite doit tomber dans l'année qui vient.")
+        return BadDeadline("La nouvelle date limite doit tomber dans l'année qui vient.")
     return deadline
 
 
@@ -122,7 +129,7 @@ def relance_one(
     if isinstance(deadline, Refused):
         return deadline
     if application.status != applications.REGISTERED:
-        return Refused("Cette candidature est close : aucune relance n'est possible.")
+        return Refused(CLOSED)
     if not _issue(database, data_dir, member, catalog, application, deadline):
         return Refused("Aucune pièce ne manque : il n'y a rien à relancer.")
     return Done("Relance publiée dans « Mes documents » du candidat ; un courriel le prévient.")

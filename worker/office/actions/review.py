@@ -7,6 +7,8 @@ from datetime import date
 from typing import NamedTuple
 
 from catalog import Catalog
+from catalog.dates import PARIS
+from worker import clock
 from worker.office.actions.outcomes import Done, NotFound, Refused
 from worker.rules import pieces as supporting
 from worker.rules.birthplace import place_in_words
@@ -49,8 +51,11 @@ class Exported:
     text: str
 
 
-def _status_problem(status: str, comment: str, received_on: str) -> tuple[str | None, date | None]:
-    """(problem, date received) of a status as typed on the application page."""
+def _status_problem(
+    status: str, comment: str, received_on: str, earliest: date, today: date
+) -> tuple[str | None, date | None]:
+    """(problem, date received) of a status as typed on the application page; a date
+    received lies between the application's registration (``earliest``) and today."""
     if status not in supporting.STATUSES or not status:
         return "Choisissez un statut.", None
     if status in supporting.REOPENING and not comment:
@@ -60,9 +65,16 @@ def _status_problem(status: str, comment: str, received_on: str) -> tuple[str | 
         )
     if status == "recue":
         try:
-            return None, date.fromisoformat(received_on)
+            received = date.fromisoformat(received_on)
         except ValueError:
             return "Indiquez la date de réception (AAAA-MM-JJ).", None
+        if not earliest <= received <= today:
+            return (
+                "La date de réception doit être comprise entre le"
+                f" {earliest:%d/%m/%Y} et le {today:%d/%m/%Y} (l'inscription et aujourd'hui).",
+                None,
+            )
+        return None, received
     return None, None
 
 
@@ -82,7 +94,13 @@ def set_piece_status(
     state = next((s for s in states if s.piece.code == code), None)
     if state is None:
         return NotFound()
-    problem, received = _status_problem(status, comment, received_on)
+    problem, received = _status_problem(
+        status,
+        comment,
+        received_on,
+        clock.parse(application.created_at).astimezone(PARIS).date(),
+        clock.now().astimezone(PARIS).date(),
+    )
     if problem:
         return Refused(f"{state.piece.label} : {problem}")
     with db.transaction(database):

@@ -33,6 +33,7 @@ from worker.office.actions import interventions
 from worker.office.actions import publication as publishing
 from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Invalid
+from worker.office.views.applications import application_page
 from worker.office.views.common import (
     application_in_scope,
     back_to,
@@ -123,11 +124,13 @@ def results(application_id: int):
     outcome = interventions.publish_results(
         db.get(), office_auth.current_staff(), catalog(), found, typed
     )
-    if isinstance(outcome, Invalid):
-        for problem in outcome.problems:
+    if isinstance(outcome, Invalid):  # the page again, each problem at its mark, as typed
+        for problem in outcome.problems[len(outcome.fields) :]:
             flash(problem, "error")
-    else:
-        _flash(outcome)
+        wrong = zip(outcome.fields, outcome.problems[: len(outcome.fields)], strict=True)
+        errors = [(f"note-{code}", message) for code, message in wrong]
+        return application_page(found, errors, {"marks": typed}), outcome.status
+    _flash(outcome)
     return back_to(found, "notes")
 
 

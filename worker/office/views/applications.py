@@ -14,8 +14,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from worker import clock
 from worker.content import current_catalog as catalog
 from worker.documents import issuing
-from worker.forms.account import LoginForm
 from worker.forms.base import ConfirmForm
+from worker.forms.office import StaffLoginForm
 from worker.office.actions import audit_log, review
 from worker.office.actions import login as signing_in
 from worker.office.actions.login import Throttled
@@ -42,8 +42,7 @@ PER_PAGE = 50
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
 def login():
-    form = LoginForm.from_request()
-    form.login.label.text = "Adresse électronique professionnelle"
+    form = StaffLoginForm.from_request()
     if not form.submitted():
         return form_page("office/login.html", form, "Connexion gestionnaire")
     outcome = signing_in.log_in(
@@ -64,6 +63,7 @@ def login():
 def logout():
     if ConfirmForm.from_request().validate():
         signing_in.log_out(db.get(), office_auth.sign_out)
+        flash("Vous êtes déconnecté.")
     return redirect(url_for("office.login"), code=303)
 
 
@@ -153,12 +153,13 @@ def export():
 @blueprint.get("/candidatures/<int:application_id>")
 @office_auth.staff_required
 def application(application_id: int):
-    return _application_page(application_in_scope(application_id))
+    return application_page(application_in_scope(application_id))
 
 
-def _application_page(found, errors=(), typed: dict | None = None):
-    """The application's page; ``errors``: (field id, message) of a piece decision
-    refused, shown with what was typed (``typed``: the piece's code and its fields)."""
+def application_page(found, errors=(), typed: dict | None = None):
+    """The application's page; ``errors``: (field id, message) of a form refused, shown
+    with what was typed (``typed``: a piece decision's code and fields, or ``marks``: the
+    marks typed by test code)."""
     c = catalog()
     database = db.get()
     account = accounts.by_id(database, found.account_id)
@@ -254,6 +255,6 @@ def piece_status(application_id: int, code: str):
         abort(404)
     if isinstance(outcome, Refused):
         field = "received" if typed["status"] == "recue" else "comment"
-        return _application_page(found, [(f"{field}-{code}", outcome.message)], typed), 400
+        return application_page(found, [(f"{field}-{code}", outcome.message)], typed), 400
     flash(outcome.message, "message")
     return back_to(found, f"piece-{code}")

@@ -3,7 +3,7 @@ member, candidate and action, paged, exported as CSV."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template
 
 from worker.content import current_catalog as catalog
 from worker.office.actions import audit_log
@@ -20,12 +20,8 @@ PER_PAGE = 50
 
 
 def _filters() -> AuditFilters:
-    args = request.args
-    staff_id = (args.get("staff") or "").strip()
-    if staff_id and not staff_id.isdigit():
-        abort(400)
     return AuditFilters(
-        staff_id=int(staff_id) if staff_id else None,
+        staff_id=params.query_int("staff", None, highest=params.SQLITE_MAX),
         candidate=params.query_text("candidate"),
         action=params.query_text("action"),
     )

@@ -36,10 +36,18 @@ def office_menu(member) -> list[tuple[str, str]]:
     ]
 
 
+def academy_names(codes) -> str:
+    """« Créteil, Paris, SIEC, Versailles »: académies by their short names, as the
+    accounts' list shows them (the code where the catalogue no longer has it)."""
+    known = catalog().academies
+    return ", ".join(known[code].short_name if code in known else code for code in codes)
+
+
 def office_context() -> dict:
     """The layout context of every back-office blueprint."""
     return {
         "staff_member": office_auth.current_staff(),
+        "academy_names": academy_names,
         "nav_current": "/gestion/",
         "office_menu": office_menu,
         "office_state": supporting.office_state,

@@ -83,11 +83,11 @@ def _period_view(c, row: republish.PeriodRow, now) -> dict:
     session = exam.session(v["session"]) if exam else None
     speciality = exam.speciality(v["specialite"]) if exam and v.get("specialite") else None
     try:
-        is_open = (
-            parse_paris(v["ouverture"]) <= now < parse_paris(v["fermeture"], default_time=(23, 59))
-        )
+        opens = parse_paris(v["ouverture"])
+        closes = parse_paris(v["fermeture"], default_time=(23, 59))
+        state = "À venir" if now < opens else "Ouverte" if now < closes else "Fermée"
     except (DateFormatError, KeyError):
-        is_open = False
+        state = "—"
     uploads = ""
     if v.get("depot_debut") and v.get("depot_fin"):
         start = republish.shown_date(v["depot_debut"])
@@ -102,7 +102,7 @@ def _period_view(c, row: republish.PeriodRow, now) -> dict:
         "closes": republish.shown_date(v.get("fermeture", "")),
         "confirmation": republish.shown_date(v.get("retour_confirmation", ""), day_only=True),
         "uploads": uploads,
-        "open": is_open,
+        "state": state,  # « À venir », « Ouverte » or « Fermée » (over)
     }
 
 

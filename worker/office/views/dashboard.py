@@ -26,13 +26,14 @@ def _board() -> dashboards.Dashboard:
 @office_auth.staff_required
 def dashboard():
     board = _board()
-    return render_template(
+    html = render_template(
         "office/dashboard.html",
         title="Tableau de bord",
         board=board,
         group_label=group_label,
         statuses=STATUS_LABELS,
     )
+    return html, 404 if board.group is None and board.groups else 200  # a session not theirs
 
 
 @blueprint.get("/tableau-de-bord/<which>.csv")

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template
 from worker.content import current_catalog as catalog
 from worker.office.actions import duplicates
 from worker.office.actions.outcomes import NotFound
-from worker.office.views.common import office_context
+from worker.office.views.common import group_label, office_context
 from worker.store import db
 from worker.web import staff_auth as office_auth
 
@@ -24,7 +24,7 @@ def duplicates_list():
         "office/duplicates.html",
         title="Doublons",
         pairs=duplicates.pairs(db.get(), office_auth.scope()),
-        catalog=catalog(),
+        group_label=group_label,  # « ACADÉMIE DE PARIS – BTS – BTS 2027 »
     )
 
 

@@ -43,7 +43,7 @@ def queue():
     found = queueing.queue_of(db.get(), office_auth.scope(), request.args.get("session", ""), page)
     if beyond := params.past_the_last(page, found.pages):
         return beyond
-    return render_template(
+    html = render_template(
         "office/queue.html",
         title="À traiter",
         queue=found,
@@ -54,6 +54,7 @@ def queue():
         ),
         group_label=group_label,
     )
+    return html, 404 if found.group is None and found.groups else 200  # a session not theirs
 
 
 def _opened(application_id: int, code: str) -> queueing.Opened:

@@ -24,31 +24,56 @@ def _flash(outcome) -> None:
     flash(outcome.message, "error" if isinstance(outcome, Refused) else "message")
 
 
+def _typed(outcome, deadline: str, title: str = relance.TITLE) -> dict:
+    """The form's context: a refused deadline shown again at its field, as typed (UI.md's
+    error pattern); nothing for any other outcome."""
+    if not isinstance(outcome, relance.BadDeadline):
+        return {}
+    return {
+        "errors": [(DEADLINE_FIELD, outcome.message)],
+        "typed_deadline": deadline[:10],
+        "page_title": f"Erreur : {title}",
+    }
+
+
+DEADLINE_FIELD = "relance-deadline"
+SESSION_FIELD = "relance-session"
+NOTHING_TYPED = {"errors": (), "typed_deadline": ""}
+
+
 @blueprint.route("/candidatures/<int:application_id>/relance", methods=["GET", "POST"])
 @office_auth.staff_required
 def one(application_id: int):
     found = application_in_scope(application_id)
     database = db.get()
+    account = accounts.by_id(database, found.account_id)
+    title = f"{relance.TITLE} – {account.display_name}"
+    shown = {}
     if request.method == "POST":
         checked_form()
+        typed = request.form.get("deadline", "")
         outcome = relance.relance_one(
             database,
             current_app.config["FILES_DIR"],
             office_auth.current_staff(),
             catalog(),
             found,
-            request.form.get("deadline", ""),
+            typed,
         )
-        _flash(outcome)
-        return redirect(url_for(".one", application_id=found.id), code=303)
-    account = accounts.by_id(database, found.account_id)
-    return render_template(
+        shown = _typed(outcome, typed, title)
+        if not shown:
+            _flash(outcome)
+            return redirect(url_for(".one", application_id=found.id), code=303)
+    html = render_template(
         "office/relance.html",
-        title=f"Relance de pièces justificatives – {account.display_name}",
+        title=title,
         application=found,
         pieces=relance.lacking(database, catalog(), found),
+        closed=relance.CLOSED if found.status != applications.REGISTERED else "",
         form=ConfirmForm.blank(),
+        **{**NOTHING_TYPED, **shown},
     )
+    return html, 400 if shown else 200
 
 
 @blueprint.route("/relance", methods=["GET", "POST"])
@@ -58,7 +83,12 @@ def session():
     groups = applications.session_groups(database, office_auth.scope())
     if request.method == "POST":
         checked_form()
-        group = queueing.group_of(database, office_auth.scope(), request.form.get("session", ""))
+        key, typed = request.form.get("session", ""), request.form.get("deadline", "")
+        if not key:  # a whole session's candidates are mailed: never a default one
+            chosen = {"errors": [(SESSION_FIELD, "Choisissez la session d'examen à relancer.")]}
+            page = _session_page(groups, typed_deadline=typed[:10], **chosen)
+            return page, 400
+        group = queueing.group_of(database, office_auth.scope(), key)
         if group is None:
             abort(404)
         outcome = relance.relance_session(
@@ -67,14 +97,28 @@ def session():
             office_auth.current_staff(),
             catalog(),
             group,
-            request.form.get("deadline", ""),
+            typed,
         )
-        _flash(outcome)
+        shown = _typed(outcome, typed)
+        if shown:  # the session chosen stays chosen: the next try must not go elsewhere
+            return _session_page(groups, chosen=group.key, **shown), 400
+        flash(
+            f"{group_label(group)} : {outcome.message}",
+            "error" if isinstance(outcome, Refused) else "message",
+        )
         return redirect(url_for(".session"), code=303)
+    return _session_page(groups)
+
+
+def _session_page(groups, chosen: str = "", **shown) -> str:
+    if shown.get("errors"):
+        shown.setdefault("page_title", f"Erreur : {relance.TITLE}")
     return render_template(
         "office/relance_session.html",
-        title="Relance de pièces justificatives",
+        title=relance.TITLE,
         groups=groups,
+        chosen=chosen,
         group_label=group_label,
         form=ConfirmForm.blank(),
+        **{**NOTHING_TYPED, **shown},
     )

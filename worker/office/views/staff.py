@@ -12,7 +12,7 @@ from worker.content import current_catalog as catalog
 from worker.forms.office import StaffForm
 from worker.office.actions import staff as staff_actions
 from worker.office.actions.outcomes import Refused
-from worker.office.views.common import office_context
+from worker.office.views.common import academy_names, office_context
 from worker.rules import passwords
 from worker.store import db, staff
 from worker.web import staff_auth as office_auth
@@ -64,7 +64,7 @@ def staff_new():
             return html, 200, {"Cache-Control": "no-store"}
         else:
             member = outcome.member
-            flash(f"Compte gestionnaire créé : {member.email} ({', '.join(member.academies)}).")
+            flash(f"Compte gestionnaire créé : {member.email} ({academy_names(member.academies)}).")
             return redirect(url_for("office_admin.staff_list"), code=303)
     html, status = form_page(
         "office/staff_new.html",
