@@ -87,4 +87,12 @@ def republish_change(
             "reconstruit : " + " ; ".join(saved.build_problems),
             "error",
         )
-    return Done(f"{change.done} Site public reconstruit : {saved.report.summary()}")
+    return Done(f"{change.done} {_published(saved.report.written + saved.report.removed)}")
+
+
+def _published(changed: int) -> str:
+    """What the rebuild did, for staff (build.py's own summary speaks to operators)."""
+    if not changed:
+        return "Site public à jour : aucune de ses pages n'a changé."
+    pages = "page modifiée" if changed == 1 else "pages modifiées"
+    return f"Site public mis à jour : {changed} {pages}."
