@@ -40,6 +40,31 @@ def test_the_due_reminder_is_the_nearest_whose_day_has_come():
     assert rules.due_days((7, 2), deadline, deadline + timedelta(minutes=1)) is None
 
 
+@pytest.mark.parametrize(
+    "before, said",
+    [
+        # A candidate who registered 3 days before: the 7-day reminder says 3 days.
+        (timedelta(days=3), "dans 3 jours"),
+        # 23:30 in Paris the day before a 23:59 deadline: calendar days, « demain ».
+        (timedelta(days=1, minutes=29), "demain"),
+        (timedelta(hours=5), "aujourd'hui"),
+    ],
+)
+def test_a_reminder_says_when_the_deadline_falls_from_the_day_it_is_sent(before, said):
+    from datetime import datetime
+
+    from catalog.dates import PARIS
+    from catalog.model import Piece
+    from worker.rules.pieces import Group, PieceState
+
+    deadline = datetime(2027, 1, 8, 23, 59, tzinfo=PARIS)
+    piece = Piece("identite", IDENTITY)
+    group = Group("en_ligne", deadline, None, [PieceState(piece, deadline)])
+    (found,) = rules.due(12, (7,), [group], deadline - before)
+    assert (found.days, found.when) == (7, said)
+    assert found.key == f"12|{group.key}|7"  # the key stays the exam's reminder
+
+
 @pytest.mark.parametrize("days", [7, 2])
 def test_reminders_list_what_is_missing_and_are_sent_once(pinned, mailbox, days):  # noqa: F811
     app = pinned
@@ -74,6 +99,10 @@ def test_reminders_list_what_is_missing_and_are_sent_once(pinned, mailbox, days)
     first = mailbox.last_to(emails[str(lacking_id)], "Rappel : pièces à fournir", after=seen)
     body = first.get_content()
     assert IDENTITY in body and SIGNED in body
+    # Sent at 00:29 in Paris, `days` days less 23h30 before both deadlines (January 8):
+    # said in calendar days from the day of sending.
+    said = {7: "soit dans 6 jours :", 2: "soit demain :"}[days]
+    assert body.count(f"(heure de Paris), {said}") == 2, body
     second = mailbox.last_to(emails[str(complete_id)], "Rappel : pièces à fournir", after=seen)
     assert SIGNED in second.get_content() and IDENTITY not in second.get_content()
     assert count(app, "SELECT count(*) FROM reminders_sent") == 3  # 2 groups + 1 group

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from catalog.dates import PARIS
 from worker.rules.pieces import Group, PieceState
 
 DONE = ("recue", "conforme")
@@ -15,12 +16,23 @@ DONE = ("recue", "conforme")
 
 @dataclass(frozen=True)
 class Due:
-    """A reminder due for one group of an application: what is missing, by when."""
+    """A reminder due for one group of an application: what is missing, by when.
+    ``days`` is the exam's reminder (its key), ``days_left`` the calendar days in Paris
+    until the deadline, which the mail says: a reminder of 7 days sent to a candidate
+    who registered 3 days before the deadline says 3."""
 
     key: str
     group: Group
     days: int
+    days_left: int
     missing: tuple[PieceState, ...]
+
+    @property
+    def when(self) -> str:
+        """« aujourd'hui », « demain » or « dans N jours »: when the deadline falls."""
+        if self.days_left <= 0:
+            return "aujourd'hui"
+        return "demain" if self.days_left == 1 else f"dans {self.days_left} jours"
 
 
 def missing(group: Group) -> tuple[PieceState, ...]:
@@ -45,5 +57,6 @@ def due(
         n = due_days(days, group.deadline, now)
         lacking = missing(group)
         if n is not None and lacking:
-            found.append(Due(f"{application_id}|{group.key}|{n}", group, n, lacking))
+            left = (group.deadline.astimezone(PARIS).date() - now.astimezone(PARIS).date()).days
+            found.append(Due(f"{application_id}|{group.key}|{n}", group, n, left, lacking))
     return found

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from catalog import Catalog
-from catalog.dates import format_day
+from catalog.dates import PARIS, format_day
 from catalog.model import Session
 from worker import clock, mail
 from worker.documents import issuing, relance
@@ -28,7 +27,6 @@ from worker.store.staff import Staff
 KIND = "relance_pj"
 TITLE = "Relance de pièces justificatives"
 CLOSED = "Cette candidature est close : aucune relance n'est possible."
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
