@@ -51,6 +51,11 @@ def test_demo_seed_makes_accounts_the_portal_works_with(tmp_path, site_dir, mail
     [(audited,)] = rows(app, "SELECT count(*) FROM audit WHERE action = 'piece.status'")
     [(decided,)] = rows(app, "SELECT count(*) FROM pieces WHERE status != ''")
     assert waiting > 10 and audited == decided > 100
+    # The journal lists newest first by id: the times go the same way, as on a real portal.
+    times = [at for (at,) in rows(app, "SELECT at FROM audit ORDER BY id")]
+    assert times == sorted(times) and len(set(times)) > 100
+    created = [at for (at,) in rows(app, "SELECT created_at FROM accounts ORDER BY id")]
+    assert created == sorted(created)
     counted = (
         "SELECT academy, exam, session, status, count(*) FROM applications GROUP BY 1, 2, 3, 4"
     )

@@ -40,6 +40,7 @@ from worker.store import db, demo, staff
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 PASSWORD = "Demo!2027x"
 CHUNK = 1000  # candidates per transaction: the write lock is never held for long
+SPAN = timedelta(days=60)  # the accounts' creation times, spread over the last 60 days
 
 
 def words(text: str) -> list[str]:
@@ -177,6 +178,15 @@ class Setting:
     uploads: DemoUploads  # where each demo piece file gets its own name for that PDF
     now: datetime
     staff: dict[str, int]  # académie → its demo staff member, author of the decisions
+    first: int = 0  # the index of this run's first account (accounts already there)
+    total: int = 1  # the accounts this run creates
+
+    def created(self, position: int, total: int, rng: random.Random) -> str:
+        """When the ``position``-th of ``total`` accounts was created: in the order of the
+        accounts, as the portal's ids are, so that the decisions audited an hour later
+        are in the journal (newest first, by id) in the order of their times too."""
+        step = SPAN / total
+        return clock.stamp(self.now - SPAN + step * (position + rng.random()))
 
     def later(self, stamp: str, hours: int) -> str:
         """``hours`` after ``stamp``, never after now."""
@@ -184,7 +194,7 @@ class Setting:
 
 
 def add_candidate(batch: Batch, rng: random.Random, setting: Setting, index: int, number: str):
-    stamp = clock.stamp(setting.now - timedelta(minutes=rng.randrange(60 * 24 * 60)))
+    stamp = setting.created(index - setting.first, setting.total, rng)
     email = f"demo.{index:07d}@exemple.invalid"
     account = batch.add(
         "accounts",
@@ -349,13 +359,14 @@ def seed(candidates: int, seed_value: int, add: bool) -> None:
         uploads=DemoUploads(Path(current_app.config["FILES_DIR"])),
         now=datetime.now(UTC),
         staff={},
+        first=demo.count(database, "accounts"),  # demo addresses never repeat with --add
+        total=candidates,
     )
     if not setting.offers:
         raise click.ClickException("content/ n'ouvre aucune période : rien à quoi s'inscrire")
     with db.transaction(database):
         setting.staff.update(demo_staff(database, catalog, {o.academy for o in setting.offers}))
     rng = random.Random(seed_value)
-    first = demo.count(database, "accounts")  # demo addresses never repeat with --add
     with click.progressbar(length=candidates, label="Candidats créés") as progress:
         for start in range(0, candidates, CHUNK):
             size = min(CHUNK, candidates - start)
@@ -363,7 +374,7 @@ def seed(candidates: int, seed_value: int, add: bool) -> None:
                 numbers = demo.candidate_numbers(database, setting.now.year, size)
                 batch = Batch(demo.next_ids(database), {})
                 for offset, number in enumerate(numbers):
-                    add_candidate(batch, rng, setting, first + start + offset, number)
+                    add_candidate(batch, rng, setting, setting.first + start + offset, number)
                 demo.insert(database, batch.rows)
             progress.update(size)
     click.echo(
