@@ -153,12 +153,14 @@ FORMS = {
             "kind": "convocation",
             "title": "Convocation pirate",
             "body": "Texte qui ne doit être publié nulle part.",
+            "decision": "confirmer",
         },
         "message": lambda w: {
             "action": "message",
             "audience": w.group,
             "subject": "Intrus",
             "message": "Ne doit arriver nulle part.",
+            "decision": "confirmer",
         },
     },
     "office_actions.resume": {"": lambda w: {}},
@@ -375,7 +377,7 @@ def build_world(app, content: Path) -> SimpleNamespace:
     published = staff_a.submit(
         "/gestion/publication",
         {"action": "documents", "group": group, "kind": "convocation", "title": A_PUBLICATION,
-         "body": "Rendez-vous le 3 juin 2027 à 8 h 30."},
+         "body": "Rendez-vous le 3 juin 2027 à 8 h 30.", "decision": "confirmer"},
     )  # fmt: skip
     assert published.status_code == 303, errors(published)
     publication_id = int(published.headers["Location"].rsplit("/", 1)[1])

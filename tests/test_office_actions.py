@@ -131,6 +131,7 @@ def test_documents_uploaded_or_published_for_a_session_reach_mes_documents(pinne
             "kind": "convocation",
             "title": "Convocation aux épreuves écrites",
             "body": "Rendez-vous le 3 juin 2027 à 8 h 30, lycée Victor-Hugo, salle 12.",
+            "decision": "confirmer",
         },
     )
     assert response.status_code == 303, errors(response)
@@ -168,6 +169,7 @@ def test_documents_uploaded_or_published_for_a_session_reach_mes_documents(pinne
             "kind": "convocation",
             "title": "Convocation",
             "body": "Texte",
+            "decision": "confirmer",
         },
     )
     assert forged.status_code == 400
@@ -196,6 +198,7 @@ def test_a_long_publication_goes_on_where_it_stopped(pinned):
             "kind": "notification",
             "title": "Notification",
             "body": "Votre centre d'examen a changé.",
+            "decision": "confirmer",
         },
     )
     progress = office.get(response.headers["Location"])
@@ -315,6 +318,7 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
             "audience": f"{OTHER}|cfg|juin-2027",
             "subject": "Centre d'examen",
             "message": "Votre centre d'examen est le lycée Montaigne.",
+            "decision": "confirmer",
         },
     )
     assert sent.status_code == 303
@@ -330,6 +334,7 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
             "audience": f"{academy}|cfg|juin-2027",
             "subject": "Intrus",
             "message": "Ne doit arriver nulle part.",
+            "decision": "confirmer",
         },
     )
     assert forged.status_code == 400
@@ -450,6 +455,7 @@ def test_other_academies_get_404_others_the_login_page_or_403(pinned):
             "kind": "convocation",
             "title": "Convocation",
             "body": "Texte",
+            "decision": "confirmer",
         },
     )
     progress = response.headers["Location"]

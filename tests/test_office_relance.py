@@ -95,6 +95,7 @@ def test_a_session_relance_reaches_its_candidates_only(pinned):  # noqa: F811
             "csrf_token": office.token(url),
             "session": f"{academy}|cfg|juin-2027",
             "deadline": "2027-01-20",
+            "decision": "confirmer",
         },
     )
     assert sent.status_code == 303
@@ -206,7 +207,13 @@ def test_a_session_relance_asks_which_session_and_says_which_it_reached(pinned):
     assert audits(app, "pieces.relance_session") == []
 
     sent = office.http.post(
-        url, data={"csrf_token": office.token(url), "session": key, "deadline": "2027-01-20"}
+        url,
+        data={
+            "csrf_token": office.token(url),
+            "session": key,
+            "deadline": "2027-01-20",
+            "decision": "confirmer",
+        },
     )
     assert sent.status_code == 303
     name = app.extensions["catalog"]().academies[academy].name

@@ -192,6 +192,7 @@ def test_the_write_lock_is_free_while_a_bulk_publication_renders(quick, monkeypa
         "kind": "convocation",
         "title": "Convocation aux épreuves écrites",
         "body": "Rendez-vous le 3 juin 2027 à 8 h 30.",
+        "decision": "confirmer",
     }
     token = office.token("/gestion/publication")
     thread, result = in_thread(

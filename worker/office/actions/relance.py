@@ -13,6 +13,7 @@ from catalog.dates import PARIS, format_day
 from catalog.model import Session
 from worker import clock, mail
 from worker.documents import issuing, relance
+from worker.office.actions.bulk import Preview, candidates, session_name
 from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Refused
 from worker.rules import pieces as supporting
@@ -160,3 +161,43 @@ def relance_session(
             after={"session": group.key, "deadline": deadline.isoformat(), "issued": issued},
         )
     return Done(f"{issued} relance{'s' if issued > 1 else ''} publiée{'s' if issued > 1 else ''}.")
+
+
+def _to_relance(database: Database, catalog: Catalog, group: Group) -> list[Application]:
+    """The registered applications of the session that still miss something."""
+    found = []
+    for registered in applications.registered_in(database, group):
+        application = applications.by_id(database, registered.application_id)
+        if lacking(database, catalog, application):
+            found.append(application)
+    return found
+
+
+def session_preview(
+    database: Database, catalog: Catalog, group: Group, typed_deadline: str
+) -> Preview | BadDeadline:
+    """What ``relance_session`` will do with this deadline (refused as it would refuse
+    it), before anything is published."""
+    deadline = new_deadline(
+        typed_deadline, clock.now(), _session(catalog, group.exam, group.session)
+    )
+    if isinstance(deadline, Refused):
+        return deadline
+    count = len(_to_relance(database, catalog, group))
+    if count:
+        will = "recevra" if count == 1 else "recevront"
+        sentence = (
+            f"{candidates(count)} {will} une relance dans « Mes documents » et par courriel,"
+            f" sur {candidates(group.count)} inscrit{'s' if group.count > 1 else ''} :"
+            " ceux à qui il manque encore une pièce ou dont une pièce n'est pas conforme."
+        )
+    else:
+        sentence = (
+            "Aucun candidat inscrit à cette session ne manque de pièce ni n'a de pièce non"
+            " conforme : il n'y a personne à relancer."
+        )
+    facts = (
+        ("Session d'examen", session_name(catalog, group)),
+        ("Nouvelle date limite", f"{format_day(deadline)}, 23 h 59 (heure de Paris)"),
+    )
+    return Preview(count, sentence, facts)

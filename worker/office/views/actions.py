@@ -29,10 +29,11 @@ from worker.forms.account import IdentityForm
 from worker.forms.account import identity_values as _form_values
 from worker.forms.base import ConfirmForm
 from worker.forms.office import CloseForm, MessageForm, PublishForm, SessionMessageForm
-from worker.office.actions import interventions
+from worker.office.actions import bulk, interventions
 from worker.office.actions import publication as publishing
 from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Invalid
+from worker.office.views import confirming
 from worker.office.views.applications import application_page
 from worker.office.views.common import (
     application_in_scope,
@@ -307,6 +308,24 @@ def _publish_documents(form, message_form):
     group = _group_of(form.group)
     if form.errors or group is None:
         return _publish_page(form, message_form, form.error_list(), 400)
+    if confirming.decision() == confirming.CHANGE:
+        return _publish_page(form, message_form)
+    preview = bulk.publication_preview(catalog(), group, form.kind.data, form.title.data)
+    if not confirming.confirmed(preview):
+        return confirming.page(
+            "Confirmer la publication des documents",
+            preview,
+            {
+                "action": "documents",
+                "group": group.key,
+                "kind": form.kind.data,
+                "title": form.title.data,
+                "body": form.body.data,
+            },
+            "Confirmer la publication",
+            url_for("office_actions.publish") + "#documents",
+            ("Texte du document", form.body.data),
+        )
     published = publishing.start_publication(
         db.get(),
         current_app.config["FILES_DIR"],
@@ -367,6 +386,23 @@ def _session_message(publish_form, form):
     group = _group_of(form.audience)
     if form.errors or group is None:
         return _publish_page(publish_form, form, form.error_list(), 400)
+    if confirming.decision() == confirming.CHANGE:
+        return _publish_page(publish_form, form)
+    preview = bulk.message_preview(catalog(), group, form.subject.data)
+    if not confirming.confirmed(preview):
+        return confirming.page(
+            "Confirmer l'envoi du message",
+            preview,
+            {
+                "action": "message",
+                "audience": group.key,
+                "subject": form.subject.data,
+                "message": form.message.data,
+            },
+            "Confirmer l'envoi",
+            url_for("office_actions.publish") + "#message-session",
+            ("Message", form.message.data),
+        )
     _flash(
         publishing.message_session(
             db.get(),

@@ -11,6 +11,7 @@ from worker.forms.base import ConfirmForm
 from worker.office.actions import queue as queueing
 from worker.office.actions import relance
 from worker.office.actions.outcomes import Refused
+from worker.office.views import confirming
 from worker.office.views.common import application_in_scope, checked_form, office_context
 from worker.office.views.queue import group_label
 from worker.store import accounts, applications, db
@@ -91,6 +92,12 @@ def session():
         group = queueing.group_of(database, office_auth.scope(), key)
         if group is None:
             abort(404)
+        if confirming.decision() == confirming.CHANGE:
+            return _session_page(groups, chosen=group.key, typed_deadline=typed[:10])
+        if confirming.decision() != confirming.CONFIRM:  # (counting is not free: not twice)
+            preview = relance.session_preview(database, catalog(), group, typed)
+            if not isinstance(preview, relance.BadDeadline):
+                return _confirm(preview, group, typed)
         outcome = relance.relance_session(
             database,
             current_app.config["FILES_DIR"],
@@ -108,6 +115,16 @@ def session():
         )
         return redirect(url_for(".session"), code=303)
     return _session_page(groups)
+
+
+def _confirm(preview, group, typed: str):
+    return confirming.page(
+        "Confirmer l'envoi des relances",
+        preview,
+        {"session": group.key, "deadline": typed},
+        "Confirmer l'envoi des relances",
+        url_for(".session"),
+    )
 
 
 def _session_page(groups, chosen: str = "", **shown) -> str:

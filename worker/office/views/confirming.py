@@ -1,0 +1,53 @@
+"""The confirmation step of the actions on a whole exam session (a message, documents,
+relances): the first POST of a valid form shows what will happen and to how many, the
+form's values kept in hidden fields; « Confirmer » posts them again to act, « Annuler »
+posts them back to the form, as typed. Without JavaScript, like every page."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from worker.forms.base import ConfirmForm
+from worker.office.actions.bulk import Preview
+
+DECISION = "decision"
+CONFIRM, CHANGE = "confirmer", "modifier"
+
+
+def decision() -> str:
+    """What the posted form asks: CONFIRM (act), CHANGE (back to the form) or "" (the
+    form itself, to confirm next)."""
+    return request.form.get(DECISION, "")
+
+
+def confirmed(preview: Preview) -> bool:
+    """Act now: the staff member confirmed, and there is someone to act for."""
+    return decision() == CONFIRM and preview.count > 0
+
+
+def page(
+    title: str,
+    preview: Preview,
+    kept: dict[str, str],
+    button: str,
+    back: str,
+    text: tuple[str, str] = ("", ""),
+):
+    """The confirmation page: ``kept`` are the form's values, posted again by either
+    button; ``back`` the form's URL (with its section); ``text``, a heading and the text
+    that will be sent, shown as it will read."""
+    html = render_template(
+        "office/bulk_confirm.html",
+        title=title,
+        preview=preview,
+        kept=kept,
+        button=button,
+        back=back,
+        text_heading=text[0],
+        text=text[1],
+        form=ConfirmForm.blank(),
+        decision=DECISION,
+        confirm=CONFIRM,
+        change=CHANGE,
+    )
+    return html, 200
