@@ -16,6 +16,20 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+# Two periods of one académie, exam, session and speciality that overlap: the later one's
+# problem names the line of the other, which the back office reads back (``overlapped``).
+OVERLAP = (
+    "période qui chevauche celle de la ligne {line} (même académie, examen, session et spécialité)"
+)
+_OVERLAP = re.compile(re.escape(OVERLAP).replace(re.escape("{line}"), r"(\d+)"))
+
+
+def overlapped(problem: Problem) -> int | None:
+    """The line of the period that the problem's period overlaps; None: another problem."""
+    found = _OVERLAP.fullmatch(problem.message)
+    return int(found.group(1)) if found else None
+
+
 class ContentError(Exception):
     """Raised by load_catalog when content/ has problems; carries all of them."""
 

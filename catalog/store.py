@@ -12,7 +12,7 @@ from . import guides as guide_text
 from .exams import read_exam
 from .memo import ReadMemo, read_directly
 from .model import Academy, Domain, Establishment, Exam, Guide, Message, Page, Period, Step
-from .problems import ContentError, Problem, TomlLines
+from .problems import OVERLAP, ContentError, Problem, TomlLines
 from .records import read_academy, read_domains, read_lists, read_messages, read_wizard
 from .tables import read_establishments, read_periods
 
@@ -303,14 +303,7 @@ def _check_periods(
         latest: Period | None = None
         for period in sorted(group, key=lambda p: p.opens):
             if latest is not None and period.opens < latest.closes:
-                problems.append(
-                    Problem(
-                        csv_label,
-                        period.line,
-                        f"période qui chevauche celle de la ligne {latest.line} "
-                        f"(même académie, examen, session et spécialité)",
-                    )
-                )
+                problems.append(Problem(csv_label, period.line, OVERLAP.format(line=latest.line)))
             if latest is None or period.closes > latest.closes:
                 latest = period
     valid = [p for group in groups.values() for p in group]

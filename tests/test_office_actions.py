@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tests.forms import FormClient, errors, text, title
+from tests.test_accounts import SIGNUP
 from tests.test_documents import PDF, pdf_text
 from tests.test_registration import NOW, open_academy, register_cfg, signed_in
 from worker.rules import passwords
@@ -366,6 +367,28 @@ def test_identity_is_corrected_by_the_office(pinned):
     form = office.get(url)
     assert form.status_code == 200 and 'name="email"' not in form.get_data(as_text=True)
     assert 'name="password"' not in form.get_data(as_text=True)
+
+    # The form speaks of the candidate to the staff member, never to them (« votre »).
+    assert "la pièce d'identité du candidat ou de la candidate" in text(form)
+    assert "vous êtes né(e)" not in text(form) and "votre" not in text(form)
+    blank = {name: "" for name in IDENTITY} | {"birth_country": "FR"}
+    empty = office.submit(url, blank)
+    assert empty.status_code == 400
+    assert errors(empty) == [
+        "Indiquez la civilité.",
+        "Saisissez le nom de famille (nom de naissance).",
+        "Saisissez à nouveau le nom de famille.",
+        "Saisissez les prénoms.",
+        "Saisissez la date de naissance.",
+        "Saisissez à nouveau la date de naissance.",
+        "Choisissez le département de naissance.",
+        "Saisissez la commune de naissance.",
+    ]
+    # The candidate's own form says the same to them, as before.
+    own = FormClient(app.test_client()).submit(SIGNUP, blank)
+    assert own.status_code == 400
+    assert "Saisissez votre nom de famille (nom de naissance)." in errors(own)
+    assert "Saisissez votre commune de naissance." in errors(own)
 
     wrong = office.submit(url, {**IDENTITY, "last_name_confirm": "Dupont"})
     assert wrong.status_code == 400 and title(wrong).startswith("Erreur : ")

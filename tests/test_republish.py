@@ -206,6 +206,24 @@ def test_adding_and_deleting_a_period(office):
     rennes = [i for i, line in enumerate(lines) if line.startswith(b"rennes;")]
     assert rennes == list(range(rennes[0], rennes[0] + len(rennes)))  # kept with its académie
     assert "SERVICES INFORMATIQUES" in page(site, BTS_PAGE.replace("2027", "2028"))
+    overlapping = gestion.submit(
+        "/gestion/periodes/rennes/nouvelle",
+        {
+            "exam_session": "bts/2028",
+            "specialite": "bts/sio",
+            "ouverture": "20/11/2027 08:00",
+            "fermeture": "10/12/2027 17:00",
+        },
+    )
+    assert overlapping.status_code == 400
+    [problem] = errors(overlapping)
+    assert problem.startswith(
+        "La période enregistrée pour ACADÉMIE DE RENNES – BTS – BTS 2028 – spécialité"
+        " SERVICES INFORMATIQUES AUX ORGANISATIONS, du samedi 20 novembre 2027 08:00 au"
+    )
+    assert (
+        "de la même académie et de la même spécialité : celle du lundi 11 octobre 2027" in problem
+    )
 
     new = row(content, "rennes", "bts", "2028", "sio")
     confirm = gestion.get(f"/gestion/periodes/rennes/{new.id}/supprimer")
@@ -266,12 +284,26 @@ def test_invalid_periods_are_refused_with_clear_messages_and_change_nothing(offi
     )
     assert response.status_code == 400
     [problem] = errors(response)
-    assert problem.startswith("La période enregistrée (rennes, bts, session 2027) : ")
-    assert re.search(
-        r"chevauche celle de la ligne \d+ de periods.csv "
-        r"\(ouverture 12/10/2026 14:00, fermeture 30/11/2026 17:00\)",
-        problem,
+    # In the site's words (no codes, no line numbers), whichever of the two opens first.
+    existing = "celle du lundi 12 octobre 2026 14:00 au lundi 30 novembre 2026 17:00"
+    assert problem == (
+        "La période enregistrée pour ACADÉMIE DE RENNES – BTS – BTS 2027,"
+        " du dimanche 1 novembre 2026 08:00 au mardi 15 décembre 2026 17:00, chevauche une"
+        " autre période du même examen, de la même session et de la même académie :"
+        f" {existing} (heure de Paris). Une seule période peut être ouverte à la fois :"
+        " modifiez les dates de l'une ou de l'autre."
     )
+    earlier = gestion.submit(
+        "/gestion/periodes/rennes/nouvelle",
+        form_of(bts, ouverture="01/09/2026 08:00", fermeture="20/10/2026 17:00"),
+    )
+    assert earlier.status_code == 400
+    [problem] = errors(earlier)
+    assert problem.startswith(
+        "La période enregistrée pour ACADÉMIE DE RENNES – BTS – BTS 2027,"
+        " du mardi 1 septembre 2026 08:00 au mardi 20 octobre 2026 17:00, chevauche"
+    )
+    assert f"{existing} (heure de Paris)" in problem
 
     assert snapshot(content) == before
     assert page(site, BTS_PAGE) == built

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from catalog import ContentError, Problem, load
-from catalog.dates import DateFormatError, format_short, parse_paris
+from catalog import Catalog, ContentError, Problem, load
+from catalog.dates import DateFormatError, format_long, format_short, parse_paris
+from catalog.problems import overlapped
 from catalog.tables import PERIOD_COLUMNS
 from diskio import write_atomically
 from sitebuild.check import check_links
@@ -153,10 +154,19 @@ class Saved:
 
 
 def describe(
-    problem: Problem, periods: PeriodsFile | None = None, edited: frozenset[int] = frozenset()
+    problem: Problem,
+    periods: PeriodsFile | None = None,
+    edited: frozenset[int] = frozenset(),
+    catalog: Catalog | None = None,
 ) -> str:
     """A problem as a sentence; periods.csv rows are named, not only numbered, and the row
-    being saved (edited: its lines in the new file) is called so."""
+    being saved (edited: its lines in the new file) is called so. Two periods that overlap
+    are said in the words of the site (exam, session, académie, dates), for the staff
+    member who edits them in the back office sees no line numbers."""
+    if catalog is not None and problem.path.endswith("/" + PERIODS):
+        overlap = _overlap(catalog, problem, edited)
+        if overlap:
+            return overlap
     where = f"{problem.path}, ligne {problem.line}"
     message = problem.message
     if periods is not None and problem.path.endswith("/" + PERIODS):
@@ -182,6 +192,38 @@ def describe(
 
         message = re.sub(r"ligne (\d+)", dates, message)
     return f"{where} : {message}"
+
+
+def _overlap(catalog: Catalog, problem: Problem, edited: frozenset[int]) -> str:
+    """« La période enregistrée pour ACADÉMIE DE RENNES – BTS – BTS 2027, du … au …,
+    chevauche … »; "" when the problem is not an overlap (or its periods are not found)."""
+    other_line = overlapped(problem)
+    by_line = {p.line: p for p in catalog.periods}
+    period, other = by_line.get(problem.line), by_line.get(other_line or 0)
+    exam = catalog.exams.get(period.exam) if period else None
+    session = exam.session(period.session) if exam and period else None
+    academy = catalog.academies.get(period.academy) if period else None
+    if other is None or period is None or exam is None or session is None or academy is None:
+        return ""
+    if other.line in edited and period.line not in edited:  # the one being saved first
+        period, other = other, period
+    speciality = exam.speciality(period.speciality) if period.speciality else None
+    named = f"{academy.name} – {exam.short_name} – {session.label}"  # as the office says it
+    if speciality:
+        named += f" – spécialité {speciality.name}"
+    which = "La période enregistrée" if period.line in edited else "La période"
+    same = (
+        "de la même session, de la même académie et de la même spécialité"
+        if speciality
+        else "de la même session et de la même académie"
+    )
+    return (
+        f"{which} pour {named}, du {format_long(period.opens)} au {format_long(period.closes)},"
+        f" chevauche une autre période du même examen, {same} :"
+        f" celle du {format_long(other.opens)} au"
+        f" {format_long(other.closes)} (heure de Paris). Une seule période peut être ouverte"
+        " à la fois : modifiez les dates de l'une ou de l'autre."
+    )
 
 
 def check(
@@ -215,7 +257,7 @@ def check(
             except Refused:
                 old = set()
             edited = frozenset(r.line for r in periods.rows if r.raw.rstrip("\r\n") not in old)
-        return [describe(p, periods, edited) for p in problems]
+        return [describe(p, periods, edited, catalog) for p in problems]
 
 
 def replace_file(target: Path, data: bytes) -> None:

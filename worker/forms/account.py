@@ -5,6 +5,8 @@ Built on ``forms.base``; the office reuses IdentityForm to correct a civil statu
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from wtforms import PasswordField, RadioField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
@@ -42,41 +44,96 @@ def identity_values(account: Account) -> dict[str, str]:
     }
 
 
+CANDIDATE, STAFF = "candidate", "staff"  # who types a civil status: its owner, or a staff member
+
+
+class Words(NamedTuple):
+    """One thing the identity form says, to the candidate and to a staff member."""
+
+    candidate: str
+    staff: str
+
+
+# What the identity form says that depends on who fills it: candidates are told about
+# their own civil status (« votre »), staff members who correct a candidate's are not.
+IDENTITY_WORDS = {
+    "civility": Words("Indiquez votre civilité.", "Indiquez la civilité."),
+    "last_name": Words(
+        "Saisissez votre nom de famille (nom de naissance).",
+        "Saisissez le nom de famille (nom de naissance).",
+    ),
+    "last_name_confirm": Words(
+        "Saisissez à nouveau votre nom de famille.", "Saisissez à nouveau le nom de famille."
+    ),
+    "first_names": Words("Saisissez vos prénoms.", "Saisissez les prénoms."),
+    "birth_date": Words("Saisissez votre date de naissance.", "Saisissez la date de naissance."),
+    "birth_date_confirm": Words(
+        "Saisissez à nouveau votre date de naissance.",
+        "Saisissez à nouveau la date de naissance.",
+    ),
+    "birth_country": Words(
+        "Choisissez votre pays de naissance.", "Choisissez le pays de naissance."
+    ),
+    "birth_departement": Words(
+        "Choisissez votre département de naissance.", "Choisissez le département de naissance."
+    ),
+    "birth_commune": Words(
+        "Saisissez votre commune de naissance.", "Saisissez la commune de naissance."
+    ),
+    "birth_departement_hint": Words(
+        "Obligatoire si vous êtes né(e) en France, y compris outre-mer ; à laisser vide si"
+        " vous êtes né(e) à l'étranger.",
+        "Obligatoire pour une naissance en France, y compris outre-mer ; à laisser vide pour"
+        " une naissance à l'étranger.",
+    ),
+    "birth_commune_hint": Words(
+        "En France : la commune, dans le département choisi. À l'étranger : la ville, telle"
+        " qu'elle figure sur votre pièce d'identité.",
+        "En France : la commune, dans le département choisi. À l'étranger : la ville, telle"
+        " qu'elle figure sur la pièce d'identité du candidat ou de la candidate.",
+    ),
+}
+
+
+def voiced(key: str):
+    """The message ``key`` as the form being validated says it (a validator's message)."""
+    return lambda form: form.words(key)
+
+
 class IdentityForm(PortailForm):
-    """The civil-status fields of the account (creation, and edition before any application)."""
+    """The civil-status fields of the account (creation, and edition before any
+    application), in the candidate's voice; ``StaffIdentityForm`` says the same to staff."""
+
+    voice = CANDIDATE
 
     civility = RadioField(
         "Civilité",
         choices=[SelectChoice(value, label) for value, label in CIVILITIES],
         validate_choice=False,
-        validators=[one_of(CIVILITIES, "Indiquez votre civilité.")],
+        validators=[one_of(CIVILITIES, voiced("civility"))],
     )
     last_name = StringField(
         "Nom de famille",
-        validators=[
-            required("Saisissez votre nom de famille (nom de naissance)."),
-            max_length(80),
-            person_name,
-        ],
+        validators=[required(voiced("last_name")), max_length(80), person_name],
     )
     last_name_confirm = StringField(
         "Confirmation du nom de famille",
         validators=[
-            required("Saisissez à nouveau votre nom de famille."),
+            required(voiced("last_name_confirm")),
             same_as("last_name", "Les deux noms de famille saisis sont différents."),
         ],
     )
     usual_name = StringField("Nom d'usage", validators=[max_length(80), person_name])
     first_names = StringField(
-        "Prénoms", validators=[required("Saisissez vos prénoms."), max_length(120), person_name]
+        "Prénoms", validators=[required(voiced("first_names")), max_length(120), person_name]
     )
     birth_date = StringField(
-        "Date de naissance", validators=[required("Saisissez votre date de naissance."), birth_date]
+        "Date de naissance", validators=[required(voiced("birth_date")), birth_date]
     )
     birth_date_confirm = StringField(
         "Confirmation de la date de naissance",
         validators=[
-            required("Saisissez à nouveau votre date de naissance."),
+            required(voiced("birth_date_confirm")),
             same_as("birth_date", "Les deux dates de naissance saisies sont différentes."),
         ],
     )
@@ -84,7 +141,7 @@ class IdentityForm(PortailForm):
         "Pays de naissance",
         default="FR",
         validate_choice=False,
-        validators=[required("Choisissez votre pays de naissance.")],
+        validators=[required(voiced("birth_country"))],
     )
     birth_departement = SelectField(
         "Département, DOM ou COM de naissance", default="", validate_choice=False
@@ -100,6 +157,10 @@ class IdentityForm(PortailForm):
         ]
         self.commune = None
 
+    def words(self, key: str) -> str:
+        """What this form says (``IDENTITY_WORDS``), in its voice."""
+        return getattr(IDENTITY_WORDS[key], self.voice)
+
     def validate_birth_country(self, field):
         if field.data not in dict(refdata.countries()):
             raise ValidationError("Choisissez un pays dans la liste.")
@@ -108,14 +169,14 @@ class IdentityForm(PortailForm):
         if not refdata.is_france(self.birth_country.data):
             return
         if not field.data:
-            raise ValidationError("Choisissez votre département de naissance.")
+            raise ValidationError(self.words("birth_departement"))
         if field.data not in dict(refdata.departements()):
             raise ValidationError("Choisissez un département dans la liste.")
 
     def validate_birth_commune(self, field):
         field.data = (field.data or "").strip()
         if not field.data:
-            raise ValidationError("Saisissez votre commune de naissance.")
+            raise ValidationError(self.words("birth_commune"))
         if not refdata.is_france(self.birth_country.data) or self.birth_departement.errors:
             return
         self.commune = refdata.find_commune(self.birth_departement.data, field.data)

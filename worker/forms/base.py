@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import unicodedata
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -154,29 +154,37 @@ def csrf_input(**attributes) -> Markup:
     return Markup(f"<input {rendering.attributes(params)}>")
 
 
-def required(message: str):
+Message = str | Callable[[Form], str]  # a text, or what a form says in its own voice
+
+
+def said(message: Message, form: Form) -> str:
+    """The message's text, for this form (see ``forms.account.IdentityForm.voice``)."""
+    return message(form) if callable(message) else message
+
+
+def required(message: Message):
     def check(form, field):
         if not field.data or (isinstance(field.data, str) and not field.data.strip()):
-            raise ValidationError(message)
+            raise ValidationError(said(message, form))
 
     check.field_flags = {"required": True}
     return check
 
 
-def same_as(other: str, message: str):
+def same_as(other: str, message: Message):
     def check(form, field):
         if field.data != form[other].data:
-            raise ValidationError(message)
+            raise ValidationError(said(message, form))
 
     return check
 
 
-def one_of(choices: list[tuple[str, str]], message: str):
+def one_of(choices: list[tuple[str, str]], message: Message):
     allowed = {value for value, _label in choices}
 
     def check(form, field):
         if field.data not in allowed:
-            raise ValidationError(message)
+            raise ValidationError(said(message, form))
 
     return check
 

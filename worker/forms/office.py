@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from worker.content import current_catalog as catalog
+from worker.forms.account import STAFF, IdentityForm
 from worker.forms.base import (
     PortailForm,
     email_address,
@@ -74,6 +75,13 @@ class PublishForm(PortailForm):
         "Texte du document",
         validators=[required("Saisissez le texte du document."), max_length(TEXT_MAX), printable],
     )
+
+
+class StaffIdentityForm(IdentityForm):
+    """The same identity form, for a staff member correcting a candidate's civil status:
+    its messages and hints speak of the candidate, not to them (``IDENTITY_WORDS``)."""
+
+    voice = STAFF
 
 
 class CloseForm(PortailForm):

@@ -25,10 +25,15 @@ from wtforms.fields.choices import SelectChoice
 
 from worker.content import current_catalog as catalog
 from worker.files import checks as uploads
-from worker.forms.account import IdentityForm
 from worker.forms.account import identity_values as _form_values
 from worker.forms.base import ConfirmForm
-from worker.forms.office import CloseForm, MessageForm, PublishForm, SessionMessageForm
+from worker.forms.office import (
+    CloseForm,
+    MessageForm,
+    PublishForm,
+    SessionMessageForm,
+    StaffIdentityForm,
+)
 from worker.office.actions import bulk, interventions
 from worker.office.actions import publication as publishing
 from worker.office.actions.interventions import mail_context
@@ -167,7 +172,7 @@ def identity(application_id: int):
     """Correct the civil status that the candidate can no longer edit."""
     found = application_in_scope(application_id)
     account = accounts.by_id(db.get(), found.account_id)
-    form = IdentityForm.from_request(data=_form_values(account))  # no address, no password
+    form = StaffIdentityForm.from_request(data=_form_values(account))  # no address, no password
     if not form.submitted():
         return form_page(
             "office/identity.html",
