@@ -41,37 +41,32 @@ def session_name(catalog: Catalog, group: Group) -> str:
     return f"{names.academy} – {names.exam} – {names.session}"
 
 
+def will_receive(count: int, what: str) -> str:
+    """« 1 234 candidats recevront ce message… », « 1 candidat recevra … »."""
+    return f"{candidates(count)} {'recevra' if count == 1 else 'recevront'} {what}"
+
+
 def message_preview(catalog: Catalog, group: Group, subject: str) -> Preview:
     """A message to every candidate registered in the session."""
-    count = group.count
-    if count:
-        will = "recevra" if count == 1 else "recevront"
-        sentence = (
-            f"{candidates(count)} {will} ce message dans « Consulter mes messages »"
-            " et par courriel."
-        )
-    else:
-        sentence = (
-            "Aucun candidat n'est inscrit à cette session : personne ne recevrait ce message."
-        )
+    sentence = (
+        will_receive(group.count, "ce message dans « Consulter mes messages » et par courriel.")
+        if group.count
+        else "Aucun candidat n'est inscrit à cette session : personne ne recevrait ce message."
+    )
     facts = (("Session d'examen", session_name(catalog, group)), ("Objet", subject))
-    return Preview(count, sentence, facts)
+    return Preview(group.count, sentence, facts)
 
 
 def publication_preview(catalog: Catalog, group: Group, kind: str, title: str) -> Preview:
     """A document for every application registered in the session."""
-    count = group.count
-    if count:
-        will = "recevra" if count == 1 else "recevront"
-        sentence = (
-            f"{candidates(count)} {will} ce document, comme nouvelle version dans"
-            " « Mes documents »."
-        )
-    else:
-        sentence = "Aucun candidat n'est inscrit à cette session : aucun document ne serait publié."
+    sentence = (
+        will_receive(group.count, "ce document, comme nouvelle version dans « Mes documents ».")
+        if group.count
+        else "Aucun candidat n'est inscrit à cette session : aucun document ne serait publié."
+    )
     facts = (
         ("Session d'examen", session_name(catalog, group)),
         ("Type de document", BULK_KINDS.get(kind, kind)),
         ("Titre du document", title),
     )
-    return Preview(count, sentence, facts)
+    return Preview(group.count, sentence, facts)

@@ -13,7 +13,7 @@ from catalog.dates import PARIS, format_day
 from catalog.model import Session
 from worker import clock, mail
 from worker.documents import issuing, relance
-from worker.office.actions.bulk import Preview, candidates, session_name
+from worker.office.actions.bulk import Preview, candidates, session_name, will_receive
 from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Refused
 from worker.rules import pieces as supporting
@@ -185,11 +185,11 @@ def session_preview(
         return deadline
     count = len(_to_relance(database, catalog, group))
     if count:
-        will = "recevra" if count == 1 else "recevront"
-        sentence = (
-            f"{candidates(count)} {will} une relance dans « Mes documents » et par courriel,"
+        sentence = will_receive(
+            count,
+            "une relance dans « Mes documents » et par courriel,"
             f" sur {candidates(group.count)} inscrit{'s' if group.count > 1 else ''} :"
-            " ceux à qui il manque encore une pièce ou dont une pièce n'est pas conforme."
+            " ceux à qui il manque encore une pièce ou dont une pièce n'est pas conforme.",
         )
     else:
         sentence = (
