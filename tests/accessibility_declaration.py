@@ -40,6 +40,9 @@ JOURNEYS = {
     "test_verification_journey": "la vérification d'un document",
     "test_office_journey": "le service de gestion des examens : candidatures et élèves",
     "test_office_queue_journey": "le contrôle des pièces par le service des examens",
+    "test_bulk_confirmation_journey": (
+        "la confirmation d'un message ou d'une relance adressés à toute une session"
+    ),
     "test_born_abroad_journey": (
         "un candidat né à l'étranger : son lieu de naissance en toutes lettres, de la création "
         "du compte à l'export du service des examens"
@@ -51,6 +54,9 @@ KEYBOARD = {
     "test_register_for_a_cfg_with_the_keyboard_only": "une inscription complète",
     "test_questions_revealed_with_the_keyboard_only": "les questions affichées selon une réponse",
     "test_staff_decide_two_pieces_with_the_keyboard_alone": "le contrôle des pièces",
+    "test_a_session_message_is_confirmed_then_sent_with_the_keyboard": (
+        "l'envoi confirmé d'un message à toute une session"
+    ),
 }
 DOCUMENTS = {
     "test_confirmation_is_tagged_with_headings_table_and_paragraphs": "confirmation d'inscription",
