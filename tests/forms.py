@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+ONCE = re.compile(r'<input type="hidden" name="once" value="([^"]+)">')
 
 
 class FormClient:
@@ -29,6 +30,19 @@ class FormClient:
     def submit(self, url: str, data: dict | None = None, **kwargs) -> TestResponse:
         """GET the form page, then POST data with its token."""
         return self.http.post(url, data={"csrf_token": self.token(url), **(data or {})}, **kwargs)
+
+    def confirmed(self, url: str, data: dict) -> dict:
+        """What « Confirmer » posts after ``data`` (an action on a whole exam session):
+        ``data`` again with the confirmation page's one-time token, or ``data`` alone when
+        the answer is no confirmation page (an error, nobody to act for)."""
+        shown = self.submit(url, data)
+        found = ONCE.search(shown.get_data(as_text=True))
+        extra = {"decision": "confirmer", "once": found.group(1)} if found else {}
+        return {"csrf_token": self.token(url), **data, **extra}
+
+    def confirm(self, url: str, data: dict) -> TestResponse:
+        """Submit a form that asks for confirmation, and confirm it as a staff member would."""
+        return self.http.post(url, data=self.confirmed(url, data))
 
 
 def text(response: TestResponse) -> str:

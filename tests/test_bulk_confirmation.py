@@ -20,10 +20,19 @@ BODY = "Bonjour,\n\nLe centre d'examen change : lycée Montaigne, salle 4.\n« M
 
 
 def hidden(response) -> dict[str, str]:
-    """The hidden fields of the confirmation form, decoded."""
+    """The hidden fields of the confirmation form, decoded, but its one-time token."""
     html = response.get_data(as_text=True)
     found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
-    return {name: unescape(value) for name, value in found}
+    return {name: unescape(value) for name, value in found if name != "once"}
+
+
+def once(response) -> str:
+    """The confirmation page's one-time token (a new one on every page)."""
+    found = re.findall(
+        r'<input type="hidden" name="once" value="([^"]*)"', response.get_data(as_text=True)
+    )
+    assert len(found) == 1 and len(found[0]) == 22, found
+    return found[0]
 
 
 def textarea(html: str, name: str) -> str:
@@ -88,13 +97,30 @@ def test_a_session_message_is_confirmed_before_it_is_sent(pinned):  # noqa: F811
     assert f'<option selected value="{academy}|cfg|juin-2027">' in html
     assert audits(app, "message.session") == []
 
-    sent = post(office, PUBLICATION, {**kept, "decision": "confirmer"})
+    # Without the page's one-time token (a form made up, or an old page): the confirmation
+    # page again, nothing sent.
+    again = post(office, PUBLICATION, {**kept, "decision": "confirmer"})
+    assert again.status_code == 200 and title(again).startswith("Confirmer l'envoi du message")
+    assert audits(app, "message.session") == []
+    assert once(again) != once(shown)
+
+    confirmed = {**kept, "once": once(shown), "decision": "confirmer"}
+    sent = post(office, PUBLICATION, confirmed)
     assert sent.status_code == 303
     assert "Message envoyé à 2 candidats" in text(office.get(sent.headers["Location"]))
     for candidate in (first, second):
         assert "lycée Montaigne, salle 4." in text(candidate.get("/espace-candidat/messages"))
     [(_, after)] = audits(app, "message.session")
     assert after["recipients"] == 2 and after["message"] == BODY
+
+    # The same confirmation posted again (a double click): nothing is sent twice.
+    twice = post(office, PUBLICATION, confirmed)
+    assert twice.status_code == 303
+    assert "Cette confirmation a déjà été reçue" in text(office.get(twice.headers["Location"]))
+    assert len(audits(app, "message.session")) == 1
+    assert len(audits(app, "message.send")) == 2
+    inbox = text(first.get("/espace-candidat/messages"))
+    assert inbox.count("Changement de centre") == 1, inbox
 
 
 def test_a_session_message_with_errors_is_not_offered_for_confirmation(pinned):  # noqa: F811
@@ -146,11 +172,18 @@ def test_a_bulk_publication_is_confirmed_before_any_document(pinned):  # noqa: F
     assert textarea(html, "body") == typed["body"]
     assert rows(app, "SELECT count(*) FROM publications")[0][0] == 0
 
-    done = post(office, PUBLICATION, {**kept, "decision": "confirmer"})
+    confirmed = {**kept, "once": once(shown), "decision": "confirmer"}
+    done = post(office, PUBLICATION, confirmed)
     assert done.status_code == 303
     assert "1 document publié sur 1" in text(office.get(done.headers["Location"]))
     assert "Convocation aux épreuves écrites [PDF]" in text(candidate.get(DOCUMENTS))
     assert audits(app, "documents.publish_session")[0][1]["applications"] == 1
+
+    twice = post(office, PUBLICATION, confirmed)
+    assert twice.status_code == 303 and twice.headers["Location"].endswith(PUBLICATION)
+    assert "Cette confirmation a déjà été reçue" in text(office.get(twice.headers["Location"]))
+    assert rows(app, "SELECT count(*) FROM publications")[0][0] == 1
+    assert rows(app, "SELECT count(*) FROM documents WHERE kind = 'convocation'")[0][0] == 1
 
 
 def test_a_session_relance_says_how_many_will_get_one_before_it_is_sent(pinned):  # noqa: F811
@@ -194,11 +227,18 @@ def test_a_session_relance_says_how_many_will_get_one_before_it_is_sent(pinned):
     assert back.status_code == 200 and 'value="2027-01-20"' in html
     assert f'<option value="{academy}|cfg|juin-2027" selected>' in html
 
-    done = post(office, RELANCE, {**kept, "decision": "confirmer"})
+    confirmed = {**kept, "once": once(shown), "decision": "confirmer"}
+    done = post(office, RELANCE, confirmed)
     assert done.status_code == 303
     assert "1 relance publiée." in text(office.get(RELANCE))
     assert "Relance de pièces justificatives" in text(lacking.get(DOCUMENTS))
     assert "Relance de pièces justificatives" not in text(complete.get(DOCUMENTS))
+
+    twice = post(office, RELANCE, confirmed)
+    assert twice.status_code == 303
+    assert "Cette confirmation a déjà été reçue" in text(office.get(RELANCE))
+    assert len(audits(app, "pieces.relance")) == 1
+    assert len(audits(app, "pieces.relance_session")) == 1
 
     # The lacking one deposits and is received too: nobody left to relance.
     deposit(lacking)

@@ -374,7 +374,7 @@ def build_world(app, content: Path) -> SimpleNamespace:
     marks = post(staff_a, f"{office_page}/notes", {"note-001": "12,5"}, office_page)
     assert marks.status_code == 303
     group = f"{A}|cfg|juin-2027"
-    published = staff_a.submit(
+    published = staff_a.confirm(
         "/gestion/publication",
         {"action": "documents", "group": group, "kind": "convocation", "title": A_PUBLICATION,
          "body": "Rendez-vous le 3 juin 2027 à 8 h 30.", "decision": "confirmer"},

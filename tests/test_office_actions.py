@@ -124,7 +124,7 @@ def test_documents_uploaded_or_published_for_a_session_reach_mes_documents(pinne
     assert page.status_code == 200
     key = f"{academy}|cfg|juin-2027"
     assert key in page.get_data(as_text=True) and f"{OTHER}|cfg" not in page.get_data(as_text=True)
-    response = office.submit(
+    response = office.confirm(
         "/gestion/publication",
         {
             "action": "documents",
@@ -162,7 +162,7 @@ def test_documents_uploaded_or_published_for_a_session_reach_mes_documents(pinne
 
     # The other académie's candidate got nothing, and cannot be targeted from here.
     assert "Convocation" not in text(elsewhere.get("/espace-candidat/inscriptions/001/documents"))
-    forged = office.submit(
+    forged = office.confirm(
         "/gestion/publication",
         {
             "action": "documents",
@@ -191,7 +191,7 @@ def test_a_long_publication_goes_on_where_it_stopped(pinned):
     candidate, _ = registered(app, academy)
     office = member(app, academy)
     app.config["PUBLISH_SECONDS"] = 0  # no time for any document in this request
-    response = office.submit(
+    response = office.confirm(
         "/gestion/publication",
         {
             "action": "documents",
@@ -312,7 +312,7 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
     empty = post(office, f"{page}/message", {"subject": "", "message": ""}, page)
     assert empty.status_code == 303 and "Saisissez l'objet du message." in text(office.get(page))
 
-    sent = other_office.submit(
+    sent = other_office.confirm(
         "/gestion/publication",
         {
             "action": "message",
@@ -328,7 +328,7 @@ def test_messages_to_one_candidate_and_to_a_session_stay_in_scope(pinned):
     assert "lycée Montaigne" not in text(candidate.get("/espace-candidat/messages"))
     assert audits(app, "message.session")[0][1]["recipients"] == 1
 
-    forged = other_office.submit(
+    forged = other_office.confirm(
         "/gestion/publication",
         {
             "action": "message",
@@ -470,7 +470,7 @@ def test_other_academies_get_404_others_the_login_page_or_403(pinned):
         "registered"
     )
 
-    response = office.submit(
+    response = office.confirm(
         "/gestion/publication",
         {
             "action": "documents",

@@ -89,10 +89,9 @@ def test_a_session_relance_reaches_its_candidates_only(pinned):  # noqa: F811
     url = "/gestion/relance"
     page = office.get(url).get_data(as_text=True)
     assert f"{OTHER}|cfg" not in page
-    sent = office.http.post(
+    sent = office.confirm(
         url,
-        data={
-            "csrf_token": office.token(url),
+        {
             "session": f"{academy}|cfg|juin-2027",
             "deadline": "2027-01-20",
             "decision": "confirmer",
@@ -105,10 +104,9 @@ def test_a_session_relance_reaches_its_candidates_only(pinned):  # noqa: F811
     assert "Relance de pièces justificatives" not in text(elsewhere.get(DOCUMENTS))
     assert audits(app, "pieces.relance_session")[0][1]["issued"] == 2
 
-    forged = office.http.post(
+    forged = office.confirm(
         url,
-        data={
-            "csrf_token": office.token(url),
+        {
             "session": f"{OTHER}|cfg|juin-2027",
             "deadline": "2027-01-20",
         },
@@ -206,10 +204,9 @@ def test_a_session_relance_asks_which_session_and_says_which_it_reached(pinned):
     assert 'aria-describedby="relance-session-erreur"' in html and 'value="2027-01-20"' in html
     assert audits(app, "pieces.relance_session") == []
 
-    sent = office.http.post(
+    sent = office.confirm(
         url,
-        data={
-            "csrf_token": office.token(url),
+        {
             "session": key,
             "deadline": "2027-01-20",
             "decision": "confirmer",

@@ -194,10 +194,9 @@ def test_the_write_lock_is_free_while_a_bulk_publication_renders(quick, monkeypa
         "body": "Rendez-vous le 3 juin 2027 à 8 h 30.",
         "decision": "confirmer",
     }
-    token = office.token("/gestion/publication")
-    thread, result = in_thread(
-        lambda: office.http.post("/gestion/publication", data={"csrf_token": token, **form})
-    )
+    confirmed = office.confirmed("/gestion/publication", form)
+    assert confirmed["once"]
+    thread, result = in_thread(lambda: office.http.post("/gestion/publication", data=confirmed))
     try:
         assert paused.reached.wait(WAIT)
         assert lock_at_once(quick) < 0.05

@@ -10,9 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog import Catalog
+from worker.office.actions.outcomes import Refused
 from worker.office.actions.review import names_of
 from worker.rules.office_documents import BULK_KINDS
 from worker.store.applications import Group
+
+ALREADY = Refused(
+    "Cette confirmation a déjà été reçue (un double clic, ou la page envoyée de nouveau) :"
+    " rien n'a été refait. Le journal des actions montre ce qui a été fait."
+)
 
 
 @dataclass(frozen=True)

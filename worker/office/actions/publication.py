@@ -16,9 +16,10 @@ from functools import partial
 from catalog import Catalog
 from worker import clock
 from worker.documents import issuing, notice
+from worker.office.actions.bulk import ALREADY
 from worker.office.actions.interventions import send
-from worker.office.actions.outcomes import Done
-from worker.store import accounts, applications, db, documents, publications
+from worker.office.actions.outcomes import Done, Refused
+from worker.store import accounts, applications, confirmations, db, documents, publications
 from worker.store.applications import Group
 from worker.store.audit import audit
 from worker.store.db import Database
@@ -43,10 +44,13 @@ def start_publication(
     title: str,
     body: str,
     seconds: float,
-) -> Published:
+    once: str,
+) -> Published | Refused:
     """A document for every application of the group registered now, published for up to
-    ``seconds`` (the rest on resume)."""
+    ``seconds`` (the rest on resume); ``once``: the confirmation's token, used once."""
     with db.transaction(database):
+        if not confirmations.use(database, once, member.id, "documents.publish_session"):
+            return ALREADY
         started = publications.start(database, member.id, group, kind, title, body)
         audit(
             database,
@@ -185,10 +189,19 @@ def _record_item(
 
 
 def message_session(
-    database: Database, member: Staff, catalog: Catalog, group: Group, subject: str, text: str
-) -> Done:
-    """The message to every candidate registered in the group, each audited, and the whole."""
+    database: Database,
+    member: Staff,
+    catalog: Catalog,
+    group: Group,
+    subject: str,
+    text: str,
+    once: str,
+) -> Done | Refused:
+    """The message to every candidate registered in the group, each audited, and the
+    whole; ``once``: the confirmation's token, used once."""
     with db.transaction(database):
+        if not confirmations.use(database, once, member.id, "message.session"):
+            return ALREADY
         targets = applications.registered_in(database, group)
         for target in targets:
             send(

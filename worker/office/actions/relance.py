@@ -13,12 +13,18 @@ from catalog.dates import PARIS, format_day
 from catalog.model import Session
 from worker import clock, mail
 from worker.documents import issuing, relance
-from worker.office.actions.bulk import Preview, candidates, session_name, will_receive
+from worker.office.actions.bulk import (
+    ALREADY,
+    Preview,
+    candidates,
+    session_name,
+    will_receive,
+)
 from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Refused
 from worker.rules import pieces as supporting
 from worker.rules.reminders import missing
-from worker.store import accounts, applications, db
+from worker.store import accounts, applications, confirmations, db
 from worker.store import pieces as pieces_store
 from worker.store.applications import Application, Group
 from worker.store.audit import audit
@@ -141,13 +147,19 @@ def relance_session(
     catalog: Catalog,
     group: Group,
     typed_deadline: str,
+    once: str,
 ) -> Done | Refused:
-    """Every registered application of the session that still misses something."""
+    """Every registered application of the session that still misses something;
+    ``once``: the confirmation's token, used once (recorded before the first relance: each
+    is its own transaction)."""
     deadline = new_deadline(
         typed_deadline, clock.now(), _session(catalog, group.exam, group.session)
     )
     if isinstance(deadline, Refused):
         return deadline
+    with db.transaction(database):
+        if not confirmations.use(database, once, member.id, "pieces.relance_session"):
+            return ALREADY
     issued = 0
     for registered in applications.registered_in(database, group):
         application = applications.by_id(database, registered.application_id)

@@ -37,7 +37,7 @@ from worker.forms.office import (
 from worker.office.actions import bulk, interventions
 from worker.office.actions import publication as publishing
 from worker.office.actions.interventions import mail_context
-from worker.office.actions.outcomes import Done, Invalid
+from worker.office.actions.outcomes import Done, Invalid, Refused
 from worker.office.views import confirming
 from worker.office.views.applications import application_page
 from worker.office.views.common import (
@@ -341,7 +341,11 @@ def _publish_documents(form, message_form):
         form.title.data,
         form.body.data,
         current_app.config["PUBLISH_SECONDS"],
+        confirming.once(),
     )
+    if isinstance(published, Refused):  # already confirmed: the first one is under way
+        _flash(published)
+        return redirect(url_for("office_actions.publish"), code=303)
     return _to_publication(published)
 
 
@@ -416,6 +420,7 @@ def _session_message(publish_form, form):
             group,
             form.subject.data,
             form.message.data,
+            confirming.once(),
         )
     )
     return redirect(url_for("office_actions.publish"), code=303)

@@ -1,9 +1,15 @@
 """The confirmation step of the actions on a whole exam session (a message, documents,
 relances): the first POST of a valid form shows what will happen and to how many, the
 form's values kept in hidden fields; « Confirmer » posts them again to act, « Annuler »
-posts them back to the form, as typed. Without JavaScript, like every page."""
+posts them back to the form, as typed. Without JavaScript, like every page.
+
+The page also carries a one-time token that the confirmed action records
+(``store/confirmations.py``): a double click, or the page sent again, does not act twice."""
 
 from __future__ import annotations
+
+import re
+import secrets
 
 from flask import render_template, request
 
@@ -12,6 +18,8 @@ from worker.office.actions.bulk import Preview
 
 DECISION = "decision"
 CONFIRM, CHANGE = "confirmer", "modifier"
+ONCE = "once"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
 
 
 def decision() -> str:
@@ -21,8 +29,15 @@ def decision() -> str:
 
 
 def confirmed(preview: Preview) -> bool:
-    """Act now: the staff member confirmed, and there is someone to act for."""
-    return decision() == CONFIRM and preview.count > 0
+    """Act now: the staff member confirmed from a confirmation page (its token is there),
+    and there is someone to act for."""
+    return decision() == CONFIRM and preview.count > 0 and bool(once())
+
+
+def once() -> str:
+    """The confirmation page's one-time token, as posted ("" if absent or malformed)."""
+    token = request.form.get(ONCE, "")
+    return token if TOKEN.fullmatch(token) else ""
 
 
 def page(
@@ -46,6 +61,7 @@ def page(
         text_heading=text[0],
         text=text[1],
         form=ConfirmForm.blank(),
+        once=(ONCE, secrets.token_urlsafe(16)),
         decision=DECISION,
         confirm=CONFIRM,
         change=CHANGE,

@@ -94,7 +94,8 @@ def session():
             abort(404)
         if confirming.decision() == confirming.CHANGE:
             return _session_page(groups, chosen=group.key, typed_deadline=typed[:10])
-        if confirming.decision() != confirming.CONFIRM:  # (counting is not free: not twice)
+        if not confirming.once() or confirming.decision() != confirming.CONFIRM:
+            # (counting is not free: not again once confirmed)
             preview = relance.session_preview(database, catalog(), group, typed)
             if not isinstance(preview, relance.BadDeadline):
                 return _confirm(preview, group, typed)
@@ -105,6 +106,7 @@ def session():
             catalog(),
             group,
             typed,
+            confirming.once(),
         )
         shown = _typed(outcome, typed)
         if shown:  # the session chosen stays chosen: the next try must not go elsewhere
