@@ -138,7 +138,9 @@ def test_every_autocomplete_of_the_templates_is_a_token_of_the_html_standard():
     written = {
         token
         for path in templates.rglob("*.html")
-        for token in re.findall(r'autocomplete="([^"]*)"', path.read_text(encoding="utf-8"))
+        for token in re.findall(  # also a default: autocomplete=x|default("bday")
+            r'autocomplete=(?:\w+\|default\()?"([^"]*)"', path.read_text(encoding="utf-8")
+        )
     }
     assert {"family-name", "given-name", "bday", "email", "current-password"} <= written
     assert [token for token in written if not autofill.is_valid(token)] == []

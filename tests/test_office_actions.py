@@ -371,6 +371,11 @@ def test_identity_is_corrected_by_the_office(pinned):
     # The form speaks of the candidate to the staff member, never to them (« votre »).
     assert "la pièce d'identité du candidat ou de la candidate" in text(form)
     assert "vous êtes né(e)" not in text(form) and "votre" not in text(form)
+    # The data typed is the candidate's: the staff member's own is never offered to fill it.
+    html = form.get_data(as_text=True)
+    for name in ("last_name", "first_names", "birth_date"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'autocomplete="off"' in tag, tag
     blank = {name: "" for name in IDENTITY} | {"birth_country": "FR"}
     empty = office.submit(url, blank)
     assert empty.status_code == 400
