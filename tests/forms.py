@@ -66,3 +66,12 @@ def errors(response: TestResponse) -> list[str]:
 def title(response: TestResponse) -> str:
     found = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S)
     return unescape(found.group(1)).strip() if found else ""
+
+
+def hidden_fields(response: TestResponse) -> dict[str, str]:
+    """The hidden fields of a page's forms, decoded (the CSRF token included): what a
+    confirmation page posts again."""
+    html = response.get_data(as_text=True)
+    found = re.findall(r'<input name="([^"]+)" type="hidden" value="([^"]*)"', html)
+    found += re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)
+    return {name: unescape(value) for name, value in found}

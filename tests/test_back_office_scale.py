@@ -149,7 +149,7 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
         " DROP INDEX applications_status_sorted; DROP INDEX applications_idle;"
         " DROP TABLE piece_counts; DROP INDEX pieces_pending; DROP INDEX pieces_by_state;"
         " DROP INDEX audit_scope; DROP INDEX audit_staff; DROP INDEX audit_action;"
-        " DROP INDEX audit_account;"
+        " DROP INDEX audit_account; DROP TABLE confirmations;"
         " ALTER TABLE applications DROP COLUMN sort_key;"
         " ALTER TABLE applications DROP COLUMN has_file;"
         " ALTER TABLE pieces DROP COLUMN group_key; ALTER TABLE pieces DROP COLUMN granted_until;"

@@ -39,7 +39,7 @@ import pytest
 
 from sitebuild.engine import build
 from tests.conftest import ROOT, make_app, stop_mail
-from tests.forms import FormClient, errors, text
+from tests.forms import FormClient, errors, hidden_fields, text
 from tests.test_office_actions import IDENTITY
 from tests.test_registration import NOW, register_cfg
 from tests.test_republish import form_of
@@ -326,6 +326,9 @@ def import_pupils(app, office: FormClient, uai: str, names) -> tuple[int, int]:
          "fichier": (io.BytesIO(pupils_csv(names)), "eleves.csv")},
         "/gestion/eleves",
     )  # fmt: skip
+    assert response.status_code == 200, errors(response) or text(response)
+    confirmed = {**hidden_fields(response), "decision": "confirmer"}  # « Confirmer l'import »
+    response = office.http.post("/gestion/eleves", data=confirmed)
     assert response.status_code == 303, errors(response) or text(response)
     import_id = int(response.headers["Location"].rsplit("/", 1)[1])
     page = office.get(response.headers["Location"]).get_data(as_text=True)

@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests import databases
-from tests.forms import TOKEN, FormClient, errors, text, title
+from tests.forms import TOKEN, FormClient, errors, hidden_fields, text, title
 from tests.test_registration import signed_in
 from worker.rules import passwords
 from worker.rules import pupil_list as pupils
@@ -63,7 +63,8 @@ def pupils_csv(count: int = 30, *, bom: bool = True, delimiter: str = ";") -> by
     return (("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def post_import(client: FormClient, data: bytes, uai: str, offer: str = OFFER):
+def upload(client: FormClient, data: bytes, uai: str, offer: str = OFFER):
+    """The import form posted with its file: the confirmation page, or the form's errors."""
     return client.http.post(
         "/gestion/eleves",
         data={
@@ -73,6 +74,17 @@ def post_import(client: FormClient, data: bytes, uai: str, offer: str = OFFER):
             "fichier": (io.BytesIO(data), "eleves.csv"),
         },
         content_type="multipart/form-data",
+    )
+
+
+def post_import(client: FormClient, data: bytes, uai: str, offer: str = OFFER):
+    """The import as a staff member makes it: the file, then « Confirmer l'import » when
+    the confirmation page offers it (else the form's errors)."""
+    shown = upload(client, data, uai, offer)
+    if "Confirmer l'import" not in text(shown):
+        return shown
+    return client.http.post(
+        "/gestion/eleves", data={**hidden_fields(shown), "decision": "confirmer"}
     )
 
 
@@ -401,6 +413,10 @@ def test_pupil_pages_pass_the_accessibility_audit(live_app, live_server, browser
     assert "Ligne 2 :" in page.locator("main").inner_text()
     assert axe() == []
     send(pupils_csv(2))
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirmer l'import des élèves"
+    assert "2 élèves recevront un compte" in page.locator("main").inner_text()
+    assert axe() == []
+    page.get_by_role("button", name="Confirmer l'import").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Import d'élèves"
     assert axe() == []
     with page.expect_download() as download:
@@ -433,3 +449,42 @@ def test_pupil_pages_pass_the_accessibility_audit(live_app, live_server, browser
     assert pupil.url.endswith(FIRST + "/mot-de-passe")
     assert axe(pupil) == []
     context.close()
+
+
+def test_an_import_says_what_it_will_create_before_creating_anything(app):
+    """The file checked, the confirmation page names the establishment, the session and
+    how many pupils; nothing exists before « Confirmer l'import ». « Annuler » brings the
+    form back with its choices (the file is chosen again); a damaged copy of the file is
+    refused with a message, never imported."""
+    office = member(app, ACADEMY)
+    uai = establishment(app)
+    shown = upload(office, pupils_csv(3), uai)
+    assert shown.status_code == 200 and title(shown).startswith("Confirmer l'import des élèves")
+    page = text(shown)
+    assert f"({uai})" in page and "BTS 2027" in page
+    assert "3 élèves recevront un compte et une candidature inscrite à cette session" in page
+    assert "choisissez de nouveau le fichier. Rien n'est importé." in page
+    assert count(app, "SELECT count(*) FROM pupil_imports") == 0
+    assert count(app, "SELECT count(*) FROM accounts") == 0
+
+    back = office.http.post(
+        "/gestion/eleves", data={**hidden_fields(shown), "decision": "modifier"}
+    )
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and title(back).startswith("Élèves inscrits")
+    assert f'value="{uai}" selected' in html or f'selected value="{uai}"' in html
+    assert count(app, "SELECT count(*) FROM accounts") == 0
+
+    damaged = {**hidden_fields(shown), "contenu": "pas du base64 !", "decision": "confirmer"}
+    refused = office.http.post("/gestion/eleves", data=damaged)
+    assert refused.status_code == 400
+    assert "Choisissez de nouveau le fichier CSV des élèves : rien n'a été importé." in errors(
+        refused
+    )
+    assert count(app, "SELECT count(*) FROM accounts") == 0
+
+    done = office.http.post(
+        "/gestion/eleves", data={**hidden_fields(shown), "decision": "confirmer"}
+    )
+    assert done.status_code == 303
+    assert count(app, "SELECT count(*) FROM accounts") == 3

@@ -313,6 +313,10 @@ def test_staff_imports_pupils_and_a_pupil_completes_the_first_login(
     field(page, "Fichier CSV des élèves").set_input_files(listing)
     button(page, "Importer les élèves").click()
 
+    expect(heading(page, "Confirmer l'import des élèves")).to_be_visible()
+    expect(main(page)).to_contain_text("30 élèves recevront un compte")
+    audited(axe)
+    button(page, "Confirmer l'import").click()
     expect(heading(page, "Import d'élèves")).to_be_visible()
     expect(flash(page)).to_contain_text("30 élèves importés.")
     pupils = main(page).get_by_role("table", name="Élèves de cet import")

@@ -21,6 +21,7 @@ from catalog.model import Establishment, Exam, Session
 from worker import clock
 from worker.documents import slips
 from worker.files import storage
+from worker.office.actions.bulk import Preview, number
 from worker.office.actions.outcomes import Done, NotFound, Refused
 from worker.rules import passwords
 from worker.rules import pupil_list as pupil_rules
@@ -165,6 +166,46 @@ def _audit_summary(batch: Import, created: list[Created]) -> dict:
     }
 
 
+def _checked(
+    database: Database, establishment: Establishment, exam: Exam, session: Session, data: bytes
+) -> Refused | LinesRefused | list[Line]:
+    """The file's lines, if the file and each of its lines can be imported."""
+    try:
+        lines, problems = pupil_rules.parse(data, exam, clock.now().date())
+    except pupil_rules.FileError as error:
+        return Refused(str(error))
+    problems += _already_imported(database, lines, exam.code, session.code, establishment.uai)
+    return LinesRefused(tuple(problems)) if problems else lines
+
+
+def import_preview(
+    database: Database,
+    catalog: Catalog,
+    establishment: Establishment,
+    exam: Exam,
+    session: Session,
+    data: bytes,
+) -> Refused | LinesRefused | Preview:
+    """What importing the file will create, checked as the import checks it (nothing is
+    hashed, nothing written): the confirmation page says it before anything is created."""
+    lines = _checked(database, establishment, exam, session, data)
+    if not isinstance(lines, list):
+        return lines
+    count = len(lines)
+    pupils = f"{number(count)} élève{'s' if count > 1 else ''}"
+    sentence = (
+        f"{pupils} {'recevra' if count == 1 else 'recevront'} un compte et une candidature"
+        " inscrite à cette session ; leurs papillons de connexion seront réunis dans un PDF."
+    )
+    town = f" - {establishment.town}" if establishment.town else ""
+    facts = (
+        ("Établissement", f"{establishment.name}{town} ({establishment.uai})"),
+        ("Examen et session", f"{exam.short_name} – {exam.name} – {session.label}"),
+        ("Élèves du fichier", pupils),
+    )
+    return Preview(count, sentence, facts)
+
+
 def import_pupils(
     database: Database,
     data_dir: str,
@@ -177,13 +218,9 @@ def import_pupils(
     portal_url: str,
 ) -> Refused | LinesRefused | Imported:
     """All the pupils of the file, or none: accounts, applications and one slips PDF."""
-    try:
-        lines, problems = pupil_rules.parse(data, exam, clock.now().date())
-    except pupil_rules.FileError as error:
-        return Refused(str(error))
-    problems += _already_imported(database, lines, exam.code, session.code, establishment.uai)
-    if problems:
-        return LinesRefused(tuple(problems))
+    lines = _checked(database, establishment, exam, session, data)
+    if not isinstance(lines, list):
+        return lines
     work = _hashed(lines)
     try:
         with _slips_transaction(database, data_dir) as written:

@@ -19,6 +19,7 @@ from worker.office.actions.bulk import Preview
 DECISION = "decision"
 CONFIRM, CHANGE = "confirmer", "modifier"
 ONCE = "once"
+AS_TYPED = "« Annuler » vous ramène au formulaire tel que vous l'avez rempli, sans rien envoyer."
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
 
 
@@ -47,10 +48,11 @@ def page(
     button: str,
     back: str,
     text: tuple[str, str] = ("", ""),
+    cancel: str = AS_TYPED,
 ):
     """The confirmation page: ``kept`` are the form's values, posted again by either
     button; ``back`` the form's URL (with its section); ``text``, a heading and the text
-    that will be sent, shown as it will read."""
+    that will be sent, shown as it will read; ``cancel``, what « Annuler » does."""
     html = render_template(
         "office/bulk_confirm.html",
         title=title,
@@ -60,6 +62,7 @@ def page(
         back=back,
         text_heading=text[0],
         text=text[1],
+        cancel=cancel,
         form=ConfirmForm.blank(),
         once=(ONCE, secrets.token_urlsafe(16)),
         decision=DECISION,

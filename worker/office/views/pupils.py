@@ -9,6 +9,9 @@ PDF written in the same transaction, and never stored in clear anywhere else (se
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from worker import mail
@@ -18,6 +21,7 @@ from worker.forms.office import ImportForm
 from worker.office.actions import pupils as pupil_actions
 from worker.office.actions.outcomes import NotFound, Refused
 from worker.office.actions.pupils import LinesRefused
+from worker.office.views import confirming
 from worker.office.views.common import office_context
 from worker.rules import pupil_list
 from worker.rules.pupil_list import LineError
@@ -168,12 +172,17 @@ def pupils_page():
     establishment = _chosen_establishment(form, c, scope)
     exam, session = _chosen_session(form, c, establishment)
     valid = valid and not form.establishment.errors and not form.exam_session.errors
-    upload = request.files.get("fichier")
-    data = upload.read() if upload and upload.filename else b""
+    if confirming.decision() == confirming.CHANGE:  # back from the confirmation page
+        return _page(form, c, scope)
+    data = _file_data()
+    if data is None:
+        return _page(form, c, scope, file_error=CHOOSE_AGAIN)
     if not data:
         return _page(form, c, scope, file_error="Choisissez le fichier CSV des élèves.")
     if not valid:
         return _page(form, c, scope)
+    if confirming.decision() != confirming.CONFIRM:
+        return _confirm(form, c, scope, establishment, exam, session, data)
     outcome = pupil_actions.import_pupils(
         db.get(),
         current_app.config["FILES_DIR"],
@@ -191,6 +200,47 @@ def pupils_page():
         return _line_errors(form, c, scope, outcome.problems)
     flash(outcome.message)
     return redirect(url_for("office_pupils.pupil_import", import_id=outcome.batch.id), code=303)
+
+
+CHOOSE_AGAIN = "Choisissez de nouveau le fichier CSV des élèves : rien n'a été importé."
+CONTENT = "contenu"  # the confirmation page's copy of the file (base64)
+
+
+def _file_data() -> bytes | None:
+    """The file posted: uploaded with the form, or its copy sent back by the confirmation
+    page (None: that copy is damaged)."""
+    upload = request.files.get("fichier")
+    if upload and upload.filename:
+        return upload.read()
+    try:
+        return base64.b64decode(request.form.get(CONTENT, ""), validate=True)
+    except binascii.Error:
+        return None
+
+
+def _confirm(form, c, scope, establishment, exam, session, data: bytes):
+    """What the import will create, before it does: the file travels in the page, checked
+    again at the confirmed import (no draft kept on the server)."""
+    preview = pupil_actions.import_preview(db.get(), c, establishment, exam, session, data)
+    if isinstance(preview, Refused):
+        return _page(form, c, scope, file_error=preview.message)
+    if isinstance(preview, LinesRefused):
+        return _line_errors(form, c, scope, preview.problems)
+    kept = {
+        "establishment": form.establishment.data,
+        "exam_session": form.exam_session.data,
+        CONTENT: base64.b64encode(data).decode("ascii"),
+    }
+    back = url_for("office_pupils.pupils")
+    return confirming.page(
+        "Confirmer l'import des élèves",
+        preview,
+        kept,
+        "Confirmer l'import",
+        back,
+        cancel="« Annuler » vous ramène au formulaire, l'établissement et la session choisis :"
+        " choisissez de nouveau le fichier. Rien n'est importé.",
+    )
 
 
 def _import(import_id: int) -> stored.Import:
