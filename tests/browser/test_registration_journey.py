@@ -971,6 +971,30 @@ def keyboard_follow_link(page: Page, name: str) -> None:
     page.keyboard.press("Enter")
 
 
+def actions_follow_the_eye(page: Page) -> None:
+    """A step's buttons at the current width: Tab reaches them in the order they show
+    (left to right, line by line: WCAG 2.4.3), and each label stays whole on one line
+    (« Enregistre / r » was a word cut by the page's overflow-wrap)."""
+    actions = page.locator(".form-actions button")
+    count = actions.count()
+    assert count >= 2
+    boxes = [actions.nth(index).bounding_box() for index in range(count)]
+    shown = sorted(range(count), key=lambda i: (round(boxes[i]["y"]), boxes[i]["x"]))
+    assert shown == list(range(count)), boxes
+    actions.nth(0).focus()
+    for index in range(1, count):
+        page.keyboard.press("Tab")
+        expect(actions.nth(index)).to_be_focused()
+    lines = actions.evaluate_all(
+        """buttons => buttons.map(b => {
+             const s = getComputedStyle(b);
+             const inner = b.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+             return Math.round(inner / parseFloat(s.lineHeight));
+           })"""
+    )
+    assert lines == [1] * count, lines
+
+
 def test_register_for_a_cfg_with_the_keyboard_only(
     page, axe, live_app, live_server, mailbox, catalog, clock
 ):
@@ -1028,6 +1052,8 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     # 3 - Récapitulatif, then « Enregistrer ».
     expect_step(page, 3, "Récapitulatif")
     audited(axe)
+    page.set_viewport_size({"width": 320, "height": 800})
+    actions_follow_the_eye(page)
     expect(definition(region(page, "Identification"), "Numéro, rue, voie")).to_have_text(
         "3 place du Marché bis"
     )
