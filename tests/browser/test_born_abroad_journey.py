@@ -80,8 +80,15 @@ def sign_up_born_in_casablanca(page: Page, axe, live_server: str, mailbox) -> Ca
         ("Confirmation du mot de passe", PASSWORD),
     ):  # fmt: skip
         field(page, label).fill(value)
+    # France, the default: the département is asked for (and marked required)…
+    departement = field(page, "Département, DOM ou COM de naissance *")
+    expect(departement).to_be_visible()
+    expect(departement).to_have_attribute("required", "")
     field(page, "Pays de naissance").select_option(label="MAROC")
-    expect(field(page, "Département, DOM ou COM de naissance")).to_have_value("")
+    # …born abroad, it is not there to fill: only the commune (the town) is.
+    expect(departement).to_be_hidden()
+    expect(departement).to_have_value("")
+    audited(axe)
     field(page, "Commune de naissance").fill("Casablanca")
     before = mailbox.count()
     button(page, "Enregistrer").click()
