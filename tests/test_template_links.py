@@ -69,3 +69,37 @@ def test_row_links_give_each_row_the_link_url_for_builds(app):
         assert link(rows[1]) == "/portail/gestion/a-traiter/41/photo"
         one = row_links("office.application", application_id="application_id")
         assert one(rows[0]) == "/portail/gestion/candidatures/3"
+
+
+class Listed(NamedTuple):
+    id: int
+    status: str
+    name: str
+
+
+def test_a_table_writes_its_row_link_into_the_row_pattern_and_prints_url_for_links(app, tmp_path):
+    """web.rows writes a link whose values go in it as they are into the row's pattern
+    (its text escaped once, a query string's « & » included); rows with a value url_for
+    must quote are linked one by one: either way, each row has the link url_for builds."""
+    from markupsafe import escape
+
+    from worker.web import rows as table_rows
+
+    (tmp_path / "row.html").write_text('<tr><td><a href="{link}">{name}</a></td></tr>\n', "utf-8")
+    app.jinja_loader.searchpath.insert(0, str(tmp_path))
+    plain = [Listed(3, "registered", "<DUPONT> Jeanne"), Listed(41, "withdrawn", "MARTIN Léa")]
+    quoted = [*plain, Listed(5, "en attente", "DURAND Paul")]  # a space: url_for quotes it
+    with app.test_request_context("/gestion/", base_url="http://localhost/portail/"):
+        for found in (plain, quoted):
+            link = row_links("office.applications", page="id", status="status")
+            printed = table_rows.render("row.html", found, link=link)
+            hrefs = [url_for("office.applications", page=r.id, status=r.status) for r in found]
+            expected = "".join(
+                f'\n<tr><td><a href="{escape(href)}">{escape(r.name)}</a></td></tr>'
+                for href, r in zip(hrefs, found, strict=True)
+            )
+            assert printed == expected
+        assert "page=41&amp;status=withdrawn" in printed and "en+attente" in printed
+        kept = {key[2] for key in app.extensions["row_patterns"] if key[0] == "row.html"}
+        link_pattern = "/portail/gestion/candidatures?page={id}&status={status}"
+        assert kept == {(("link", link_pattern),), ()}  # inlined for `plain`, not for `quoted`

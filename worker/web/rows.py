@@ -16,26 +16,42 @@ A slot that names nothing the row has is an error at the first render.
 
 from __future__ import annotations
 
-import html
 import operator
 import string
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from worker.web.templating import RowLink
 
 
 def render(name: str, rows: Sequence[NamedTuple], **extra: Callable[[Any], Any]) -> Markup:
     """The rows printed through the pattern ``name``, one after the other; each of
-    ``extra`` gives the slot of its name a value computed from the row."""
+    ``extra`` gives the slot of its name a value computed from the row. A row link
+    (``templating.row_links``) whose values go in it as they are is written into the
+    pattern instead: its values are then the row's own, not one link built per row."""
     if not rows:
         return Markup("")
-    pattern, slots = _pattern(name, (*type(rows[0])._fields, *extra))
-    makers = tuple(extra.values())
+    fields = type(rows[0])._fields
+    inlined = {
+        slot: found
+        for slot, make in extra.items()
+        if isinstance(make, RowLink)
+        and set(make.fields) <= set(fields)
+        and (found := make.pattern(rows)) is not None
+    }
+    computed = {slot: make for slot, make in extra.items() if slot not in inlined}
+    pattern, slots = _pattern(name, (*fields, *computed), tuple(inlined.items()))
     values: list[Any] = []
-    for row in rows:
-        values += slots((*row, *[make(row) for make in makers]) if makers else row)
+    if computed:
+        makers = tuple(computed.values())
+        for row in rows:
+            values += slots(row + tuple([make(row) for make in makers]))
+    else:
+        for row in rows:
+            values += slots(row)
     return Markup((pattern * len(rows)).format(*_escaped(values)))
 
 
@@ -48,42 +64,55 @@ def _escaped(values: list[Any]) -> list[str]:
     texts = [value if type(value) is str else str(value) for value in values]
     joined = SEPARATOR.join(texts)
     if joined.count(SEPARATOR) != len(texts) - 1:  # a value holds the separator: one by one
-        return [_escape(text) for text in texts]
-    return _escape(joined).split(SEPARATOR)
+        return [str(escape(text)) for text in texts]
+    return str(escape(joined)).split(SEPARATOR)  # markupsafe's escape: Jinja's own, in C
 
 
-def _escape(text: str) -> str:
-    """Escaped as Jinja's autoescape does (markupsafe's entities, quotes included)."""
-    return html.escape(text, quote=False).replace('"', "&#34;").replace("'", "&#39;")
-
-
-def _pattern(name: str, fields: tuple[str, ...]) -> tuple[str, Callable[[Any], tuple]]:
-    """The pattern, its slots made positional, and what takes their values from a row
+def _pattern(
+    name: str, fields: tuple[str, ...], inlined: tuple[tuple[str, str], ...] = ()
+) -> tuple[str, Callable[[Any], tuple]]:
+    """The pattern, its slots made positional (``inlined``: slots replaced by a pattern
+    naming fields, as ``RowLink.pattern`` gives), and what takes their values from a row
     (its fields, then the extra values) in the order of the slots; read once per app
     (again when the template changed, where templates reload: in debug)."""
     env = current_app.jinja_env
     known = current_app.extensions.setdefault("row_patterns", {})
-    found = known.get((name, fields))
+    key = (name, fields, inlined)
+    found = known.get(key)
     if found is None or (env.auto_reload and found[2] is not None and not found[2]()):
         source, _, uptodate = env.loader.get_source(env, name)
-        pattern, order = _positional(name, source.rstrip("\n"), fields)
-        found = known[(name, fields)] = (pattern, _getter(order), uptodate)
+        pattern, order = _positional(name, source.rstrip("\n"), fields, dict(inlined))
+        found = known[key] = (pattern, _getter(order), uptodate)
     return found[0], found[1]
 
 
-def _positional(name: str, source: str, fields: tuple[str, ...]) -> tuple[str, list[int]]:
+def _positional(
+    name: str, source: str, fields: tuple[str, ...], inlined: dict[str, str]
+) -> tuple[str, list[int]]:
     """The pattern with each named slot made an automatic one, and the positions in
-    ``fields`` of the slots, in order (a field printed twice is there twice)."""
+    ``fields`` of the slots, in order (a field printed twice is there twice). An inlined
+    slot's pattern is text of the page: its own text is escaped there, once."""
     parts, order = ["\n"], []
     for text, slot, spec, conversion in string.Formatter().parse(source):
-        parts.append(text.replace("{", "{{").replace("}", "}}"))
+        parts.append(_braced(text))
         if slot is None:
             continue
-        if spec or conversion or slot not in fields:
+        if spec or conversion or (slot not in fields and slot not in inlined):
             raise ValueError(f"{name}: {{{slot}}} is none of {', '.join(fields)}")
-        parts.append("{}")
-        order.append(fields.index(slot))
+        if slot not in inlined:
+            parts.append("{}")
+            order.append(fields.index(slot))
+            continue
+        for inner, field, _, _ in string.Formatter().parse(inlined[slot]):
+            parts.append(_braced(str(escape(inner))))
+            if field is not None:
+                parts.append("{}")
+                order.append(fields.index(field))
     return "".join(parts), order
+
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _getter(order: list[int]) -> Callable[[Any], tuple]:
