@@ -15,7 +15,11 @@ def page_of(
     the arms' conditions: the first offset + limit rows of each arm in ``order`` (columns
     named without their table), merged, then the page; as one query and its parameters.
     Join the rows' other columns to this page, not to the arms, so that only the page's
-    rows are read whole."""
+    rows are read whole. With one arm, its own page is the page: nothing to merge."""
+    if len(arms) == 1:
+        ((condition, values),) = arms
+        query = f"{select} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+        return query, [*values, limit, offset]
     parts, params = [], []
     for index, (condition, values) in enumerate(arms):
         parts.append(

@@ -170,7 +170,7 @@ def search(
         " ORDER BY found.sort_key, found.id",
         page_params,
     )
-    return [Listed(*row) for row in rows], total
+    return list(map(Listed._make, rows)), total
 
 
 def all_rows(db: Database, scope: tuple[str, ...], filters: Filters):
