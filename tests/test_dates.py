@@ -50,3 +50,22 @@ def test_short_format_in_paris_time_on_both_sides_of_each_clock_change():
     assert format_short(datetime(2027, 10, 31, 0, 59, tzinfo=UTC)) == "31/10/2027 02:59"
     assert format_short(datetime(2027, 10, 31, 1, 0, tzinfo=UTC)) == "31/10/2027 02:00"
     assert format_short(datetime(2026, 12, 31, 23, 5, tzinfo=UTC)) == "01/01/2027 00:05"
+
+
+def test_a_stored_time_is_shown_in_paris_time_as_format_short_shows_it():
+    """worker.clock.short cuts a stamp's text instead of converting it: the same text as
+    format_short, minute by minute across both changes of time of a year, and for a time
+    written some other way (a fraction of a second, another offset)."""
+    from datetime import timedelta
+
+    from worker import clock
+
+    for start in (datetime(2027, 3, 27, 22, tzinfo=UTC), datetime(2027, 10, 30, 22, tzinfo=UTC)):
+        for minutes in range(0, 6 * 60, 7):
+            moment = start + timedelta(minutes=minutes, seconds=minutes % 60)
+            assert clock.short(clock.stamp(moment)) == format_short(moment)
+    assert clock.short("2027-03-28T01:00:00+00:00") == "28/03/2027 03:00"  # summer time
+    assert clock.short("2027-10-31T00:30:00+00:00") == "31/10/2027 02:30"  # still summer
+    assert clock.short("2027-10-31T01:30:00+00:00") == "31/10/2027 02:30"  # winter again
+    assert clock.short("2027-11-01T07:05:09.250000+00:00") == "01/11/2027 08:05"
+    assert clock.short("2027-11-01T08:05:09+01:00") == "01/11/2027 08:05"

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from catalog import Catalog
-from catalog.dates import format_short
 from worker import clock
 from worker.office.actions.audit_words import Words
 from worker.rules.spreadsheet import csv_text, paris_time
@@ -77,7 +76,7 @@ class Line(NamedTuple):
 def line(entry: AuditEntry, words: Words) -> Line:
     name = display_name(entry.last_name, entry.first_names)
     return Line(
-        format_short(clock.parse(entry.at)),
+        clock.short(entry.at),
         entry.staff or "système",
         label_of(entry.action),
         entry.application_id,
@@ -146,7 +145,7 @@ def history(database: Database, member: Staff, catalog: Catalog, application_id:
     words = _words(database, member, catalog)
     return [
         Line(
-            format_short(clock.parse(entry["at"])),
+            clock.short(entry["at"]),
             entry["staff"] or "système",
             label_of(entry["action"]),
             application_id,

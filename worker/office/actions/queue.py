@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from catalog import Catalog
-from catalog.dates import format_short
 from worker import clock
 from worker.office.actions import review
 from worker.office.actions.outcomes import Done, NotFound, Refused
@@ -65,7 +64,7 @@ def lines(catalog: Catalog, items: list[QueueItem]) -> list[Line]:
             labels.get(item.code, item.code),
             display_name(item.last_name, item.first_names),
             item.candidate_number or "—",
-            format_short(clock.parse(item.validated_at)),
+            clock.short(item.validated_at),
             states["nouveau_depot" if item.resubmitted else "a_controler"],
         )
         for item in items
