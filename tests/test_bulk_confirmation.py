@@ -230,7 +230,9 @@ def test_a_session_relance_says_how_many_will_get_one_before_it_is_sent(pinned):
     confirmed = {**kept, "once": once(shown), "decision": "confirmer"}
     done = post(office, RELANCE, confirmed)
     assert done.status_code == 303
-    assert "1 relance publiée." in text(office.get(RELANCE))
+    progress = text(office.get(done.headers["Location"]))
+    assert "1 relance publiée pour 2 inscrits" in progress
+    assert "1 candidature sans pièce à relancer" in progress
     assert "Relance de pièces justificatives" in text(lacking.get(DOCUMENTS))
     assert "Relance de pièces justificatives" not in text(complete.get(DOCUMENTS))
 

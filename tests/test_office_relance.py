@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 from tests.forms import text, title
 from tests.test_accounts import log_in
 from tests.test_documents import PDF, pdf_text
-from tests.test_office_actions import OTHER, audits, member, pinned, registered  # noqa: F401
+from tests.test_office_actions import (  # noqa: F401
+    OTHER,
+    audits,
+    member,
+    pinned,
+    registered,
+    rows,
+)
 from tests.test_office_queue import PIECES, decide, deposit, two_open_academies
 from tests.test_pdf_structure import check_tagged, headings
 from tests.test_registration import client_email, open_academy
@@ -98,11 +105,14 @@ def test_a_session_relance_reaches_its_candidates_only(pinned):  # noqa: F811
         },
     )
     assert sent.status_code == 303
-    assert "2 relances publiées." in text(office.get(url))
+    progress = text(office.get(sent.headers["Location"]))
+    assert "2 relances publiées pour 2 inscrits" in progress
+    assert "La relance est terminée" in progress
     assert "Relance de pièces justificatives" in text(first.get(DOCUMENTS))
     assert "Relance de pièces justificatives" in text(second.get(DOCUMENTS))
     assert "Relance de pièces justificatives" not in text(elsewhere.get(DOCUMENTS))
-    assert audits(app, "pieces.relance_session")[0][1]["issued"] == 2
+    assert audits(app, "pieces.relance_session")[0][1]["applications"] == 2
+    assert len(audits(app, "pieces.relance")) == 2
 
     forged = office.confirm(
         url,
@@ -214,7 +224,9 @@ def test_a_session_relance_asks_which_session_and_says_which_it_reached(pinned):
     )
     assert sent.status_code == 303
     name = app.extensions["catalog"]().academies[academy].name
-    assert f"{name} – CFG – JUIN 2027 : 2 relances publiées." in text(office.get(url))
+    progress = text(office.get(sent.headers["Location"]))
+    assert f"Session {name} – CFG – JUIN 2027" in progress
+    assert "2 relances publiées pour 2 inscrits" in progress
 
 
 def test_a_closed_application_offers_no_relance(pinned):  # noqa: F811
@@ -231,3 +243,76 @@ def test_a_closed_application_offers_no_relance(pinned):  # noqa: F811
     assert closed.status_code == 200
     assert "Cette candidature est close : aucune relance n'est possible." in text(closed)
     assert 'name="deadline"' not in closed.get_data(as_text=True)
+
+
+EMAIL_OF = (
+    "SELECT ac.email FROM accounts ac JOIN applications ap ON ap.account_id = ac.id"
+    " WHERE ap.id IN (?, ?)"
+)
+
+
+def test_a_session_relance_goes_on_where_it_stopped_and_relances_nobody_twice(
+    pinned,  # noqa: F811
+    mailbox,
+):
+    """A session's relance is a publication: with no time left in the request it stops,
+    says what remains, and « Poursuivre la relance » finishes it; the candidate whose
+    pieces are all there is skipped; sending the confirmation again relances nobody a
+    second time; each candidate relanced gets one mail."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    first, first_id = registered(app, academy)
+    second, second_id = registered(app, academy)
+    complete, complete_id = registered(app, academy)
+    seen = mailbox.count()
+    deposit(complete)  # validated, awaiting the office: not missing
+    office = member(app, academy)
+    signed = f"/gestion/candidatures/{complete_id}/pieces/confirmation-signee"
+    marked = office.http.post(
+        signed,
+        data={
+            "csrf_token": office.token(f"/gestion/candidatures/{complete_id}"),
+            "status": "recue",
+            "comment": "",
+            "received_on": "2026-11-22",
+        },
+    )
+    assert marked.status_code == 303, text(marked)
+    app.config["PUBLISH_SECONDS"] = 0  # no time for any relance in this request
+    url = "/gestion/relance"
+    asked = office.confirmed(url, {"session": f"{academy}|cfg|juin-2027", "deadline": "2027-01-20"})
+    sent = office.http.post(url, data=asked)
+    assert sent.status_code == 303
+    progress = text(office.get(sent.headers["Location"]))
+    assert "0 relance publiée pour 3 inscrits" in progress
+    assert "Il reste 3 candidatures à examiner." in progress
+    assert "Nouvelle date limite 20/01/2027 23:59 (heure de Paris)" in progress
+
+    again = office.http.post(url, data=asked)  # the same confirmation, sent again
+    assert again.status_code == 303 and again.headers["Location"].endswith(url)
+    listed = office.get(url)
+    assert "Cette confirmation a déjà été reçue" in text(listed)
+    location = sent.headers["Location"]  # where the relance stands, also listed on its form
+    assert f'<a href="{location}">' in listed.get_data(as_text=True)
+    name = app.extensions["catalog"]().academies[academy].name
+    assert f"Relance de pièces justificatives {name} – CFG – JUIN 2027 0 / 3 3" in text(listed)
+
+    app.config["PUBLISH_SECONDS"] = 30
+    resumed = office.http.post(location + "/suite", data={"csrf_token": office.token(location)})
+    assert resumed.status_code == 303
+    progress = text(office.get(resumed.headers["Location"]))
+    assert "2 relances publiées pour 3 inscrits" in progress
+    assert "1 candidature sans pièce à relancer (ou plus inscrite)" in progress
+    assert "La relance est terminée" in progress
+    assert "Relance de pièces justificatives" in text(first.get(DOCUMENTS))
+    assert "Relance de pièces justificatives" in text(second.get(DOCUMENTS))
+    assert "Relance de pièces justificatives" not in text(complete.get(DOCUMENTS))
+    assert len(audits(app, "pieces.relance")) == 2
+    assert len(audits(app, "pieces.relance_session")) == 1
+    relanced_ids = (first_id, second_id)
+    for (address,) in rows(app, EMAIL_OF, *relanced_ids):
+        mailbox.last_to(address, "Relance : pièces justificatives")
+    with mailbox.changed:
+        news = mailbox.messages[seen:]
+        relanced = [m for m in news if "Relance : pièces" in m["Subject"]]
+    assert len(relanced) == 2

@@ -157,8 +157,11 @@ def test_session_relances_are_confirmed_without_javascript(
 
         button(page, "Publier les relances de la session").click()
         button(page, "Confirmer l'envoi des relances").click()
+        expect(heading(page, re.compile(r"^Relance n° \d+$"))).to_be_visible()
         expect(page.get_by_role("status").first).to_contain_text(
-            re.compile(r"JUIN 2027 : \d+ relances? publiées?\.")
+            re.compile(r"\d+ relances? publiées? pour \d+ inscrits?")
         )
+        expect(page.get_by_role("status").first).to_contain_text("La relance est terminée")
+        expect(main(page)).to_contain_text(session_label(catalog, academy))
     finally:
         context.close()

@@ -27,6 +27,7 @@ class Publication:
     total: int
     created_at: str
     finished_at: str | None
+    deadline: str | None  # a relance's new deadline (``stamp`` text), else None
     published: int
     skipped: int
 
@@ -42,7 +43,7 @@ class Publication:
 
 COLUMNS = (
     "p.id, p.staff_id, p.academy, p.exam, p.session, p.kind, p.title, p.body, p.total,"
-    " p.created_at, p.finished_at,"
+    " p.created_at, p.finished_at, p.deadline,"
     " (SELECT count(*) FROM publication_items i WHERE i.publication_id = p.id"
     " AND i.outcome = 'published'),"
     " (SELECT count(*) FROM publication_items i WHERE i.publication_id = p.id"
@@ -51,13 +52,29 @@ COLUMNS = (
 
 
 def start(
-    db: Database, staff_id: int, group: Group, kind: str, title: str, body: str
+    db: Database,
+    staff_id: int,
+    group: Group,
+    kind: str,
+    title: str,
+    body: str,
+    deadline: str | None = None,
 ) -> Publication:
     """A publication for every application of the group registered now (not yet done)."""
     new_id = db.execute(
         "INSERT INTO publications (staff_id, academy, exam, session, kind, title, body, total,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?) RETURNING id",
-        [staff_id, group.academy, group.exam, group.session, kind, title, body, clock.stamp()],
+        " created_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id",
+        [
+            staff_id,
+            group.academy,
+            group.exam,
+            group.session,
+            kind,
+            title,
+            body,
+            clock.stamp(),
+            deadline,
+        ],
     ).fetchone()[0]
     publication_id = new_id
     added = db.execute(
@@ -77,13 +94,17 @@ def in_scope(db: Database, scope: tuple[str, ...], publication_id: int) -> Publi
     return found if found is not None and found.academy in scope else None
 
 
-def recent(db: Database, scope: tuple[str, ...], limit: int = 20) -> list[Publication]:
+def recent(
+    db: Database, scope: tuple[str, ...], limit: int = 20, kind: str | None = None
+) -> list[Publication]:
+    """The scope's latest publications, newest first (of one ``kind`` if given)."""
     if not scope:
         return []
+    of_kind, params = ("", [*scope]) if kind is None else (" AND p.kind = ?", [*scope, kind])
     rows = db.execute(
         f"SELECT {COLUMNS} FROM publications p"
-        f" WHERE p.academy IN ({', '.join('?' * len(scope))}) ORDER BY p.id DESC LIMIT ?",
-        [*scope, limit],
+        f" WHERE p.academy IN ({', '.join('?' * len(scope))}){of_kind} ORDER BY p.id DESC LIMIT ?",
+        [*params, limit],
     )
     return [Publication(*row) for row in rows]
 

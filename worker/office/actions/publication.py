@@ -1,5 +1,6 @@
 """A whole exam session: a document generated for every registered application (a bulk
-publication), or a message to every candidate.
+publication: a notice, or a relance de pièces justificatives to those still missing a
+piece), or a message to every candidate.
 
 A bulk publication runs one transaction per application, so that an interrupted one loses
 nothing and resumes where it stopped; it runs for a limited time per request. Each PDF is
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 from catalog import Catalog
 from worker import clock
 from worker.documents import issuing, notice
+from worker.office.actions import relance
 from worker.office.actions.bulk import ALREADY
 from worker.office.actions.interventions import send
 from worker.office.actions.outcomes import Done, Refused
@@ -70,6 +73,40 @@ def start_publication(
     return resume_publication(database, data_dir, catalog, member, started, seconds)
 
 
+def start_relance(
+    database: Database,
+    data_dir: str,
+    catalog: Catalog,
+    member: Staff,
+    group: Group,
+    deadline: datetime,
+    seconds: float,
+    once: str,
+) -> Published | Refused:
+    """A relance with this new deadline for every application of the group registered
+    now that still misses a piece (the others are skipped as their turn comes: a piece
+    may arrive meanwhile), as a publication; ``once``: the confirmation's token."""
+    with db.transaction(database):
+        if not confirmations.use(database, once, member.id, "pieces.relance_session"):
+            return ALREADY
+        started = publications.start(
+            database, member.id, group, relance.KIND, relance.TITLE, "", clock.stamp(deadline)
+        )
+        audit(
+            database,
+            member,
+            "pieces.relance_session",
+            academy=group.academy,
+            after={
+                "publication": started.id,
+                "session": group.key,
+                "deadline": deadline.isoformat(),
+                "applications": started.total,
+            },
+        )
+    return resume_publication(database, data_dir, catalog, member, started, seconds)
+
+
 def resume_publication(
     database: Database,
     data_dir: str,
@@ -91,8 +128,10 @@ def resume_publication(
     return Published(publications.in_scope(database, (publication.academy,), publication.id))
 
 
-def _notice(database: Database, catalog: Catalog, publication: Publication, application_id: int):
-    """The renderer of this application's PDF, or None when it is no longer to publish."""
+def _content(database: Database, catalog: Catalog, publication: Publication, application_id: int):
+    """What this application's PDF is made of (its renderer, and for a relance what it
+    lists), or None when it is no longer to publish (withdrawn; for a relance, nothing
+    missing any more)."""
     application = applications.by_id(database, application_id)
     if (
         application.status != applications.REGISTERED
@@ -100,6 +139,8 @@ def _notice(database: Database, catalog: Catalog, publication: Publication, appl
         or application.exam not in catalog.exams
     ):
         return None
+    if publication.deadline is not None:
+        return relance.item(database, catalog, application, clock.parse(publication.deadline))
     account = accounts.by_id(database, application.account_id)
     record = notice.build(
         catalog,
@@ -127,16 +168,19 @@ def _publish_item(
     for _attempt in range(2):
         if publications.outcome_of(database, publication.id, application_id):
             return  # done meanwhile by another request (a double click)
-        content = _notice(database, catalog, publication, application_id)  # before the lock
+        content = _content(database, catalog, publication, application_id)  # before the lock
         prepared = None
         if content is not None:
+            render = content.render if isinstance(content, relance.Item) else content
             prepared = issuing.prepare_document(
-                database, data_dir, application_id, publication.kind, content, publication.title
+                database, data_dir, application_id, publication.kind, render, publication.title
             )
         recorded = False
         try:
             with db.transaction(database):
-                outcome = _record_item(database, member, publication, application_id, prepared)
+                outcome = _record_item(
+                    database, member, catalog, publication, application_id, prepared, content
+                )
             recorded = outcome == PUBLISHED
         except documents.CodeTaken:
             outcome = CHANGED
@@ -153,12 +197,15 @@ PUBLISHED, DONE, CHANGED = "published", "done", "changed"
 def _record_item(
     database: Database,
     member: Staff,
+    catalog: Catalog,
     publication: Publication,
     application_id: int,
     prepared: issuing.Prepared | None,
+    content,
 ) -> str:
     """In the item's transaction: PUBLISHED (the row recorded), DONE (skipped, or done by
-    another request) or CHANGED (another version published meanwhile: nothing written)."""
+    another request) or CHANGED (another version published meanwhile: nothing written).
+    A relance's mail, piece deadlines and audit entry go in the same transaction."""
     applications.lock(database, application_id)  # another host on the same item waits
     if publications.outcome_of(database, publication.id, application_id):
         return DONE  # done meanwhile by another request (a double click)
@@ -170,6 +217,10 @@ def _record_item(
         return CHANGED
     document = issuing.record(database, application_id, prepared)
     publications.mark_published(database, publication.id, application_id, document.id)
+    if isinstance(content, relance.Item):
+        deadline = clock.parse(publication.deadline)
+        relance.announce(database, member, catalog, content, document, deadline)
+        return PUBLISHED
     audit(
         database,
         member,

@@ -1,7 +1,9 @@
 """Relance de pièces justificatives (BTS guide §4.3): for one application, or for every
 registered application of a session that still misses something, a new version of the
 « Relance de pièces justificatives » PDF listing the missing or non-conforming pieces and
-the new deadline, in « Mes documents », with a mail; each one audited."""
+the new deadline, in « Mes documents », with a mail; each one audited. A session's relance
+is a bulk publication (``publication.start_relance``): resumable, a limited time per
+request, each application's relance built here (``item``, ``announce``)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from catalog.model import Session
 from worker import clock, mail
 from worker.documents import issuing, relance
 from worker.office.actions.bulk import (
-    ALREADY,
     Preview,
     candidates,
     session_name,
@@ -24,11 +25,13 @@ from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Refused
 from worker.rules import pieces as supporting
 from worker.rules.reminders import missing
-from worker.store import accounts, applications, confirmations, db
+from worker.store import accounts, applications, db
 from worker.store import pieces as pieces_store
+from worker.store.accounts import Account
 from worker.store.applications import Application, Group
 from worker.store.audit import audit
 from worker.store.db import Database
+from worker.store.documents import Document
 from worker.store.staff import Staff
 
 KIND = "relance_pj"
@@ -66,59 +69,79 @@ def _session(catalog: Catalog, exam: str, session: str) -> Session | None:
     return found.session(session) if found else None
 
 
+def session_deadline(catalog: Catalog, group: Group, typed: str) -> datetime | BadDeadline:
+    """The new deadline typed for a session's relance, as ``new_deadline`` takes it."""
+    return new_deadline(typed, clock.now(), _session(catalog, group.exam, group.session))
+
+
 def lacking(database: Database, catalog: Catalog, application: Application):
     """The pieces still missing or asked again (not validated, not received or conforme)."""
     return [s for g in supporting.groups(database, catalog, application) for s in missing(g)]
 
 
-def _issue(
-    database: Database,
-    data_dir: str,
-    member: Staff,
-    catalog: Catalog,
-    application: Application,
-    deadline: datetime,
-) -> bool:
-    """The PDF, its mail and its audit entry, in one transaction; False: nothing missing."""
+@dataclass(frozen=True)
+class Item:
+    """One application's relance, built before any lock is taken: what its PDF lists."""
+
+    application: Application
+    account: Account
+    states: list[supporting.PieceState]
+    record: relance.Relance
+
+    def render(self, verify=None) -> bytes:
+        return relance.render(self.record, verify)
+
+
+def item(
+    database: Database, catalog: Catalog, application: Application, deadline: datetime
+) -> Item | None:
+    """The application's relance with this deadline; None when nothing is missing."""
     states = lacking(database, catalog, application)
     if not states:
-        return False
+        return None
     account = accounts.by_id(database, application.account_id)
     record = relance.build(catalog, account, application, states, deadline, clock.now())
-    with db.transaction(database):
-        document = issuing.publish_document(
-            database, data_dir, application.id, KIND, lambda b: relance.render(record, b), TITLE
-        )
-        if account.email:
-            mail.queue(
-                database,
-                "relance_pj",
-                account.email,
-                account.id,
-                account=account,
-                application=application,
-                pieces=record.pieces,
-                deadline=deadline,
-                **mail_context(catalog, application),
-            )
-        for state in states:  # the new deadline holds for each piece it lists
-            pieces_store.grant_until(
-                database, application.id, state.piece.code, clock.stamp(deadline)
-            )
-        audit(
+    return Item(application, account, states, record)
+
+
+def announce(
+    database: Database,
+    member: Staff,
+    catalog: Catalog,
+    found: Item,
+    document: Document,
+    deadline: datetime,
+) -> None:
+    """In the transaction that records the relance's PDF: its mail, the new deadline of
+    each piece it lists, its audit entry."""
+    application, account = found.application, found.account
+    if account.email:
+        mail.queue(
             database,
-            member,
-            "pieces.relance",
-            academy=application.academy,
-            application_id=application.id,
-            account_id=account.id,
-            after={
-                "version": document.version,
-                "deadline": deadline.isoformat(),
-                "pieces": [s.piece.code for s in states],
-            },
+            "relance_pj",
+            account.email,
+            account.id,
+            account=account,
+            application=application,
+            pieces=found.record.pieces,
+            deadline=deadline,
+            **mail_context(catalog, application),
         )
-    return True
+    for state in found.states:  # the new deadline holds for each piece it lists
+        pieces_store.grant_until(database, application.id, state.piece.code, clock.stamp(deadline))
+    audit(
+        database,
+        member,
+        "pieces.relance",
+        academy=application.academy,
+        application_id=application.id,
+        account_id=account.id,
+        after={
+            "version": document.version,
+            "deadline": deadline.isoformat(),
+            "pieces": [state.piece.code for state in found.states],
+        },
+    )
 
 
 def relance_one(
@@ -135,44 +158,15 @@ def relance_one(
         return deadline
     if application.status != applications.REGISTERED:
         return Refused(CLOSED)
-    if not _issue(database, data_dir, member, catalog, application, deadline):
+    found = item(database, catalog, application, deadline)
+    if found is None:
         return Refused("Aucune pièce ne manque : il n'y a rien à relancer.")
-    return Done("Relance publiée dans « Mes documents » du candidat ; un courriel le prévient.")
-
-
-def relance_session(
-    database: Database,
-    data_dir: str,
-    member: Staff,
-    catalog: Catalog,
-    group: Group,
-    typed_deadline: str,
-    once: str,
-) -> Done | Refused:
-    """Every registered application of the session that still misses something;
-    ``once``: the confirmation's token, used once (recorded before the first relance: each
-    is its own transaction)."""
-    deadline = new_deadline(
-        typed_deadline, clock.now(), _session(catalog, group.exam, group.session)
-    )
-    if isinstance(deadline, Refused):
-        return deadline
     with db.transaction(database):
-        if not confirmations.use(database, once, member.id, "pieces.relance_session"):
-            return ALREADY
-    issued = 0
-    for registered in applications.registered_in(database, group):
-        application = applications.by_id(database, registered.application_id)
-        issued += _issue(database, data_dir, member, catalog, application, deadline)
-    with db.transaction(database):
-        audit(
-            database,
-            member,
-            "pieces.relance_session",
-            academy=group.academy,
-            after={"session": group.key, "deadline": deadline.isoformat(), "issued": issued},
+        document = issuing.publish_document(
+            database, data_dir, application.id, KIND, found.render, TITLE
         )
-    return Done(f"{issued} relance{'s' if issued > 1 else ''} publiée{'s' if issued > 1 else ''}.")
+        announce(database, member, catalog, found, document, deadline)
+    return Done("Relance publiée dans « Mes documents » du candidat ; un courriel le prévient.")
 
 
 def _to_relance(database: Database, catalog: Catalog, group: Group) -> list[Application]:
@@ -190,9 +184,7 @@ def session_preview(
 ) -> Preview | BadDeadline:
     """What ``relance_session`` will do with this deadline (refused as it would refuse
     it), before anything is published."""
-    deadline = new_deadline(
-        typed_deadline, clock.now(), _session(catalog, group.exam, group.session)
-    )
+    deadline = session_deadline(catalog, group, typed_deadline)
     if isinstance(deadline, Refused):
         return deadline
     count = len(_to_relance(database, catalog, group))

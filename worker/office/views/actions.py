@@ -365,7 +365,7 @@ def publication(publication_id: int):
     found = _publication(publication_id)
     return render_template(
         "office/publication.html",
-        title=f"Publication n° {found.id}",
+        title=f"{'Relance' if found.deadline else 'Publication'} n° {found.id}",
         publication=found,
         label=_group_label(found.group),
         kind=BULK_KINDS.get(found.kind, found.kind),

@@ -1,6 +1,7 @@
 """« Relance de pièces justificatives » (BTS guide §4.3): for one application of the
 member's académies, or for a whole session of them, the PDF of the missing or
-non-conforming pieces with a new deadline, in the candidate's « Mes documents »."""
+non-conforming pieces with a new deadline, in the candidate's « Mes documents ». A
+session's relance runs as a bulk publication: its page shows the progress."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from worker.content import current_catalog as catalog
 from worker.forms.base import ConfirmForm
+from worker.office.actions import publication as publishing
 from worker.office.actions import queue as queueing
 from worker.office.actions import relance
 from worker.office.actions.outcomes import Refused
 from worker.office.views import confirming
 from worker.office.views.common import application_in_scope, checked_form, office_context
 from worker.office.views.queue import group_label
-from worker.store import accounts, applications, db
+from worker.store import accounts, applications, db, publications
 from worker.web import staff_auth as office_auth
 
 blueprint = Blueprint("office_relance", __name__, url_prefix="/gestion")
@@ -99,23 +101,24 @@ def session():
             preview = relance.session_preview(database, catalog(), group, typed)
             if not isinstance(preview, relance.BadDeadline):
                 return _confirm(preview, group, typed)
-        outcome = relance.relance_session(
+        deadline = relance.session_deadline(catalog(), group, typed)
+        if isinstance(deadline, relance.BadDeadline):  # the session chosen stays chosen
+            return _session_page(groups, chosen=group.key, **_typed(deadline, typed)), 400
+        started = publishing.start_relance(
             database,
             current_app.config["FILES_DIR"],
-            office_auth.current_staff(),
             catalog(),
+            office_auth.current_staff(),
             group,
-            typed,
+            deadline,
+            current_app.config["PUBLISH_SECONDS"],
             confirming.once(),
         )
-        shown = _typed(outcome, typed)
-        if shown:  # the session chosen stays chosen: the next try must not go elsewhere
-            return _session_page(groups, chosen=group.key, **shown), 400
-        flash(
-            f"{group_label(group)} : {outcome.message}",
-            "error" if isinstance(outcome, Refused) else "message",
-        )
-        return redirect(url_for(".session"), code=303)
+        if isinstance(started, Refused):  # already confirmed: the first one is under way
+            flash(f"{group_label(group)} : {started.message}", "error")
+            return redirect(url_for(".session"), code=303)
+        target = url_for("office_actions.publication", publication_id=started.publication.id)
+        return redirect(target, code=303)
     return _session_page(groups)
 
 
@@ -139,5 +142,9 @@ def _session_page(groups, chosen: str = "", **shown) -> str:
         chosen=chosen,
         group_label=group_label,
         form=ConfirmForm.blank(),
+        publications=[
+            (found, group_label(found.group))
+            for found in publications.recent(db.get(), office_auth.scope(), kind=relance.KIND)
+        ],
         **{**NOTHING_TYPED, **shown},
     )
