@@ -1,5 +1,5 @@
-"""Issue 17, item 3: « Enregistrer » and the bulk publication render and write their PDFs
-with no write lock held, then record them in a short transaction.
+"""Issue 17, item 3: « Enregistrer », the bulk publication and a relance render and write
+their PDFs with no write lock held, then record them in a short transaction.
 
 The renderer is paused (monkeypatched to wait on a threading.Event the test controls)
 in one request; meanwhile another connection takes ``BEGIN IMMEDIATE`` at once and
@@ -18,7 +18,9 @@ import pytest
 from tests import databases
 from tests.conftest import make_app, stop_mail
 from tests.forms import FormClient, text
-from tests.test_office_actions import member, registered
+from tests.test_office_actions import STAFF_PASSWORD, member, registered
+from tests.test_office_queue import decide, deposit
+from tests.test_office_relance import relance as post_relance
 from tests.test_registration import (
     NOW,
     PASSWORD,
@@ -27,7 +29,7 @@ from tests.test_registration import (
     register_cfg_until_last,
     signed_in,
 )
-from worker.documents import confirmation, notice
+from worker.documents import confirmation, notice, relance
 from worker.rules import verification as codes
 from worker.store import applications, db
 
@@ -78,6 +80,24 @@ def in_thread(call) -> tuple[threading.Thread, list]:
     thread = threading.Thread(target=lambda: result.append(call()))
     thread.start()
     return thread, result
+
+
+def until(condition) -> bool:
+    """Whether the condition holds within WAIT seconds (checked every 10 ms)."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def staff_client(app, email: str) -> FormClient:
+    """Another signed-in tab of a staff member."""
+    client = FormClient(app.test_client())
+    response = client.submit("/gestion/connexion", {"login": email, "password": STAFF_PASSWORD})
+    assert response.status_code == 303
+    return client
 
 
 def posted_save(client: FormClient, url: str):
@@ -208,6 +228,44 @@ def test_the_write_lock_is_free_while_a_bulk_publication_renders(quick, monkeypa
     query = "SELECT count(*) FROM documents WHERE application_id = ? AND kind = 'convocation'"
     assert count(quick, query, application_id) == 1
     assert files(quick) == stored(quick)
+
+
+def test_a_relance_renders_outside_the_lock_and_a_double_click_publishes_it_once(
+    quick, monkeypatch
+):
+    """Two « Publier la relance » at once (a double click, here from two tabs): both
+    render with no lock held; the second finds the first recorded and is refused, its
+    file deleted: one relance, one mail, one audit entry."""
+    academy = open_academy(quick, "cfg", "juin-2027")
+    candidate_client, application_id = registered(quick, academy)
+    deposit(candidate_client)
+    office = member(quick, academy)
+    decide(office, application_id, "non_conforme", "Le verso manque.")
+    tabs = [office, staff_client(quick, f"gestion.{academy}@ac-test.fr")]
+    paused = Paused(relance.render)
+    monkeypatch.setattr(relance, "render", paused)
+    threads = [
+        in_thread(lambda tab=tab: post_relance(tab, application_id, "2027-01-20")) for tab in tabs
+    ]
+    try:
+        assert paused.reached.wait(WAIT)
+        assert lock_at_once(quick) < 0.05  # no write transaction open while rendering
+        assert until(lambda: paused.calls == 2)  # the second renders too
+    finally:
+        paused.release.set()
+        for thread, _result in threads:
+            thread.join(WAIT)
+    assert [result[0].status_code for _thread, result in threads] == [303, 303]
+    url = f"/gestion/candidatures/{application_id}/relance"
+    pages = sorted(text(tab.get(url)) for tab in tabs)  # each tab's message, shown once
+    assert "Relance publiée" in pages[0] and "Une autre relance" not in pages[0]
+    assert "Une autre relance vient d'être publiée" in pages[1]
+    assert "Relance publiée" not in pages[1]
+    query = "SELECT count(*) FROM documents WHERE application_id = ? AND kind = 'relance_pj'"
+    assert count(quick, query, application_id) == 1
+    assert count(quick, "SELECT count(*) FROM audit WHERE action = 'pieces.relance'") == 1
+    assert count(quick, "SELECT count(*) FROM mails WHERE subject LIKE '%Relance%'") == 1
+    assert files(quick) == stored(quick)  # the refused one's file is gone
 
 
 def test_a_busy_database_after_rendering_answers_503_and_deletes_the_files(quick, monkeypatch):

@@ -25,7 +25,7 @@ from worker.office.actions.interventions import mail_context
 from worker.office.actions.outcomes import Done, Refused
 from worker.rules import pieces as supporting
 from worker.rules.reminders import missing
-from worker.store import accounts, applications, db
+from worker.store import accounts, applications, db, documents
 from worker.store import pieces as pieces_store
 from worker.store.accounts import Account
 from worker.store.applications import Application, Group
@@ -161,11 +161,46 @@ def relance_one(
     found = item(database, catalog, application, deadline)
     if found is None:
         return Refused("Aucune pièce ne manque : il n'y a rien à relancer.")
-    with db.transaction(database):
-        document = issuing.publish_document(
-            database, data_dir, application.id, KIND, found.render, TITLE
-        )
-        announce(database, member, catalog, found, document, deadline)
+    # Rendered and written before the lock, as every document (``issuing``).
+    prepared = issuing.prepare_document(
+        database, data_dir, application.id, KIND, found.render, TITLE
+    )
+    outcome: Done | Refused = Refused(AGAIN)
+    try:
+        with db.transaction(database):
+            outcome = _record(database, member, catalog, found, prepared, deadline)
+    except documents.CodeTaken:
+        pass  # two codes drawn alike at once: nothing recorded, the member tries again
+    finally:
+        if not isinstance(outcome, Done):
+            issuing.discard(data_dir, [prepared])
+    return outcome
+
+
+AGAIN = "La relance n'a pas pu être enregistrée : réessayez."
+TWICE = (
+    "Une autre relance vient d'être publiée pour cette candidature : consultez ses"
+    " documents avant d'en publier une nouvelle."
+)
+
+
+def _record(
+    database: Database,
+    member: Staff,
+    catalog: Catalog,
+    found: Item,
+    prepared: issuing.Prepared,
+    deadline: datetime,
+) -> Done | Refused:
+    """In the relance's transaction: refused if the application was closed or relancée
+    meanwhile (a double click), else its row, mail, deadlines and audit entry."""
+    application_id = found.application.id
+    if not issuing.is_next(database, application_id, prepared):
+        return Refused(TWICE)
+    if applications.by_id(database, application_id).status != applications.REGISTERED:
+        return Refused(CLOSED)
+    document = issuing.record(database, application_id, prepared)
+    announce(database, member, catalog, found, document, deadline)
     return Done("Relance publiée dans « Mes documents » du candidat ; un courriel le prévient.")
 
 
