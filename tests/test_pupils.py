@@ -488,3 +488,25 @@ def test_an_import_says_what_it_will_create_before_creating_anything(app):
     )
     assert done.status_code == 303
     assert count(app, "SELECT count(*) FROM accounts") == 3
+
+
+def test_a_large_spreadsheet_export_is_confirmed_or_refused_with_a_message(app):
+    """A spreadsheet's CSV may carry many empty trailing columns: up to the limit the form
+    states, such a file goes through the confirmation page (which carries it back); a
+    larger one is refused at once, saying why, with nothing imported."""
+    office = member(app, ACADEMY)
+    uai = establishment(app)
+    assert "200 élèves et 256 Ko au plus" in text(office.get("/gestion/eleves"))
+    padded = pupils_csv(3).replace(b"\r\n", b";" * 2000 + b"\r\n")
+    assert len(padded) > 6000
+    heavy = padded.replace(b";" * 2000, b";" * 150_000)
+    assert pupils.MAX_FILE_BYTES < len(heavy) < app.config["MAX_CONTENT_LENGTH"]
+    refused = post_import(office, heavy, uai)
+    assert refused.status_code == 400
+    assert "Le fichier dépasse 256 Ko" in " ".join(errors(refused))
+    assert count(app, "SELECT count(*) FROM accounts") == 0
+    near = padded.replace(b";" * 2000, b";" * (pupils.MAX_FILE_BYTES // 4 - 200))
+    assert pupils.MAX_FILE_BYTES - 1000 < len(near) <= pupils.MAX_FILE_BYTES
+    done = post_import(office, near, uai)
+    assert done.status_code == 303, text(done)
+    assert count(app, "SELECT count(*) FROM accounts") == 3

@@ -20,6 +20,9 @@ from catalog.slugs import ascii_word
 from worker.rules.dates import parse_birth_date
 
 MAX_PUPILS = 200  # lines per import (each one-time password costs an argon2 hash)
+# A file of 200 pupils takes some 20 Ko; the confirmation page carries the file back in a
+# form field (base64: a third more), within the request limit (MAX_CONTENT_LENGTH).
+MAX_FILE_BYTES = 256 * 1024
 COLUMNS = ("nom", "prenom", "date_naissance", "sexe", "specialite")
 SEXES = {"F": "MME", "M": "M"}
 NAME_MAX = 80
@@ -127,6 +130,12 @@ def _reader(data: bytes):
 
 def parse(data: bytes, exam: Exam, today: date) -> tuple[list[Line], list[LineError]]:
     """The pupils of the file and the problems of its lines (FileError for the whole)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FileError(
+            f"Le fichier dépasse {MAX_FILE_BYTES // 1024} Ko : {MAX_PUPILS} élèves tiennent"
+            " en bien moins. Enregistrez-le de nouveau sans colonnes vides ni autres"
+            " colonnes que les cinq attendues."
+        )
     reader = _reader(data)
     lines: list[Line] = []
     problems: list[LineError] = []

@@ -97,6 +97,7 @@ def _page(form, c, scope, *, file_error: str = "", line_errors=(), status: int |
         catalog=c,
         establishments=_establishments(c, scope),
         max_pupils=pupil_list.MAX_PUPILS,
+        max_kilobytes=pupil_list.MAX_FILE_BYTES // 1024,
     )
     return html, status or (400 if errors else 200)
 
