@@ -290,6 +290,9 @@ def test_queue_dashboard_and_journal_read_indexes(people):
         ),
         ("SELECT a.id FROM audit a WHERE a.academy = ? ORDER BY a.id DESC LIMIT 50", ["rennes"],
          "audit_scope"),
+        ("SELECT group_key, sum(count) FROM piece_counts WHERE group_key IN (?, ?)"
+         " AND state IN ('a_controler', 'nouveau_depot') GROUP BY group_key",
+         [*key, "lyon|cfg|juin-2027"], "piece_counts_waiting"),
     ]  # fmt: skip
     for query, params, index in checks:
         found_plan = plan(people, query, params)
