@@ -52,7 +52,7 @@ def render(name: str, rows: Sequence[NamedTuple], **extra: Callable[[Any], Any])
     else:
         for row in rows:
             values += slots(row)
-    return Markup((pattern * len(rows)).format(*_escaped(values)))
+    return Markup((pattern * len(rows)) % tuple(_escaped(values)))
 
 
 SEPARATOR = "\x00"  # in no text a candidate can type (refused by forms and PostgreSQL)
@@ -89,30 +89,31 @@ def _pattern(
 def _positional(
     name: str, source: str, fields: tuple[str, ...], inlined: dict[str, str]
 ) -> tuple[str, list[int]]:
-    """The pattern with each named slot made an automatic one, and the positions in
+    """The pattern with each named slot made a ``%s`` (printf-style formatting of fifty
+    rows takes half the time of ``str.format``), and the positions in
     ``fields`` of the slots, in order (a field printed twice is there twice). An inlined
     slot's pattern is text of the page: its own text is escaped there, once."""
     parts, order = ["\n"], []
     for text, slot, spec, conversion in string.Formatter().parse(source):
-        parts.append(_braced(text))
+        parts.append(_literal(text))
         if slot is None:
             continue
         if spec or conversion or (slot not in fields and slot not in inlined):
             raise ValueError(f"{name}: {{{slot}}} is none of {', '.join(fields)}")
         if slot not in inlined:
-            parts.append("{}")
+            parts.append("%s")
             order.append(fields.index(slot))
             continue
         for inner, field, _, _ in string.Formatter().parse(inlined[slot]):
-            parts.append(_braced(str(escape(inner))))
+            parts.append(_literal(str(escape(inner))))
             if field is not None:
-                parts.append("{}")
+                parts.append("%s")
                 order.append(fields.index(field))
     return "".join(parts), order
 
 
-def _braced(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
+def _literal(text: str) -> str:
+    return text.replace("%", "%%")
 
 
 def _getter(order: list[int]) -> Callable[[Any], tuple]:
