@@ -135,6 +135,22 @@ document.addEventListener("DOMContentLoaded", () => {
     follow();
   }
 
+  // A file over the size limit is refused before it is sent (on a phone, sending 8 Mo
+  // only to hear it is too large costs minutes and data), named, in the server's error
+  // pattern: title, summary taking the focus, the field's own message. The server still
+  // checks every file.
+  for (const input of document.querySelectorAll('input[type="file"][data-max-bytes]')) {
+    input.form.addEventListener("submit", (event) => {
+      const file = input.files[0];
+      if (!file || file.size <= Number(input.dataset.maxBytes)) return;
+      event.preventDefault();
+      const size = `${(file.size / 1048576).toFixed(1).replace(".", ",")} Mo`;
+      refuse(input, `Le fichier « ${file.name} » fait ${size} : il dépasse les`
+        + ` ${input.dataset.maxSize} autorisés par fichier. Réduisez-le (numérisation en plus`
+        + " basse résolution, PDF compressé), puis déposez-le de nouveau.");
+    });
+  }
+
   // Birth place: the communes of the chosen département are offered as you type.
   const commune = document.querySelector("input[data-communes]");
   const departement = document.getElementById("birth_departement");
@@ -159,3 +175,46 @@ document.addEventListener("DOMContentLoaded", () => {
     load();
   }
 });
+
+// The field's message and the page's error summary, as the server writes them.
+function refuse(input, message) {
+  const id = `${input.id}-erreur`;
+  let problem = document.getElementById(id);
+  if (!problem) {
+    problem = document.createElement("span");
+    problem.className = "error-message";
+    problem.id = id;
+    input.before(problem);
+  }
+  const hidden = document.createElement("span");
+  hidden.className = "visually-hidden";
+  hidden.textContent = "Erreur : ";
+  problem.replaceChildren(hidden, message);
+  input.closest(".field")?.classList.add("field-error");
+  input.setAttribute("aria-invalid", "true");
+  const described = (input.getAttribute("aria-describedby") || "").split(" ");
+  input.setAttribute("aria-describedby", [id, ...described.filter((d) => d && d !== id)].join(" "));
+
+  const summary = document.createElement("div");
+  summary.className = "error-summary";
+  summary.setAttribute("role", "alert");
+  summary.tabIndex = -1;
+  summary.id = "resume-erreurs";
+  summary.setAttribute("aria-labelledby", "resume-erreurs-titre");
+  const title = document.createElement("h2");
+  title.id = "resume-erreurs-titre";
+  title.textContent = "Il y a 1 erreur à corriger";
+  const link = document.createElement("a");
+  link.href = `#${input.id}`;
+  link.textContent = message;
+  const list = document.createElement("ul");
+  const item = document.createElement("li");
+  item.append(link);
+  list.append(item);
+  summary.append(title, list);
+  const previous = document.getElementById("resume-erreurs");
+  if (previous) previous.replaceWith(summary);
+  else document.querySelector("main h1").nextElementSibling.after(summary);
+  if (!document.title.startsWith("Erreur : ")) document.title = `Erreur : ${document.title}`;
+  summary.focus();
+}

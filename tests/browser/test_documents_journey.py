@@ -513,6 +513,37 @@ def test_a_refused_upload_marks_its_own_field(
     expect(file_input(page, IDENTITY)).not_to_have_attribute("aria-invalid", "true")
 
 
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(
+    page, axe, live_app, live_server, catalog, clock, tmp_path
+):
+    """Chosen on a phone, an 8 Mo scan is refused at « Ajouter » without being sent:
+    named, with its size, in the page's error pattern; a file within the limit then goes."""
+    register_cfg_with_accommodation(page, axe, live_app, live_server, catalog, clock)
+    open_pieces(page, live_server)
+    limit = live_app.config["UPLOAD_MAX_BYTES"]
+    heavy = tmp_path / "scan-recto.pdf"
+    heavy.write_bytes(b"%PDF-1.4\n" + b"0" * (limit + limit // 2))
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    upload(page, ACCOMMODATION, heavy)
+    expect(error_summary(page)).to_be_focused()
+    message = "Le fichier « scan-recto.pdf » fait 7,5 Mo : il dépasse les 5 Mo autorisés"
+    expect(error_summary(page)).to_contain_text(message)
+    expect(page).to_have_title(re.compile("^Erreur : Mes justificatifs"))
+    field = file_input(page, ACCOMMODATION)
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
+    assert posts == []  # nothing was sent
+    audited(axe)
+    expect(piece(page, ACCOMMODATION)).to_contain_text("Aucun fichier déposé")
+
+    upload(page, ACCOMMODATION, make_pdf(tmp_path / "avis.pdf"))
+    expect(flash(page)).to_contain_text("Le fichier « avis.pdf » est déposé")
+    assert len(posts) == 1
+
+
 def test_the_card_notice_goes_once_the_new_file_is_validated(
     page, axe, live_app, live_server, catalog, clock, tmp_path
 ):

@@ -73,6 +73,7 @@ def _page(found: Application, status: int = 200, errors=()):
         field_errors=dict(errors),
         shown_status=supporting.shown_status,
         max_size=uploads._megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
         accepted=uploads.ACCEPTED,
         page_title=("Erreur : " if errors else "") + "Mes justificatifs",
     )
