@@ -5,9 +5,10 @@
     python build.py --force    # rebuild everything
     python build.py --jobs 1   # render in one process (default: one per available core)
 
-The base URL (for sitemap.xml, robots.txt and calendars) comes from --base-url or the
-PORTAIL_BASE_URL environment variable; the content and output folders from --content and
---out, or PORTAIL_CONTENT_DIR and PORTAIL_SITE_DIR as the worker reads them.
+The base URL (for sitemap.xml, robots.txt and calendars) comes from --base-url, the content
+and output folders from --content and --out, or else from the worker's settings BASE_URL,
+CONTENT_DIR and SITE_DIR, read as the worker reads them (PORTAIL_ variables, then its
+instance file).
 
 A build takes the lock of the back office's republications (``sitebuild.lock``: the file
 ``republish.lock`` in the worker's FILES_DIR, found as ``lock_folder`` says), so that the
@@ -48,18 +49,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--content",
         type=Path,
-        default=_setting("PORTAIL_CONTENT_DIR", HERE / "content"),
+        default=Path(_setting("CONTENT_DIR", HERE / "content")),
         help="dossier content/ (défaut : PORTAIL_CONTENT_DIR ou %(default)s)",
     )
     parser.add_argument(
         "--out",
         type=Path,
-        default=_setting("PORTAIL_SITE_DIR", HERE / "site"),
+        default=Path(_setting("SITE_DIR", HERE / "site")),
         help="dossier de sortie (défaut : PORTAIL_SITE_DIR ou %(default)s)",
     )
     parser.add_argument(
         "--base-url",
-        default=os.environ.get("PORTAIL_BASE_URL", DEFAULT_BASE_URL),
+        default=str(_setting("BASE_URL", DEFAULT_BASE_URL)),
         help="adresse publique du portail (défaut : PORTAIL_BASE_URL ou %(default)s)",
     )
     parser.add_argument(
@@ -80,10 +81,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _setting(variable: str, default: Path) -> Path:
-    """The folder the worker is told to use (its setting of the same name), so that the
-    nightly build and the back office's rebuilds write the site the worker serves."""
-    return Path(os.environ.get(variable) or default)
+def _setting(name: str, default):
+    """The worker's setting of this name, read as the worker reads it (its PORTAIL_
+    variable, else its instance file, else ``default``), so that the nightly build and the
+    back office's rebuilds write the site the worker serves, under the lock it takes."""
+    return os.environ.get(f"PORTAIL_{name}") or _instance().get(name) or default
+
+
+def _instance() -> dict:
+    """The worker's instance file (instance/portail.cfg, or PORTAIL_CONFIG_FILE): Python
+    whose upper-case names are settings, as Flask's ``from_pyfile`` reads it (without
+    importing Flask, which would cost the one-guide rebuild a tenth of a second)."""
+    path = HERE / "instance" / os.environ.get("PORTAIL_CONFIG_FILE", "portail.cfg")
+    try:
+        source = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    namespace: dict = {"__file__": str(path)}
+    exec(compile(source, str(path), "exec"), namespace)  # the operator's own file
+    return {name: value for name, value in namespace.items() if name.isupper()}
 
 
 def _seconds(text: str) -> float:
@@ -98,12 +114,8 @@ def _seconds(text: str) -> float:
 
 def lock_folder() -> Path:
     """Where the worker's republications take their lock: its FILES_DIR, which is
-    PORTAIL_FILES_DIR, else PORTAIL_DATA_DIR, else data/ beside this script, as in
-    worker/config.py. Read from the environment only, which the units share
-    (/etc/portail-candidat/env); the worker's instance file is not read here."""
-    return Path(
-        os.environ.get("PORTAIL_FILES_DIR") or os.environ.get("PORTAIL_DATA_DIR") or HERE / "data"
-    )
+    FILES_DIR, else DATA_DIR, else data/ beside this script, as in worker/config.py."""
+    return Path(_setting("FILES_DIR", "") or _setting("DATA_DIR", HERE / "data"))
 
 
 def _duration(seconds: float) -> str:

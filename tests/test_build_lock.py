@@ -204,6 +204,29 @@ def test_the_build_finds_the_lock_the_worker_uses(tmp_path, monkeypatch):
     assert lock_file(build.lock_folder()).name == republish.LOCK
 
 
+def test_the_build_reads_the_workers_instance_file_too(tmp_path, monkeypatch):
+    """Folders written in the worker's instance file rather than the env file: the build
+    writes the site the worker serves and waits on the lock it takes."""
+    for variable in ("FILES_DIR", "DATA_DIR", "SITE_DIR", "CONTENT_DIR", "BASE_URL"):
+        monkeypatch.delenv(f"PORTAIL_{variable}", raising=False)
+    instance = tmp_path / "portail.cfg"
+    instance.write_text(
+        f"DATA_DIR = {str(tmp_path / 'data')!r}\nSITE_DIR = {str(tmp_path / 'public')!r}\n"
+        f"CONTENT_DIR = {str(ROOT / 'content')!r}\nBASE_URL = 'https://candidat.example.fr'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PORTAIL_CONFIG_FILE", str(instance))
+    app = create_app({"TESTING": True})
+    assert build.lock_folder() == Path(app.config["FILES_DIR"]) == tmp_path / "data"
+    assert build.main(["--jobs", "1", "--quiet"]) == 0
+    assert Path(app.config["SITE_DIR"]) == tmp_path / "public"
+    sitemap = (tmp_path / "public" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://candidat.example.fr/" in sitemap
+    monkeypatch.setenv("PORTAIL_DATA_DIR", str(tmp_path / "other"))  # the variable wins
+    assert build.lock_folder() == Path(create_app({"TESTING": True}).config["FILES_DIR"])
+    assert build.lock_folder() == tmp_path / "other"
+
+
 def test_taking_the_lock_again_in_its_thread_is_an_error_not_a_hang(tmp_path):
     path = lock_file(tmp_path)
     with held(path):
