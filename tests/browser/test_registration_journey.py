@@ -1091,3 +1091,43 @@ def test_accommodation_notice_shows_as_soon_as_yes_is_chosen(
     audited(axe)
     choose(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
     expect(notice).to_be_hidden()
+
+
+def test_modify_then_withdraw_with_the_keyboard_only(
+    page, axe, live_app, live_server, mailbox, catalog, clock
+):
+    """« Modifier », a corrected address, « Enregistrer », then « Se désinscrire » and its
+    confirmation: every control reached with Tab and pressed with Enter or Space."""
+    choice = open_choice(catalog, clock, "cfg", "juin-2027")
+    candidate = new_candidate(live_app)
+    log_in(page, live_server, candidate)
+    register_cfg(page, axe, catalog, choice)
+
+    page.goto(live_server + "/espace-candidat/inscriptions")
+    keyboard_follow_link(page, CFG)
+    expect(heading(page, "Mon inscription")).to_be_visible()
+    keyboard_press_button(page, "Modifier", key="Space")
+    expect_step(page, 1, "Identification")
+    tab_to(page, "Localité")
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type("Nouvelle-Ville")
+    expect(field(page, "Localité")).to_have_value("Nouvelle-Ville")
+    keyboard_press_button(page, "Suivant")
+    expect_step(page, 2, "Informations candidature")
+    keyboard_press_button(page, "Suivant")
+    expect_step(page, 3, "Récapitulatif")
+    before = mailbox.count()
+    keyboard_press_button(page, "Enregistrer")
+    expect(definition(main(page), "Version")).to_have_text("02")
+    mailbox.last_to(candidate.email, "Modification d'inscription : CFG", after=before)
+
+    keyboard_follow_link(page, "Voir mon inscription")
+    expect(definition(region(page, "Identification"), "Localité")).to_have_text("Nouvelle-Ville")
+    keyboard_follow_link(page, "Se désinscrire")
+    expect(heading(page, "Se désinscrire")).to_be_visible()
+    audited(axe)
+    keyboard_press_button(page, "Confirmer ma désinscription", key="Space")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Votre candidature n° 001 est annulée (désinscrit par le candidat)."
+    )
+    expect(cards(page)).to_have_count(0)
