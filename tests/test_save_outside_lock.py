@@ -53,14 +53,22 @@ class Paused:
         self.render, self.during = render, during
         self.calls = 0
         self.reached, self.release = threading.Event(), threading.Event()
+        self.counted = threading.Condition()
 
     def __call__(self, *args, **kwargs):
-        self.calls += 1
+        with self.counted:
+            self.calls += 1
+            self.counted.notify_all()
         if self.during:
             self.during(self.calls)
         self.reached.set()
         assert self.release.wait(WAIT), "the test never released the renderer"
         return self.render(*args, **kwargs)
+
+    def called(self, times: int) -> bool:
+        """Whether it is called ``times`` times within WAIT seconds."""
+        with self.counted:
+            return self.counted.wait_for(lambda: self.calls >= times, WAIT)
 
 
 def lock_at_once(app) -> float:
@@ -80,16 +88,6 @@ def in_thread(call) -> tuple[threading.Thread, list]:
     thread = threading.Thread(target=lambda: result.append(call()))
     thread.start()
     return thread, result
-
-
-def until(condition) -> bool:
-    """Whether the condition holds within WAIT seconds (checked every 10 ms)."""
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def staff_client(app, email: str) -> FormClient:
@@ -250,7 +248,7 @@ def test_a_relance_renders_outside_the_lock_and_a_double_click_publishes_it_once
     try:
         assert paused.reached.wait(WAIT)
         assert lock_at_once(quick) < 0.05  # no write transaction open while rendering
-        assert until(lambda: paused.calls == 2)  # the second renders too
+        assert paused.called(2)  # the second renders too
     finally:
         paused.release.set()
         for thread, _result in threads:
