@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import os
 import sys
@@ -89,10 +90,15 @@ def _setting(name: str, default):
 
 
 def _instance() -> dict:
-    """The worker's instance file (instance/portail.cfg, or PORTAIL_CONFIG_FILE): Python
-    whose upper-case names are settings, as Flask's ``from_pyfile`` reads it (without
-    importing Flask, which would cost the one-guide rebuild a tenth of a second)."""
-    path = HERE / "instance" / os.environ.get("PORTAIL_CONFIG_FILE", "portail.cfg")
+    """The worker's instance file (instance/portail.cfg, or PORTAIL_CONFIG_FILE)."""
+    return _instance_at(HERE / "instance" / os.environ.get("PORTAIL_CONFIG_FILE", "portail.cfg"))
+
+
+@functools.cache
+def _instance_at(path: Path) -> dict:
+    """Python whose upper-case names are settings, as Flask's ``from_pyfile`` reads it
+    (without importing Flask, which would cost the one-guide rebuild a tenth of a second);
+    read once per run."""
     try:
         source = path.read_bytes()
     except FileNotFoundError:
