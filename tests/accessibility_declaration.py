@@ -53,6 +53,9 @@ KEYBOARD = {
     "test_log_in_with_the_keyboard_only": "la connexion",
     "test_register_for_a_cfg_with_the_keyboard_only": "une inscription complète",
     "test_modify_then_withdraw_with_the_keyboard_only": "sa modification et la désinscription",
+    "test_register_for_a_bts_with_the_keyboard_only": (
+        "les onze étapes d'un BTS (acquis, épreuves à choix et options)"
+    ),
     "test_questions_revealed_with_the_keyboard_only": "les questions affichées selon une réponse",
     "test_staff_decide_two_pieces_with_the_keyboard_alone": "le contrôle des pièces",
     "test_a_session_message_is_confirmed_then_sent_with_the_keyboard": (

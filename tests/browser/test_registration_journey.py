@@ -902,7 +902,7 @@ def test_after_the_closing_date_the_application_is_read_only(
 
 ACTIVE = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body) return {tag: "body", name: ""};
+  if (!el || el === document.body) return {tag: "body", type: "", name: "", group: ""};
   const text = s => (s || "").replace(/\\*/g, "").replace(/\\s+/g, " ").trim();
   let name = "";
   if (el.labels && el.labels.length) name = text(el.labels[0].innerText);
@@ -959,6 +959,33 @@ def keyboard_radio(page: Page, legend: str, option: str) -> None:
             page.keyboard.press("ArrowDown" if target > current else "ArrowUp")
     expect(radios.nth(target)).to_be_checked()
     expect(radios.nth(target)).to_be_focused()
+
+
+def keyboard_check(page: Page, label: str, *, ticked: bool = True) -> None:
+    """Tab to a checkbox, then Space: it is ticked (or, when it was, unticked)."""
+    tab_to(page, label)
+    page.keyboard.press("Space")
+    box = page.locator(":focus")
+    if ticked:
+        expect(box).to_be_checked()
+    else:
+        expect(box).not_to_be_checked()
+
+
+def keyboard_pick(page: Page, label: str, option: str, limit: int = 300) -> None:
+    """Tab to a <select>, type the start of ``option`` (its first plain letters: the
+    browser selects the first option so beginning, never one after it), then press
+    ArrowDown until ``option`` is the one selected, as a person does in a long list."""
+    tab_to(page, label)
+    typed = re.match(r"[A-Za-z0-9]*", option).group()
+    if typed:
+        page.keyboard.type(typed)
+    control = page.locator(":focus")
+    for _ in range(limit):
+        if control.evaluate("el => el.selectedOptions[0].label.trim()") == option:
+            break
+        page.keyboard.press("ArrowDown")
+    expect(control.locator("option:checked")).to_have_text(option)
 
 
 def keyboard_press_button(page: Page, name: str, key: str = "Enter") -> None:
@@ -1070,6 +1097,118 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     expect_number_page(page, candidate, choice, "001")
     audited(axe)
     mailbox.last_to(candidate.email, "Inscription enregistrée : CFG", after=before)
+
+
+def test_register_for_a_bts_with_the_keyboard_only(
+    page, axe, live_app, live_server, mailbox, catalog, clock
+):
+    """The eleven steps of the BTS with Tab, Space, arrow keys and typing: checkboxes that
+    reveal the kept tests, long lists walked with the arrows, the tests' radio groups and
+    the option a chosen test asks for, up to the number page."""
+    choice = open_choice(catalog, clock, "bts", "2027")
+    answers = BtsAnswers(establishment_of(catalog, choice))
+    candidate = new_candidate(live_app)
+    log_in(page, live_server, candidate)
+    keyboard_follow_link(page, "Ajouter une nouvelle candidature")
+    for title, link in (
+        ("Sélectionner un domaine", choice.domain),
+        ("Sélectionner un examen", choice.exam),
+        ("Sélectionner une session", choice.session),
+        ("Sélectionner une académie ou un pays d'inscription", choice.academy_link),
+    ):
+        expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+        keyboard_follow_link(page, link)
+    expect(page.get_by_role("heading", level=2, name="Informations disponibles")).to_be_visible()
+    keyboard_press_button(page, "Démarrer mon inscription", key="Space")
+
+    expect_step(page, 1, "Modalités d'inscription")
+    keyboard_check(page, "J'ai lu les modalités d'inscription et je les accepte")
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 2, "Candidatures précédentes")
+    keyboard_radio(page, "Avez-vous déjà été candidat à cet examen ?", "Non")
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 3, "Identification")
+    keyboard_pick(page, "Pays", "FRANCE (DONT OUTRE-MER)")
+    keyboard_text(page, "Numéro, rue, voie", "12 rue des Lilas")
+    keyboard_text(page, "Code postal", choice.postcode)
+    keyboard_text(page, "Localité", "Ville-sur-Test")
+    keyboard_text(page, "Téléphone portable", "0623456789")
+    keyboard_pick(page, "Nationalité", "Française")
+    keyboard_pick(page, "Catégorie socio-professionnelle", "Techniciens")
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 4, "Informations candidature")
+    keyboard_pick(page, "Catégorie du candidat", "INDIVIDUEL")
+    keyboard_pick(page, "Situation à l'inscription", "SALARIÉ")
+    keyboard_pick(page, "Établissement", answers.establishment)
+    keyboard_radio(page, "Aménagement de la durée de formation", "Non")
+    keyboard_radio(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
+    keyboard_radio(
+        page,
+        "J'accepte que mes résultats soient communiqués en vue de leur publication par la "
+        "presse ou sur des sites internet de sociétés privées",
+        "Oui",
+    )
+    keyboard_radio(
+        page,
+        "J'accepte que mes résultats, mon nom et mon adresse soient communiqués aux "
+        "collectivités territoriales, en vue d'éventuelles félicitations",
+        "Non",
+    )
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 5, "Qualification présentée")
+    keyboard_pick(page, "Spécialité", SIO)
+    keyboard_radio(page, "Forme de passage", "Globale")
+    keyboard_radio(page, "Je demande une dérogation (durée de formation)", "Non")
+    keyboard_radio(page, "Je présente la forme finale de l'examen", "Non")
+    keyboard_press_button(page, "Suivant")
+
+    # 6 - Space on the previous session reveals its tests, ticked; E1 alone is kept.
+    expect_step(page, 6, "Acquis")
+    kept = group(page, "Épreuves concernées (notes conservées)")
+    keyboard_check(page, PREVIOUS_SESSION_LABEL)
+    expect(kept).to_be_visible()
+    for code in ("E2", "E3", "E4"):
+        name = kept.get_by_label(re.compile(rf"^{code} - ")).evaluate(
+            "el => el.labels[0].innerText.replace(/\\*/g, '').replace(/\\s+/g, ' ').trim()"
+        )
+        keyboard_check(page, name, ticked=False)
+    expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
+    keyboard_pick(page, "Année d'obtention", answers.year)
+    keyboard_pick(page, "Académie d'obtention", answers.acquis_academy)
+    keyboard_text(page, "Note obtenue en E1 (sur 20)", answers.kept_mark)
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 7, "Informations supplémentaires")
+    keyboard_text(page, "Informations complémentaires", "Je travaille de nuit le mardi.")
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 8, "Diplôme possédé")
+    keyboard_pick(page, "Diplôme ou titre permettant l'inscription", "BACCALAURÉAT GÉNÉRAL")
+    keyboard_pick(page, "Année d'obtention", "2016")
+    keyboard_press_button(page, "Suivant")
+
+    # 9 - The tests: a choice between options, then an optional test and its language.
+    expect_step(page, 9, "Épreuves")
+    keyboard_radio(page, "Épreuve à choix : option", SLAM)
+    keyboard_radio(page, "EF1 - Langue vivante 2", "Inscrit")
+    keyboard_pick(page, "Option de EF1", answers.language)
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 10, "Récapitulatif")
+    expect_bts_recap(page, choice, answers)
+    keyboard_press_button(page, "Suivant")
+
+    expect_step(page, 11, "Conditions d'inscription")
+    keyboard_check(page, CONDITIONS)
+    before = mailbox.count()
+    keyboard_press_button(page, "Enregistrer")
+    expect_number_page(page, candidate, choice, "001")
+    audited(axe)
+    mailbox.last_to(candidate.email, "Inscription enregistrée : BTS", after=before)
 
 
 def test_accommodation_notice_shows_as_soon_as_yes_is_chosen(
