@@ -902,7 +902,7 @@ def test_after_the_closing_date_the_application_is_read_only(
 
 ACTIVE = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body) return {tag: "body", type: "", name: "", group: ""};
+  if (!el || el === document.body) return {tag: "body", name: ""};
   const text = s => (s || "").replace(/\\*/g, "").replace(/\\s+/g, " ").trim();
   let name = "";
   if (el.labels && el.labels.length) name = text(el.labels[0].innerText);
@@ -919,11 +919,14 @@ def focused(page: Page) -> dict:
 
 def tab_to(page: Page, name: str, *, group: str = "", back: bool = False, limit: int = 120) -> dict:
     """Press Tab (Shift+Tab when back) until the control named `name` (or, for a radio,
-    any radio of the group `group`) has the focus."""
+    any radio of the group `group`) has the focus; failing if the focus leaves the page
+    first: the control is then before (after) the current one, out of the reading order."""
     key = "Shift+Tab" if back else "Tab"
     for _ in range(limit):
         page.keyboard.press(key)
         now = focused(page)
+        if now["tag"] == "body":
+            raise AssertionError(f"« {group or name} » not reached before the page's end")
         if group and now["type"] == "radio" and now["group"] == group:
             return now
         if not group and now["name"] == name:
@@ -1091,7 +1094,8 @@ def test_register_for_a_cfg_with_the_keyboard_only(
         )
     ).to_have_text("Non")
     before = mailbox.count()
-    keyboard_press_button(page, "Enregistrer")
+    tab_to(page, "Enregistrer", back=True)  # the eye's check left the focus on the last
+    page.keyboard.press("Enter")
 
     expect(heading(page, "Numéro d'inscription")).to_be_visible()
     expect_number_page(page, candidate, choice, "001")
@@ -1103,8 +1107,8 @@ def test_register_for_a_bts_with_the_keyboard_only(
     page, axe, live_app, live_server, mailbox, catalog, clock
 ):
     """The eleven steps of the BTS with Tab, Space, arrow keys and typing: checkboxes that
-    reveal the kept tests, long lists walked with the arrows, the tests' radio groups and
-    the option a chosen test asks for, up to the number page."""
+    reveal the kept tests, long lists walked with the arrows, the tests' radio groups in
+    the order of their table and the option a chosen test asks for, up to the number page."""
     choice = open_choice(catalog, clock, "bts", "2027")
     answers = BtsAnswers(establishment_of(catalog, choice))
     candidate = new_candidate(live_app)
@@ -1171,6 +1175,7 @@ def test_register_for_a_bts_with_the_keyboard_only(
     kept = group(page, "Épreuves concernées (notes conservées)")
     keyboard_check(page, PREVIOUS_SESSION_LABEL)
     expect(kept).to_be_visible()
+    keyboard_text(page, "Note obtenue en E1 (sur 20)", answers.kept_mark)
     for code in ("E2", "E3", "E4"):
         name = kept.get_by_label(re.compile(rf"^{code} - ")).evaluate(
             "el => el.labels[0].innerText.replace(/\\*/g, '').replace(/\\s+/g, ' ').trim()"
@@ -1179,7 +1184,6 @@ def test_register_for_a_bts_with_the_keyboard_only(
     expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
     keyboard_pick(page, "Année d'obtention", answers.year)
     keyboard_pick(page, "Académie d'obtention", answers.acquis_academy)
-    keyboard_text(page, "Note obtenue en E1 (sur 20)", answers.kept_mark)
     keyboard_press_button(page, "Suivant")
 
     expect_step(page, 7, "Informations supplémentaires")

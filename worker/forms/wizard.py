@@ -281,7 +281,19 @@ def _acquis_rule(form: StepForm) -> bool:
 
 
 def _test_fields(attributes: dict, ctx: Context) -> None:
+    """The step's questions in the order of the tests table above them, so that Tab
+    follows the table: a choice between tests where its first test stands (E6 before the
+    optional EF1), a test's option right after the test itself."""
+    groups = elective_groups(ctx)
     for test in ctx.tests():
+        if test.kind == "choix" and groups[test.group][0] is test:
+            options = [(t.key, f"{t.code} - {t.name}") for t in groups[test.group]]
+            attributes[f"groupe_{safe_key(test.group)}"] = RadioField(
+                f"Épreuve à choix : {test.group}",
+                validate_choice=False,
+                choices=[SelectChoice(c, t) for c, t in options],
+                validators=[one_of(options, f"Choisissez une épreuve : {test.group}.")],
+            )
         if test.kind == "facultative":
             attributes[f"epreuve_{test.key}"] = RadioField(
                 f"{test.code} - {test.name}",
@@ -302,14 +314,6 @@ def _test_fields(attributes: dict, ctx: Context) -> None:
                     *(SelectChoice(o, o) for o in test.options),
                 ],
             )
-    for group, tests in elective_groups(ctx).items():
-        options = [(t.key, f"{t.code} - {t.name}") for t in tests]
-        attributes[f"groupe_{safe_key(group)}"] = RadioField(
-            f"Épreuve à choix : {group}",
-            validate_choice=False,
-            choices=[SelectChoice(c, t) for c, t in options],
-            validators=[one_of(options, f"Choisissez une épreuve : {group}.")],
-        )
 
 
 def elective_groups(ctx: Context) -> dict[str, list[Test]]:
