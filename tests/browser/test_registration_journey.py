@@ -254,15 +254,20 @@ def open_choice(catalog, clock, exam: str, session: str) -> Choice:
     )
 
 
-def drill_down(page: Page, axe, choice: Choice) -> None:
-    """From the candidate home to the académie page of the choice, auditing each page."""
-    page.get_by_role("link", name="Ajouter une nouvelle candidature").click()
-    for title, link in (
+def drill_down_pages(choice: Choice) -> list[tuple[str, str]]:
+    """The drill-down's pages, each as (its title, the link the choice follows there)."""
+    return [
         ("Sélectionner un domaine", choice.domain),
         ("Sélectionner un examen", choice.exam),
         ("Sélectionner une session", choice.session),
         ("Sélectionner une académie ou un pays d'inscription", choice.academy_link),
-    ):
+    ]
+
+
+def drill_down(page: Page, axe, choice: Choice) -> None:
+    """From the candidate home to the académie page of the choice, auditing each page."""
+    page.get_by_role("link", name="Ajouter une nouvelle candidature").click()
+    for title, link in drill_down_pages(choice):
         expect(heading(page, "Ajouter une nouvelle candidature")).to_be_visible()
         expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
         audited(axe)
@@ -1001,6 +1006,34 @@ def keyboard_follow_link(page: Page, name: str) -> None:
     page.keyboard.press("Enter")
 
 
+def keyboard_drill_down(page: Page, choice: Choice) -> None:
+    """From the candidate home to the académie page of the choice, link after link."""
+    keyboard_follow_link(page, "Ajouter une nouvelle candidature")
+    for title, link in drill_down_pages(choice):
+        expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+        keyboard_follow_link(page, link)
+    expect(page.get_by_role("heading", level=2, name="Informations disponibles")).to_be_visible()
+
+
+def keyboard_informations_choices(page: Page) -> None:
+    """The four yes/no questions of « Informations candidature », as fill_informations
+    answers them."""
+    keyboard_radio(page, "Aménagement de la durée de formation", "Non")
+    keyboard_radio(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
+    keyboard_radio(
+        page,
+        "J'accepte que mes résultats soient communiqués en vue de leur publication par la "
+        "presse ou sur des sites internet de sociétés privées",
+        "Oui",
+    )
+    keyboard_radio(
+        page,
+        "J'accepte que mes résultats, mon nom et mon adresse soient communiqués aux "
+        "collectivités territoriales, en vue d'éventuelles félicitations",
+        "Non",
+    )
+
+
 def actions_follow_the_eye(page: Page) -> None:
     """A step's buttons at the current width: Tab reaches them in the order they show
     (left to right, line by line: WCAG 2.4.3), and each label stays whole on one line
@@ -1033,11 +1066,7 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     log_in(page, live_server, candidate)
 
     # The drill-down, link after link.
-    keyboard_follow_link(page, "Ajouter une nouvelle candidature")
-    for link in (choice.domain, choice.exam, choice.session, choice.academy_link):
-        expect(heading(page, "Ajouter une nouvelle candidature")).to_be_visible()
-        keyboard_follow_link(page, link)
-    expect(page.get_by_role("heading", level=2, name="Informations disponibles")).to_be_visible()
+    keyboard_drill_down(page, choice)
     audited(axe)
     keyboard_press_button(page, "Démarrer mon inscription", key="Space")
 
@@ -1063,20 +1092,7 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     audited(axe)
     keyboard_select(page, "Catégorie du candidat", "INDIVIDUEL", "INDIVIDUEL")
     keyboard_select(page, "Établissement", "AUCUN", "0000000A")
-    keyboard_radio(page, "Aménagement de la durée de formation", "Non")
-    keyboard_radio(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
-    keyboard_radio(
-        page,
-        "J'accepte que mes résultats soient communiqués en vue de leur publication par la "
-        "presse ou sur des sites internet de sociétés privées",
-        "Oui",
-    )
-    keyboard_radio(
-        page,
-        "J'accepte que mes résultats, mon nom et mon adresse soient communiqués aux "
-        "collectivités territoriales, en vue d'éventuelles félicitations",
-        "Non",
-    )
+    keyboard_informations_choices(page)
     keyboard_press_button(page, "Suivant")
 
     # 3 - Récapitulatif, then « Enregistrer ».
@@ -1113,16 +1129,7 @@ def test_register_for_a_bts_with_the_keyboard_only(
     answers = BtsAnswers(establishment_of(catalog, choice))
     candidate = new_candidate(live_app)
     log_in(page, live_server, candidate)
-    keyboard_follow_link(page, "Ajouter une nouvelle candidature")
-    for title, link in (
-        ("Sélectionner un domaine", choice.domain),
-        ("Sélectionner un examen", choice.exam),
-        ("Sélectionner une session", choice.session),
-        ("Sélectionner une académie ou un pays d'inscription", choice.academy_link),
-    ):
-        expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
-        keyboard_follow_link(page, link)
-    expect(page.get_by_role("heading", level=2, name="Informations disponibles")).to_be_visible()
+    keyboard_drill_down(page, choice)
     keyboard_press_button(page, "Démarrer mon inscription", key="Space")
 
     expect_step(page, 1, "Modalités d'inscription")
@@ -1147,20 +1154,7 @@ def test_register_for_a_bts_with_the_keyboard_only(
     keyboard_pick(page, "Catégorie du candidat", "INDIVIDUEL")
     keyboard_pick(page, "Situation à l'inscription", "SALARIÉ")
     keyboard_pick(page, "Établissement", answers.establishment)
-    keyboard_radio(page, "Aménagement de la durée de formation", "Non")
-    keyboard_radio(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
-    keyboard_radio(
-        page,
-        "J'accepte que mes résultats soient communiqués en vue de leur publication par la "
-        "presse ou sur des sites internet de sociétés privées",
-        "Oui",
-    )
-    keyboard_radio(
-        page,
-        "J'accepte que mes résultats, mon nom et mon adresse soient communiqués aux "
-        "collectivités territoriales, en vue d'éventuelles félicitations",
-        "Non",
-    )
+    keyboard_informations_choices(page)
     keyboard_press_button(page, "Suivant")
 
     expect_step(page, 5, "Qualification présentée")
