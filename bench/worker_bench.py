@@ -19,8 +19,10 @@ POST of that step must answer 303 (not 400) before any load. Then, in interleave
   2. GET /espace-candidat/inscriptions (signed in)        vs anchor (a)
   3. POST of the first wizard step (« Suivant », 303)     vs anchor (b)
 Printed per figure: requests/s and p50/p99 of both sides for every round, the product/
-anchor requests/s ratio and p99 ratio with their spread, and the load average at start and
-end. Output also goes to bench/worker_results.txt.
+anchor requests/s ratio and p99 ratio with their spread, the CPU time the gunicorn workers
+spent per request (user + system of the master's children, read from /proc before and after
+each load: the server's own work, gunicorn included, without wrk's), and the load average at
+start and end. Output also goes to bench/worker_results.txt.
 
 Periods are real dates of content/ and the worker runs on the real clock: on a day when no
 shipped period is open, the script says so and stops (there is nothing to register for).
@@ -121,6 +123,19 @@ class Server:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"{self.name} n'a pas démarré:\n{self.log.read_text(errors='replace')}")
+
+    def workers_cpu(self) -> float:
+        """Seconds of CPU (user + system) used so far by the master's worker processes."""
+        assert self.process is not None
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a process that ended meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:  # fields[1]: the parent's pid
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """TERM to the master (graceful), KILL to its process group if it lingers."""
@@ -305,6 +320,7 @@ class Load:
     p99_ms: float
     requests: int
     bad: int  # answers of another status than expected, socket errors
+    cpu_us: float = 0.0  # the server's workers' CPU per request, when measured
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -399,10 +415,13 @@ def report(figure: Figure) -> None:
         print(f"  {side:<8} req/s {describe([x.rps for x in loads], 0)}")
         print(f"  {'':<8} p50   {describe([x.p50_ms for x in loads], 1, ' ms')}")
         print(f"  {'':<8} p99   {describe([x.p99_ms for x in loads], 1, ' ms')}")
+        print(f"  {'':<8} CPU   {describe([x.cpu_us for x in loads], 0, ' µs/request')}")
     rps = ratios([x.rps for x in product], [x.rps for x in anchor])
     p99 = ratios([x.p99_ms for x in product], [x.p99_ms for x in anchor])
+    cpu = ratios([x.cpu_us for x in product], [x.cpu_us for x in anchor])
     print(f"  RATIO req/s product/anchor: {describe(rps, 3, '×')}")
     print(f"  RATIO p99   product/anchor: {describe(p99, 2, '×')}")
+    print(f"  RATIO CPU   product/anchor: {describe(cpu, 2, '×')} (the workers' CPU per request)")
     bad = sum(x.bad for x in product + anchor)
     if bad:
         print(f"  !! {bad} answers had another status than expected, or socket errors")
@@ -507,11 +526,14 @@ def run_rounds(figures: list[Figure], rounds: int, seconds: int, connections: in
             line = []
             for side in ("product", "anchor"):
                 server, path, script = getattr(figure, side)
+                before = server.workers_cpu()
                 result = run_wrk(server.port, path, seconds, connections, script)
+                result.cpu_us = (server.workers_cpu() - before) / max(result.requests, 1) * 1e6
                 figure.loads[side].append(result)
                 line.append(
                     f"{side} {result.rps:.0f} req/s p50 {result.p50_ms:.1f} ms "
-                    f"p99 {result.p99_ms:.1f} ms" + (f" ({result.bad} bad)" if result.bad else "")
+                    f"p99 {result.p99_ms:.1f} ms CPU {result.cpu_us:.0f} µs"
+                    + (f" ({result.bad} bad)" if result.bad else "")
                 )
             print(f"round {number} {figure.name.split(' vs ')[0]}: " + "; ".join(line))
         print(f"  load {load()}")
