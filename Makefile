@@ -54,6 +54,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/startup_bench.py
 	$(PY) bench/worker_bench.py
 	$(PY) bench/worker_cpu_bench.py
+	$(PY) bench/worker_cpu_bench.py --parts --rounds 9 --requests 1000
 	$(PY) bench/build_vs_hugo.py
 	$(PY) bench/pdf_bench.py
 	$(PY) bench/login_bench.py

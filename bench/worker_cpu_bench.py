@@ -10,6 +10,13 @@ time goes: the login page (anonymous, no cookie, as wrk sends it) and « Mes ins
 best round of each is the least disturbed by the neighbours. ``--profile`` prints, for
 each worker page, the functions that take the most time (cProfile, cumulative).
 
+``--parts`` says the same thing by subtraction, without a profiler's distortion: a route
+of the bench (added to the worker before its first request) does « Mes inscriptions »'s
+work up to one part and answers an empty body, part after part (the session cookie read,
+the signed-in account, the drafts and applications, the CSRF token of « Se déconnecter »,
+the template), next to an empty route of a bare Flask app and the anchor, in interleaved
+rounds; what each part adds is the difference of two medians.
+
 The candidate is created as worker_bench.py creates it, over HTTP on a server of this
 process (sign-up, activation link from the outbox, login, a draft). Output also goes to
 bench/worker_cpu_results.txt.
@@ -28,7 +35,8 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import ROOT, describe, load, open_results, ratios
+from benchlib import ROOT, describe, load, open_results, ratios, spread
+from flask import Blueprint, Flask, render_template
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
 from worker_bench import ANCHORS, SECRET_KEY, build_site, make_candidate
@@ -61,9 +69,50 @@ def cpu_per_request(app, prepared: dict, requests: int) -> float:
     return (time.thread_time() - started) / requests * 1e6
 
 
-def applications(tmp: Path):
+PARTS = "/espace-candidat/_banc/"
+# (what the request does, the route's part number, whether the session cookie is sent)
+STEPS = [
+    ("empty answer, no cookie", 0, False),
+    ("+ the session cookie read", 0, True),
+    ("+ the signed-in account", 1, True),
+    ("+ the drafts and applications", 2, True),
+    ("+ the CSRF token of « Se déconnecter »", 3, True),
+    ("+ the template: « Mes inscriptions »", 4, True),
+]
+
+
+def parts_blueprint() -> Blueprint:
+    """One route doing « Mes inscriptions »'s work up to part ``upto`` (see STEPS)."""
+    from worker.candidate.views import common
+    from worker.forms.base import session_token
+    from worker.web import auth
+
+    blueprint = Blueprint("bench_parts", __name__)
+
+    @blueprint.get(f"{PARTS}<int(min=0):upto>")
+    def part(upto: int) -> str:
+        if upto >= 1:
+            auth.current_account()
+        lists = common.applications_and_drafts() if upto >= 2 else {}
+        if upto >= 3:
+            session_token()
+        if upto >= 4:
+            return render_template("candidate/applications.html", title="Mes inscriptions", **lists)
+        return ""
+
+    return blueprint
+
+
+def bare_floor() -> Flask:
+    """Flask's own floor: an empty answer, no template, no session."""
+    app = Flask("bare_floor")
+    app.add_url_rule("/", "empty", lambda: "")
+    return app
+
+
+def applications(tmp: Path, with_parts: bool = False):
     """The worker on a fresh data folder, the anchor, and the cookie of a signed-in
-    candidate with one draft."""
+    candidate with one draft; ``with_parts``: the worker also has the parts' route."""
     os.environ.update(
         PORTAIL_DATA_DIR=str(tmp / "data"), PORTAIL_SITE_DIR=str(tmp / "site"),
         PORTAIL_MAIL_THREAD="false", PORTAIL_SECRET_KEY=SECRET_KEY, PORTAIL_SMTP_HOST="",
@@ -74,6 +123,8 @@ def applications(tmp: Path):
     import worker
 
     product = worker.create_app()
+    if with_parts:
+        product.register_blueprint(parts_blueprint())
     server = make_server("127.0.0.1", 0, product, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -93,6 +144,36 @@ def profile(app, prepared: dict, requests: int, title: str) -> None:
     print(f"\n== profile of {title}, {requests} requests (cProfile, cumulative)")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(r"worker|flask|jinja2|itsdangerous|sqlite", 35)
+
+
+def parts(rounds: int, requests: int) -> None:
+    """What each part of « Mes inscriptions » adds to the CPU of a request (see STEPS)."""
+    print(f"load average at start: {load()}")
+    with tempfile.TemporaryDirectory(prefix="worker-cpu-") as temporary:
+        tmp = Path(temporary)
+        build_site(tmp / "site")
+        product, anchor, cookie = applications(tmp, with_parts=True)
+        cases = [("bare Flask, empty answer", bare_floor(), environ("/"))]
+        cases += [
+            (name, product, environ(f"{PARTS}{upto}", cookie if sent else ""))
+            for name, upto, sent in STEPS
+        ]
+        cases += [("the page itself (its route)", product, environ(APPLICATIONS, cookie))]
+        cases += [("anchor: bare_flask's login-like page", anchor, environ(LOGIN))]
+        times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+        for number in range(1, rounds + 1):
+            for name, app, prepared in cases:
+                times[name].append(cpu_per_request(app, prepared, requests))
+            print(f"round {number} done, load {load()}")
+    print("\n== CPU per request, « Mes inscriptions » part after part (median of the rounds)")
+    before = None
+    for name, _, _ in cases:
+        median = spread(times[name])[0]
+        added = f"  (+{median - before:.0f})" if before is not None and name.startswith("+") else ""
+        print(f"  {name:<42} {describe(times[name], 0, ' µs')}{added}")
+        before = median
+    print(f"\n{rounds} interleaved rounds of {requests} requests per case")
+    print(f"load average at end: {load()}")
 
 
 def bench(rounds: int, requests: int, with_profile: bool) -> None:
@@ -134,12 +215,18 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
     parser.add_argument("--requests", type=int, default=500, help="per round (default 500)")
     parser.add_argument("--profile", action="store_true", help="cProfile each worker page")
+    parser.add_argument(
+        "--parts", action="store_true", help="what each part of « Mes inscriptions » costs"
+    )
     parser.add_argument("--no-results", action="store_true", help="do not write the results file")
     options = parser.parse_args()
     if not options.no_results:
-        open_results("worker_cpu", sys.argv[1:])
+        open_results("worker_cpu_parts" if options.parts else "worker_cpu", sys.argv[1:])
     sys.path.insert(0, str(ROOT))
-    bench(options.rounds, options.requests, options.profile)
+    if options.parts:
+        parts(options.rounds, options.requests)
+    else:
+        bench(options.rounds, options.requests, options.profile)
     return 0
 
 
