@@ -1,6 +1,6 @@
 """CPU time of one worker page in the process itself, against the bare Flask anchor.
 
-    python bench/worker_cpu_bench.py [--rounds 7] [--requests 500] [--profile]
+    python bench/worker_cpu_bench.py [--rounds 7] [--requests 500] [--profile | --parts]
 
 Where bench/worker_bench.py measures requests per second through gunicorn and wrk, this
 one calls the two WSGI applications directly with a prepared request (no server, no test
@@ -19,7 +19,7 @@ rounds; what each part adds is the difference of two medians.
 
 The candidate is created as worker_bench.py creates it, over HTTP on a server of this
 process (sign-up, activation link from the outbox, login, a draft). Output also goes to
-bench/worker_cpu_results.txt.
+bench/worker_cpu_results.txt (bench/worker_cpu_parts_results.txt with ``--parts``).
 """
 
 from __future__ import annotations
