@@ -166,12 +166,13 @@ def parts(rounds: int, requests: int) -> None:
                 times[name].append(cpu_per_request(app, prepared, requests))
             print(f"round {number} done, load {load()}")
     print("\n== CPU per request, « Mes inscriptions » part after part (median of the rounds)")
-    before = None
+    steps = [name for name, _, _ in STEPS]
     for name, _, _ in cases:
-        median = spread(times[name])[0]
-        added = f"  (+{median - before:.0f})" if before is not None and name.startswith("+") else ""
-        print(f"  {name:<42} {describe(times[name], 0, ' µs')}{added}")
-        before = median
+        line = f"  {name:<42} {describe(times[name], 0, ' µs')}"
+        if name in steps[1:]:  # what this part adds to the one before
+            previous = steps[steps.index(name) - 1]
+            line += f"  (+{spread(times[name])[0] - spread(times[previous])[0]:.0f})"
+        print(line)
     print(f"\n{rounds} interleaved rounds of {requests} requests per case")
     print(f"load average at end: {load()}")
 
