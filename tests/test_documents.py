@@ -156,6 +156,8 @@ def test_g02_gets_a_recapitulatif_without_deadline(app):
     assert f"Secteur disciplinaire : {speciality}" in content
     assert content.count(speciality) == 1  # not again among the other answers
     assert "Spécialité" not in content
+    # the town of the place of work, whose label is the postal address's (printed apart)
+    assert "Localité\n35000 RENNES" in content
 
 
 def test_pieces_are_grouped_and_counted(registered):

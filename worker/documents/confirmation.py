@@ -27,20 +27,22 @@ CONFIRMATION = "CONFIRMATION D'INSCRIPTION"
 RECAPITULATIF = "RÉCAPITULATIF D'INSCRIPTION"
 KINDS = {"obligatoire": "Obligatoire", "facultative": "Facultative", "choix": "À choix"}
 # Answers printed in their own place of the document, not among the other answers.
-SHOWN = {
-    "etablissement",
-    "categorie_candidat",
-    "specialite",
-    "specialite_generique",
-    "forme_passage",
-    "diplome_possede",
-    "amenagement_handicap",
-    "diffusion_presse",
-    "diffusion_collectivites",
-    "nationalite",
-    "telephone_portable",
-    *records.ADDRESS_FIELDS,  # printed as the postal address
-}
+SHOWN = frozenset(
+    {
+        "etablissement",
+        "categorie_candidat",
+        "specialite",
+        "specialite_generique",
+        "forme_passage",
+        "diplome_possede",
+        "amenagement_handicap",
+        "diffusion_presse",
+        "diffusion_collectivites",
+        "nationalite",
+        "telephone_portable",
+        *records.ADDRESS_FIELDS,  # printed as the postal address
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -210,14 +212,16 @@ def _test_lines(catalog: Catalog, application: Application) -> tuple[TestLine, .
 
 def _other_answers(catalog: Catalog, ctx: recap.Context) -> tuple[tuple[str, str], ...]:
     """The récapitulatif's rows but those the document prints in their own place and the
-    questions left unanswered (the récapitulatif on screen shows them as « — »)."""
-    shown = {f.label for step in catalog.steps.values() for f in step.fields if f.name in SHOWN}
+    questions left unanswered (the récapitulatif on screen shows them as « — »). Fields
+    are left out by name: two questions may share a label (« Localité » of the address and
+    of the place of work)."""
+    sections = recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False, omit=SHOWN)
     return _named(
         [
             (section.step.title, question, answer)
-            for section in recap.summary(ctx, catalog.exam_steps(ctx.exam), identity=False)
+            for section in sections
             for question, answer in section.rows
-            if question not in shown and answer not in ("", recap.UNANSWERED)
+            if answer not in ("", recap.UNANSWERED)
         ]
     )
 

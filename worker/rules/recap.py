@@ -223,24 +223,30 @@ def identity_rows(account: Account) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _form_rows(step: Step, ctx: Context) -> tuple[tuple[str, str], ...]:
-    """A form step's questions that apply and their answers, the boxes to tick last."""
-    fields = fields_of(step, ctx.exam)
+def _form_rows(
+    step: Step, ctx: Context, omit: frozenset[str] = frozenset()
+) -> tuple[tuple[str, str], ...]:
+    """A form step's questions that apply and their answers, the boxes to tick last;
+    none of the fields named in ``omit``."""
+    fields = [f for f in fields_of(step, ctx.exam) if f.name not in omit]
     asked = [f for f in fields if f.type != "checkbox" and visible(f, ctx.answers, ctx.account)]
     asked += [f for f in fields if f.type == "checkbox"]
     return tuple((f.label, display(f, ctx.answers.get(f.name), ctx)) for f in asked)
 
 
-def summary(ctx: Context, steps: list[Step], identity: bool = True) -> list[Section]:
+def summary(
+    ctx: Context, steps: list[Step], identity: bool = True, omit: frozenset[str] = frozenset()
+) -> list[Section]:
     """The récapitulatif: every answer of every step, in the wizard's order (the account's
     civil status and the exam first where the step shows them, unless ``identity`` is
-    False: the documents print them in their own place)."""
+    False: the documents print them in their own place, as they do the answers of the
+    fields named in ``omit``)."""
     sections = []
     for step in steps:
         if step.kind == "form":
             rows = identity_rows(ctx.account) if step.show_account and identity else ()
             rows += exam_rows(step, ctx) if identity else ()
-            rows += _form_rows(step, ctx)
+            rows += _form_rows(step, ctx, omit)
         elif step.kind == "acquis":
             rows = (("Origine de vos acquis", _origins(ctx)),)
             if ctx.answers.get("acquis_origine", "aucun") != "aucun":
