@@ -126,12 +126,14 @@ document.addEventListener("DOMContentLoaded", () => {
     follow(true);
   }
 
-  // Acquis: the tests an origin exempts from show once that origin is ticked.
+  // Acquis: the tests an origin exempts from show once that origin is ticked, the marks
+  // kept once any of the origins that keep marks is.
   for (const tests of document.querySelectorAll("[data-acquis-for]")) {
-    const origin = document.getElementById(tests.dataset.acquisFor);
-    if (!origin) continue;
-    const follow = () => { tests.hidden = !origin.checked; };
-    origin.addEventListener("change", follow);
+    const origins = tests.dataset.acquisFor.split(" ")
+      .map((id) => document.getElementById(id)).filter((origin) => origin);
+    if (!origins.length) continue;
+    const follow = () => { tests.hidden = !origins.some((origin) => origin.checked); };
+    for (const origin of origins) origin.addEventListener("change", follow);
     follow();
   }
 

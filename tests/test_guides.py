@@ -317,15 +317,15 @@ def test_untick_every_test_of_a_declared_origin_is_refused(app, mailbox):
     assert any("Vous avez décoché toutes les épreuves" in e for e in errors(response))
 
 
-def cap_cuisine_at_tests(client, app, acquis: dict) -> str:
-    """A CAP « cuisine » draft up to its épreuves step; ``acquis``: the acquis step's
-    answers, as posted ({} declares nothing)."""
+def cap_cuisine_at_tests(client, app, acquis: dict, until: str = "/epreuves") -> str:
+    """A CAP « cuisine » draft up to its épreuves step (or the step ``until``); ``acquis``:
+    the acquis step's answers, as posted ({} declares nothing)."""
     url = start(client, app, "cap", "juin-2027")
     known = {
         "identification": BTS_UNTIL_ACQUIS["identification"],  # born abroad: the parents too
         "qualification": {"specialite": "cuisine"},
     }
-    while not url.endswith("/epreuves"):
+    while not url.endswith(until):
         html = client.get(url).get_data(as_text=True)
         if url.endswith("/acquis"):
             data = acquis
@@ -337,6 +337,32 @@ def cap_cuisine_at_tests(client, app, acquis: dict) -> str:
         assert response.status_code == 303, (url, errors(response))
         url = response.headers["Location"]
     return url
+
+
+def test_cap_marks_kept_from_another_speciality_are_asked_where_they_show(app, mailbox):
+    """CAP: the marks of the second marks-kept situation (another speciality) are asked in
+    a box of their own, shown for either situation, not inside the first one's tests
+    (hidden, with JavaScript, when only the second is ticked)."""
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client, _email = born_abroad_client(app, mailbox)
+    url = cap_cuisine_at_tests(client, app, {}, until="/acquis")
+    page = client.get(url).get_data(as_text=True)
+    box = re.search(r'<fieldset[^>]*data-acquis-for="([^"]+)"[^>]*>\s*<legend>Notes conservées'
+                    r"</legend>(.*?)</fieldset>", page, re.S)  # fmt: skip
+    assert box, "no box of the marks kept"
+    assert box.group(1).split() == ["acquis_origine_meme_cap", "acquis_origine_autre_specialite"]
+    assert re.findall(r'name="(note_[a-z0-9]+)"', page) == re.findall(
+        r'name="(note_[a-z0-9]+)"', box.group(2)
+    )  # every mark in the box, each once
+    answers = {"acquis_origine_autre_specialite": "y", "acquis_autre_specialite__eg1": "y",
+               "note_eg1": "12", "acquis_annee": "2025", "acquis_academie": "rennes"}  # fmt: skip
+    response = client.submit(url, {**answers, "action": "suivant"})
+    assert response.status_code == 303, errors(response)
+    with app.app_context():
+        saved = json.loads(db.get().execute("SELECT answers FROM drafts").fetchone()[0])
+    assert saved["acquis_statut_eg1"] == "Bénéfice" and saved["note_eg1"] == "12"
 
 
 def test_cap_second_language_must_differ_from_the_first(app, mailbox):

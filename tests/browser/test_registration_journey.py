@@ -398,8 +398,10 @@ def bts_to_recap(page: Page, axe, catalog, choice: Choice) -> BtsAnswers:
         kept.get_by_label(re.compile(rf"^{code} - ")).uncheck()
     field(page, "Année d'obtention").select_option(label=answers.year)
     field(page, "Académie d'obtention").select_option(label=answers.acquis_academy)
-    field(kept, "Note obtenue en E1 (sur 20)").fill(answers.kept_mark)
-    field(kept, "Note obtenue en E2 (sur 20)").fill(answers.dropped_mark)
+    marks = group(page, "Notes conservées")
+    expect(marks).to_be_visible()
+    field(marks, "Note obtenue en E1 (sur 20)").fill(answers.kept_mark)
+    field(marks, "Note obtenue en E2 (sur 20)").fill(answers.dropped_mark)
     next_step(page)
 
     at_next_step()  # 7 - Informations supplémentaires
@@ -409,7 +411,9 @@ def bts_to_recap(page: Page, axe, catalog, choice: Choice) -> BtsAnswers:
     kept = group(page, "Épreuves concernées (notes conservées)")
     expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
     expect(field(kept, "E2 - Expression et communication en langue anglaise")).to_be_checked()
-    expect(field(kept, "Note obtenue en E1 (sur 20)")).to_have_value(answers.kept_mark)
+    expect(field(group(page, "Notes conservées"), "Note obtenue en E1 (sur 20)")).to_have_value(
+        answers.kept_mark
+    )
     field(kept, "E2 - Expression et communication en langue anglaise").uncheck()
     next_step(page)
 
@@ -1169,13 +1173,13 @@ def test_register_for_a_bts_with_the_keyboard_only(
     kept = group(page, "Épreuves concernées (notes conservées)")
     keyboard_check(page, PREVIOUS_SESSION_LABEL)
     expect(kept).to_be_visible()
-    keyboard_text(page, "Note obtenue en E1 (sur 20)", answers.kept_mark)
     for code in ("E2", "E3", "E4"):
         name = kept.get_by_label(re.compile(rf"^{code} - ")).evaluate(
             "el => el.labels[0].innerText.replace(/\\*/g, '').replace(/\\s+/g, ' ').trim()"
         )
         keyboard_check(page, name, ticked=False)
     expect(field(kept, "E1 - Culture générale et expression")).to_be_checked()
+    keyboard_text(page, "Note obtenue en E1 (sur 20)", answers.kept_mark)
     keyboard_pick(page, "Année d'obtention", answers.year)
     keyboard_pick(page, "Académie d'obtention", answers.acquis_academy)
     keyboard_press_button(page, "Suivant")

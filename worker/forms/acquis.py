@@ -28,6 +28,15 @@ def origin_tests(ctx: Context, origin: AcquisOrigin) -> list[Test]:
     return [t for t in ctx.tests() if origin.exempts(t)]
 
 
+def marked(ctx: Context) -> tuple[list[str], list[Test]]:
+    """The marks-kept origins' fields and the tests whose mark they may keep, once each:
+    the step asks those marks in one place, shown as soon as any such origin is ticked
+    (under the first origin's tests, they were hidden when only a later one was)."""
+    origins = [o for o in ctx.exam.acquis if o.kind == "benefice" and origin_tests(ctx, o)]
+    tests = {t.key: t for o in origins for t in origin_tests(ctx, o)}
+    return [origin_field(o) for o in origins], list(tests.values())
+
+
 def origin_field(origin: AcquisOrigin) -> str:
     return f"acquis_origine_{origin.code.replace('-', '_')}"
 
