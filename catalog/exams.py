@@ -23,6 +23,12 @@ from .toml_file import TomlFile
 
 EXAM_MODELS = ("bts", "cap", "cfg", "g01", "g02")
 DOCUMENT_KINDS = ("confirmation", "recapitulatif")
+# What a model implies where its exam's file says nothing (the guides of the generic
+# models, v2.0: no mail on modification, no withdrawal online; G02 a récapitulatif).
+MODEL_DEFAULTS: dict[str, dict[str, object]] = {
+    "g01": {"modification_mail": False, "withdrawal": False},
+    "g02": {"modification_mail": False, "withdrawal": False, "document": "recapitulatif"},
+}
 
 
 def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
@@ -38,8 +44,9 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     specialities = _records(f, d, "specialities", partial(_speciality, f, test_lines))
     if not sessions:
         f.problem(1, "aucune session : ajoutez au moins une table [[sessions]]")
+    implied = MODEL_DEFAULTS.get(fields["model"] or "", {})
     settings = {
-        key: f.value(d, key, bool, default=default)
+        key: f.value(d, key, bool, default=implied.get(key, default))
         for key, default in (
             ("modification_mail", True),
             ("withdrawal", True),
@@ -50,7 +57,9 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
     }
     tests = _tests(f, d.get("tests", []), iter(f.lines.tables("tests")))
     pieces = _records(f, d, "pieces", partial(_piece, f))
-    document = f.value(d, "document", str, default="confirmation", choices=DOCUMENT_KINDS)
+    document = f.value(
+        d, "document", str, default=implied.get("document", "confirmation"), choices=DOCUMENT_KINDS
+    )
     reminders = _reminders(f, d)
     retention = f.value(d, "retention_months", int, default=0) or 0
     if retention < 0:

@@ -136,6 +136,34 @@ def test_an_extra_field_must_exist_and_be_asked_once(tmp_path, capsys):
     assert "extra_fields : le champ « corps » est déjà posé par une autre étape" in out
 
 
+def test_a_generic_exam_follows_its_model_where_its_file_says_nothing(tmp_path):
+    """Without modification_mail, withdrawal and document, a G02 exam sends no mail on
+    modification, offers no withdrawal and issues a récapitulatif, as its guide says; a
+    G01 the same with a confirmation; a BTS keeps mail, withdrawal and confirmation."""
+    import shutil
+
+    from catalog import load_catalog
+    from tests.conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    for code in ("cc1d", "bia", "bts"):
+        exam = content / "exams" / f"{code}.toml"
+        lines = exam.read_text("utf-8").splitlines()
+        settings = ("modification_mail", "withdrawal", "document")
+        kept = [line for line in lines if not line.startswith(settings)]
+        assert len(kept) < len(lines)
+        exam.write_text("\n".join(kept) + "\n", "utf-8")
+    exams = load_catalog(content).exams
+    settings = {code: (exams[code].modification_mail, exams[code].withdrawal,
+                       exams[code].document) for code in ("cc1d", "bia", "bts")}  # fmt: skip
+    assert settings == {
+        "cc1d": (False, False, "recapitulatif"),
+        "bia": (False, False, "confirmation"),
+        "bts": (True, True, "confirmation"),
+    }
+
+
 # -- acquis: a re-save of an application saved in the older form keeps them --------------
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from catalog.dates import format_day
 from tests.conftest import ROOT, make_app, stop_mail
 from tests.forms import TOKEN, FormClient, errors, text
 from worker.rules import passwords
@@ -245,7 +246,15 @@ def test_saving_numbers_applications_per_candidate_and_mails(client, pinned, mai
     assert "avant la fermeture du service fixée le" in page
     with pinned.app_context():
         row = db.get().execute("SELECT number, version, status FROM applications").fetchone()
+        academy = db.get().execute("SELECT academy FROM applications").fetchone()[0]
         email = db.get().execute("SELECT email FROM accounts ORDER BY id DESC").fetchone()[0]
+    period = next(
+        p
+        for p in pinned.extensions["catalog"]().periods
+        if (p.exam, p.session, p.academy) == ("cfg", "juin-2027", academy) and p.is_open(NOW)
+    )
+    due = format_day(period.confirmation_due)
+    assert f"signez-la et renvoyez-la au service des examens au plus tard le {due}" in page
     assert tuple(row) == ("001", 1, "registered")
     mailbox.last_to(email, "Inscription enregistrée : CFG", after=before)
     second = start(client, pinned, "bts", "2027")  # another exam: the next number

@@ -137,7 +137,7 @@ def build(
         accommodation=answer("amenagement_handicap"),
         consent_press=answer("diffusion_presse"),
         consent_authorities=answer("diffusion_collectivites"),
-        return_by=_return_by(catalog, application),
+        return_by=supporting.confirmation_due(catalog, application),
         tests=_test_lines(catalog, application),
         answers=_other_answers(catalog, ctx),
         tests_note=exam.tests_note,
@@ -181,15 +181,6 @@ def _establishment(catalog: Catalog, application: Application) -> str:
     """« LYCEE … - RENNES (0350029P) », or "" when none is chosen."""
     found = catalog.establishment(application.academy, application.answers.get("etablissement"))
     return f"{found.name} - {found.town} ({found.uai})" if found else ""
-
-
-def _return_by(catalog: Catalog, application: Application) -> date | None:
-    """The day a confirmation is due back, if its period sets one; never for a récapitulatif."""
-    exam = catalog.exams[application.exam]
-    period = supporting.period_of(catalog, application)
-    if exam.document == "confirmation" and period and period.confirmation_due:
-        return clock.parse(period.confirmation_due.isoformat()).date()
-    return None
 
 
 def _test_lines(catalog: Catalog, application: Application) -> tuple[TestLine, ...]:

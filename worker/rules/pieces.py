@@ -109,6 +109,16 @@ def period_of(catalog: Catalog, application: Application) -> Period | None:
     return periods[0] if periods else None
 
 
+def confirmation_due(catalog: Catalog, application: Application) -> date | None:
+    """The day the signed confirmation is due back, if its period sets one; never for an
+    exam whose document is a récapitulatif (nothing to send back)."""
+    exam = catalog.exams[application.exam]
+    period = period_of(catalog, application)
+    if exam.document == "confirmation" and period and period.confirmation_due:
+        return clock.parse(period.confirmation_due.isoformat()).date()
+    return None
+
+
 def deadline_of(piece: Piece, period: Period | None) -> datetime | None:
     if piece.deadline:
         return parse_paris(piece.deadline, default_time=(23, 59))

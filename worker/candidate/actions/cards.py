@@ -38,6 +38,7 @@ def describe(db: Database, catalog: Catalog, account: Account, application: Appl
         "active": registered,  # withdrawn or rejected: nothing more to do online
         "open_period": open_period,
         "closing": max((p.closes for p in periods), default=None),
+        "return_by": supporting.confirmation_due(catalog, application),
         "can_modify": open_period is not None and registered,
         "can_withdraw": open_period is not None
         and exam.withdrawal
