@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -285,6 +286,29 @@ def test_marks_are_published_to_mes_notes(pinned):
     # Owner only: another candidate's own numbering never reaches this application.
     stranger = signed_in(app)
     assert stranger.get(notes).status_code == 404
+
+
+def test_the_card_tells_of_marks_published_until_mes_notes_is_opened(pinned):
+    """The guides: published marks come with an information message in the candidate's
+    space. It stays on the card until « Mes notes » is opened, and comes back when marks
+    change afterwards."""
+    app = pinned
+    academy = open_academy(app, "cfg", "juin-2027")
+    candidate, application_id = registered(app, academy)
+    office = member(app, academy)
+    home, notes = "/espace-candidat/inscriptions", "/espace-candidat/inscriptions/001/notes"
+    notice = "Des notes ont été publiées : consultez « Mes notes »."
+    assert notice not in text(candidate.get(home))
+    url = f"/gestion/candidatures/{application_id}/notes"
+    page = office_page(office, application_id)
+    assert post(office, url, {"note-001": "12,5"}, page).status_code == 303
+    assert notice in text(candidate.get(home))
+    assert "12,5/20" in text(candidate.get(notes))
+    assert notice not in text(candidate.get(home))
+    assert notice not in text(candidate.get("/espace-candidat/inscriptions/001"))
+    app.config["NOW"] = lambda: NOW + timedelta(hours=1)
+    assert post(office, url, {"note-001": "13"}, page).status_code == 303
+    assert notice in text(candidate.get(home))
 
 
 # -- messages ------------------------------------------------------------------------------

@@ -19,6 +19,23 @@ def results_of(db: Database, application_id: int) -> dict[str, str]:
     }
 
 
+def unseen(db: Database, application_id: int) -> bool:
+    """Whether a mark was published since the candidate last opened « Mes notes »."""
+    row = db.execute(
+        "SELECT 1 FROM results r JOIN applications ap ON ap.id = r.application_id"
+        " WHERE r.application_id = ? AND r.published_at > coalesce(ap.results_seen_at, '')"
+        " LIMIT 1",
+        [application_id],
+    ).fetchone()
+    return row is not None
+
+
+def mark_seen(db: Database, application_id: int) -> None:
+    db.execute(
+        "UPDATE applications SET results_seen_at = ? WHERE id = ?", [clock.stamp(), application_id]
+    )
+
+
 def save_results(db: Database, application_id: int, marks: dict[str, str]) -> dict[str, str]:
     """Publish these marks (test code → mark, "" removes it); returns the marks before."""
     before = results_of(db, application_id)

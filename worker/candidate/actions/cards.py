@@ -12,7 +12,7 @@ from catalog.model import Academy, Establishment, Period, Step
 from worker import clock
 from worker.rules import pieces as supporting
 from worker.rules import recap
-from worker.store import applications, documents
+from worker.store import applications, documents, results
 from worker.store.accounts import Account
 from worker.store.applications import Application, Draft
 from worker.store.db import Database
@@ -71,6 +71,8 @@ def _notices(
         notices.append("Votre candidature possède au moins une demande de pièce justificative.")
     if any(document.viewed_at is None for document in latest):
         notices.append("Votre candidature possède au moins un document à visualiser.")
+    if results.unseen(db, application.id):
+        notices.append("Des notes ont été publiées : consultez « Mes notes ».")
     for step in catalog.exam_steps(catalog.exams[application.exam]):
         notices += recap.notices_of(step, application.answers)
     return notices

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from worker.candidate.access import own_application
+from worker.candidate.actions import results
 from worker.candidate.views import common
 from worker.content import current_catalog
-from worker.rules import marks
-from worker.store import db, results
+from worker.store import db
 from worker.web import auth
 
 blueprint = Blueprint("results", __name__, url_prefix="/espace-candidat/inscriptions")
@@ -19,11 +19,7 @@ blueprint = Blueprint("results", __name__, url_prefix="/espace-candidat/inscript
 def notes(number: str):
     """The application's tests and their marks, once published; to its owner only."""
     found = own_application(number)
-    database, catalog = db.get(), current_catalog()
-    published = results.results_of(database, found.id)
+    lines = results.open_results(db.get(), current_catalog(), found)
     return render_template(
-        "candidate/results.html",
-        title="Mes notes",
-        **common.card(found),
-        lines=marks.result_lines(catalog, found, published) if published else [],
+        "candidate/results.html", title="Mes notes", **common.card(found), lines=lines
     )
