@@ -373,6 +373,14 @@ def test_throttling_after_repeated_failures_then_forgiven(client, mailbox, app):
 # -- password reset ------------------------------------------------------------------------
 
 
+def test_reset_page_names_every_identifier_and_leaves_franceconnect_to_its_services(client):
+    """The BTS guide: the pupil's login is accepted too, and this page does not change the
+    password of FranceConnect's services."""
+    page = text(client.get(FORGOTTEN))
+    assert "numéro de candidat à 11 chiffres, ou l'identifiant de votre papillon" in page
+    assert "ne change pas le mot de passe de FranceConnect" in page
+
+
 def test_reset_answers_the_same_for_known_and_unknown_identifiers(client, mailbox):
     data, number = active_account(client, mailbox)
     pages = []

@@ -31,7 +31,6 @@ EMPHASIS = {
     "diffusion de vos résultats",
     "forme de passage finale",
     "globale",
-    "renoncer à des acquis",
     "un autre examen, comme le bia",
     "une autre certification, comme la certification complémentaire",
     "version 02",
