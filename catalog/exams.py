@@ -24,10 +24,16 @@ from .toml_file import TomlFile
 EXAM_MODELS = ("bts", "cap", "cfg", "g01", "g02")
 DOCUMENT_KINDS = ("confirmation", "recapitulatif")
 # What a model implies where its exam's file says nothing (the guides of the generic
-# models, v2.0: no mail on modification, no withdrawal online; G02 a récapitulatif).
+# models, v2.0: no mail on modification, no withdrawal online; G02 a récapitulatif, in
+# the académie of the place of work).
 MODEL_DEFAULTS: dict[str, dict[str, object]] = {
     "g01": {"modification_mail": False, "withdrawal": False},
-    "g02": {"modification_mail": False, "withdrawal": False, "document": "recapitulatif"},
+    "g02": {
+        "modification_mail": False,
+        "withdrawal": False,
+        "document": "recapitulatif",
+        "academy_of_residence": False,
+    },
 }
 
 
@@ -51,6 +57,7 @@ def read_exam(path: Path, label: str, problems: list[Problem]) -> Exam | None:
             ("modification_mail", True),
             ("withdrawal", True),
             ("residence_rule", False),
+            ("academy_of_residence", True),
             ("administration_reference", False),
             ("acquis_several", False),
         )

@@ -100,6 +100,9 @@ class Exam:
     withdrawal: bool = True  # individual candidates may withdraw while the period is open
     reminders: tuple[int, ...] = ()  # days before each deadline a reminder is mailed
     residence_rule: bool = False  # only in the académie of the candidate's residence
+    # false: the académie is that of the place of work (G02), whatever the académie's
+    # own residence_rule says to its other candidates
+    academy_of_residence: bool = True
     pieces: tuple[Piece, ...] = ()  # supporting documents asked for
     document: str = "confirmation"  # confirmation (to sign and return) | recapitulatif (G02)
     tests_note: str = ""  # « NB : … » printed under the tests of the confirmation

@@ -164,6 +164,30 @@ def test_a_generic_exam_follows_its_model_where_its_file_says_nothing(tmp_path):
     }
 
 
+def test_a_certification_is_taken_where_one_works_not_where_one_lives(app):
+    """The académies tell their candidates to register where they live; a G02
+    certification (teachers, by their place of work) does not repeat it, the BIA and the
+    BTS do (the v2.0 guide limits the residence rule to the « autre examen »)."""
+    from tests.test_registration import open_academy, signed_in
+
+    catalog = app.extensions["catalog"]()
+    notice = "Vous devez choisir l'académie correspondant à votre lieu de résidence."
+    shown = {}
+    for exam, session in (("cc1d", "2027"), ("bia", "2027"), ("bts", "2027")):
+        period = next(p for p in catalog.periods if (p.exam, p.session) == (exam, session))
+        now = period.opens + timedelta(hours=1)
+        app.config["NOW"] = lambda now=now: now
+        academy = open_academy(app, exam, session, now)
+        assert catalog.academies[academy].residence_rule
+        domain = catalog.exams[exam].domain
+        page = signed_in(app).get(
+            f"/espace-candidat/inscription/nouvelle/{domain}/{exam}/{session}/{academy}"
+        )
+        assert page.status_code == 200
+        shown[exam] = notice in text(page)
+    assert shown == {"cc1d": False, "bia": True, "bts": True}
+
+
 # -- acquis: a re-save of an application saved in the older form keeps them --------------
 
 
