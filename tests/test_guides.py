@@ -365,6 +365,29 @@ def test_cap_marks_kept_from_another_speciality_are_asked_where_they_show(app, m
     assert saved["acquis_statut_eg1"] == "Bénéfice" and saved["note_eg1"] == "12"
 
 
+def test_cap_keeps_professional_marks_and_takes_several_situations(app, mailbox):
+    """CAP: sitting the same CAP again keeps the marks of its professional tests too;
+    another diploma exempts from the general ones only; both may be declared together."""
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client, _email = born_abroad_client(app, mailbox)
+    url = cap_cuisine_at_tests(client, app, {}, until="/acquis")
+    page = client.get(url).get_data(as_text=True)
+    assert ticked(page, "acquis_meme_cap__ep1") and ticked(page, "acquis_meme_cap__eg1")
+    assert 'name="acquis_autre_diplome__ep1"' not in page  # another diploma: general only
+    assert ticked(page, "acquis_autre_diplome__eg2")
+    answers = {"acquis_origine_meme_cap": "y", "acquis_meme_cap__ep1": "y", "note_ep1": "11",
+               "acquis_origine_autre_diplome": "y", "acquis_autre_diplome__eg2": "y",
+               "acquis_annee": "2025", "acquis_academie": "rennes"}  # fmt: skip
+    response = client.submit(url, {**answers, "action": "suivant"})
+    assert response.status_code == 303, errors(response)
+    with app.app_context():
+        saved = json.loads(db.get().execute("SELECT answers FROM drafts").fetchone()[0])
+    assert saved["acquis_statut_ep1"] == "Bénéfice" and saved["acquis_statut_eg2"] == "Dispensé"
+    assert not saved["acquis_eg1"]  # unticked under both: sat again
+
+
 def test_cap_second_language_must_differ_from_the_first(app, mailbox):
     """CAP cuisine: EF (« différente de celle de l'épreuve EG4 ») cannot take EG4's language."""
     catalog = app.extensions["catalog"]()
