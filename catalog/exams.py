@@ -110,7 +110,8 @@ def _check_specialities_have_tests(f: TomlFile, d: dict, specialities: list) -> 
 
 
 def _wizard_settings(f: TomlFile, d: dict) -> dict:
-    """The exam's steps and how they word it: labels, the tests' note, extra questions."""
+    """The exam's steps and how they word it: labels, the tests' note, extra questions and
+    the questions left out."""
     steps = f.value(d, "steps", list, default=[]) or []
     if not all(isinstance(step, str) for step in steps):
         f.problem(f.lines.key("steps"), "« steps » doit être une liste de codes d'étapes")
@@ -124,7 +125,18 @@ def _wizard_settings(f: TomlFile, d: dict) -> dict:
         )
     }
     texts["tests_note"] = " ".join(texts["tests_note"].split())
-    return {"steps": tuple(steps), "extra_fields": _extra_fields(f, d), **texts}
+    left_out = f.value(d, "left_out_fields", list, default=[]) or []
+    if not all(isinstance(name, str) for name in left_out):
+        f.problem(
+            f.lines.key("left_out_fields"), "« left_out_fields » : une liste de noms de champs"
+        )
+        left_out = []
+    return {
+        "steps": tuple(steps),
+        "extra_fields": _extra_fields(f, d),
+        "left_out_fields": tuple(left_out),
+        **texts,
+    }
 
 
 def _extra_fields(f: TomlFile, d: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -114,6 +114,7 @@ class Exam:
     # (step code, field names): questions declared in another step of wizard.toml that this
     # exam asks on one of its own steps, after that step's own questions
     extra_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    left_out_fields: tuple[str, ...] = ()  # questions of its shared steps it does not ask
 
     def session(self, code: str) -> Session | None:
         return self._sessions.get(code)

@@ -59,16 +59,20 @@ class Catalog:
 
     def exam_steps(self, exam: Exam) -> list[Step]:
         """The exam's steps in order, each with the questions of other steps the exam asks
-        there too (``extra_fields``)."""
+        there too (``extra_fields``) and without those it leaves out (``left_out_fields``)."""
         extra = dict(exam.extra_fields)
         steps = [self.steps[code] for code in exam.steps if code in self.steps]
-        return [self._with_fields(step, extra.get(step.code, ())) for step in steps]
+        return [
+            self._with_fields(step, extra.get(step.code, ()), exam.left_out_fields)
+            for step in steps
+        ]
 
-    def _with_fields(self, step: Step, names: tuple[str, ...]) -> Step:
-        if not names:
+    def _with_fields(self, step: Step, names: tuple[str, ...], left_out: tuple[str, ...]) -> Step:
+        if not names and not any(f.name in left_out for f in step.fields):
             return step
         fields = {f.name: f for s in self.steps.values() for f in s.fields}
-        return replace(step, fields=step.fields + tuple(fields[n] for n in names if n in fields))
+        asked = step.fields + tuple(fields[n] for n in names if n in fields)
+        return replace(step, fields=tuple(f for f in asked if f.name not in left_out))
 
     def open_periods_for(
         self, exam: str, session: str, academy: str, now: datetime, speciality: str = ""
@@ -413,9 +417,23 @@ def _check_wizard(c: Catalog, label) -> list[Problem]:
 
 
 def _check_extra_fields(c: Catalog, label) -> list[Problem]:
-    """An exam's extra questions: a field of wizard.toml, on one of its steps, asked once."""
+    """An exam's extra questions: a field of wizard.toml, on one of its steps, asked once;
+    its questions left out: fields of its steps."""
     problems: list[Problem] = []
     known = {f.name for s in c.steps.values() for f in s.fields}
+    for exam in (e for e in c.exams.values() if e.left_out_fields):
+        path = c.root / f"exams/{exam.code}.toml"
+        lines = TomlLines(path.read_text("utf-8", errors="replace"))
+        own = {f.name for code in exam.steps if code in c.steps for f in c.steps[code].fields}
+        problems += [
+            Problem(
+                label(path),
+                lines.key("left_out_fields"),
+                f"left_out_fields : « {name} » n'est posé par aucune étape de l'examen",
+            )
+            for name in exam.left_out_fields
+            if name not in own
+        ]
     for exam in (e for e in c.exams.values() if e.extra_fields):
         path = c.root / f"exams/{exam.code}.toml"
         lines = TomlLines(path.read_text("utf-8", errors="replace"))

@@ -188,6 +188,44 @@ def test_a_certification_is_taken_where_one_works_not_where_one_lives(app):
     assert shown == {"cc1d": False, "bia": True, "bts": True}
 
 
+def test_the_generic_identification_asks_no_category_nor_parents(app, mailbox):
+    """The generic model's identification has no socio-professional category and no
+    parents' names for a candidate born abroad; the BTS's has both."""
+    catalog = app.extensions["catalog"]()
+    asked = {
+        code: {f.name for s in catalog.exam_steps(catalog.exams[code]) for f in s.fields}
+        for code in ("cc1d", "bia", "saenes", "bts")
+    }
+    extra = {"categorie_socio_professionnelle", "nom_pere", "nom_mere"}
+    assert [code for code, names in asked.items() if extra & names] == ["bts"]
+    assert extra <= asked["bts"]
+    period = next(p for p in catalog.periods if p.exam == "cc1d")
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    client, _email = born_abroad_client(app, mailbox)
+    page = client.get(start(client, app, "cc1d", "2027", period.academy)).get_data(as_text=True)
+    assert 'name="nationalite"' in page
+    assert not re.search(r'name="(categorie_socio_professionnelle|nom_pere|nom_mere)"', page)
+
+
+def test_a_question_left_out_must_be_one_of_the_exam_s_steps(tmp_path, capsys):
+    import shutil
+
+    import build
+    from tests.conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cc1d = content / "exams" / "cc1d.toml"
+    cc1d.write_text(
+        cc1d.read_text("utf-8").replace('"nom_mere"]', '"nom_mere", "corps_inconnu"]'), "utf-8"
+    )
+    out_dir = str(content.parent / "site")
+    assert build.main(["--check", "--content", str(content), "--out", out_dir]) == 1
+    assert (
+        "left_out_fields : « corps_inconnu » n'est posé par aucune étape" in capsys.readouterr().out
+    )
+
+
 # -- acquis: a re-save of an application saved in the older form keeps them --------------
 
 

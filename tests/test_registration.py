@@ -114,8 +114,14 @@ CFG = {
 
 
 def fill(client, url: str, answers: dict, action: str = "suivant"):
+    """Post the step's answers; one given as None takes the field's first choice, if the
+    exam asks that question (the generic models leave some of the shared steps out)."""
     html = client.get(url).get_data(as_text=True)
-    data = {k: (v if v is not None else first_choice(html, k)) for k, v in answers.items()}
+    data = {
+        k: (v if v is not None else first_choice(html, k))
+        for k, v in answers.items()
+        if v is not None or f'name="{k}"' in html
+    }
     return client.submit(url, {**data, "action": action})
 
 

@@ -299,14 +299,19 @@ def fill_previous(page: Page) -> None:
     choose(page, "Avez-vous déjà été candidat à cet examen ?", "Non")
 
 
-def fill_identification(page: Page, choice: Choice, town: str = "Ville-sur-Test") -> None:
+def fill_identification(
+    page: Page, choice: Choice, town: str = "Ville-sur-Test", category: bool = True
+) -> None:
+    """The identification tab; ``category``: the exam asks the socio-professional category
+    (not the generic models)."""
     field(page, "Pays").select_option(label="FRANCE (DONT OUTRE-MER)")
     field(page, "Numéro, rue, voie").fill("12 rue des Lilas")
     field(page, "Code postal").fill(choice.postcode)
     field(page, "Localité").fill(town)
     field(page, "Téléphone portable").fill("0623456789")
     field(page, "Nationalité").select_option(label="Française")
-    field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
+    if category:
+        field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
 
 
 def fill_informations(page: Page, establishment: str) -> None:
