@@ -452,3 +452,13 @@ def test_a_postal_address_abroad_ends_with_its_country():
     assert records.postal_address(abroad) == ("12 rue Haute", "1000 BRUXELLES", "BELGIQUE")
     at_home = {**abroad, "adresse_pays": "FR", "adresse_localite": "RENNES"}
     assert records.postal_address(at_home) == ("12 rue Haute", "1000 RENNES")
+
+
+def test_a_postal_address_prints_its_four_lines_in_order():
+    answers = {"adresse_pays": "FR", "adresse_ligne1": "Résidence Les Pins",
+               "adresse_ligne2": "Bâtiment B", "adresse_ligne3": "12 rue Haute",
+               "adresse_ligne4": "BP 42", "adresse_code_postal": "35000",
+               "adresse_localite": "RENNES"}  # fmt: skip
+    assert records.postal_address(answers) == (
+        "Résidence Les Pins", "Bâtiment B", "12 rue Haute", "BP 42", "35000 RENNES"
+    )  # fmt: skip

@@ -656,6 +656,7 @@ def test_the_candidates_own_data_says_its_purpose(pinned):
     }.items():
         assert f'autocomplete="{token}"' in control(html, name), name
     assert "autocomplete" not in control(html, "nationalite")
+    assert "autocomplete" not in control(html, "adresse_ligne4")  # HTML has no token for it
 
 
 @pytest.fixture

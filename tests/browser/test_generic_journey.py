@@ -48,13 +48,13 @@ IDENTIFICATION = [
     "Numéro, rue, voie",
     "Complément d'adresse",
     "Autre complément d'adresse",
+    "Dernier complément d'adresse",
     "Code postal",
     "Localité",
     "Téléphone portable",
     "Téléphone fixe",
     "Nationalité",
-    "Catégorie socio-professionnelle",
-]
+]  # no socio-professional category: the generic model does not ask it
 SITUATION = [
     "Corps",
     "Statut",
@@ -98,7 +98,7 @@ def at_tab(page: Page, axe, number: int, expected: list[str]) -> None:
 def identification_tab(page: Page, axe, choice: Choice) -> None:
     at_tab(page, axe, 1, IDENTIFICATION)
     expect(definition(main(page), "Lieu de naissance")).to_have_text("Bordeaux (33)")
-    fill_identification(page, choice)
+    fill_identification(page, choice, category=False)
     expect(field(page, "Nationalité").locator("option:checked")).to_have_text("Française")
     next_step(page)
 

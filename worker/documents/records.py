@@ -70,6 +70,7 @@ ADDRESS_FIELDS = (
     "adresse_ligne1",
     "adresse_ligne2",
     "adresse_ligne3",
+    "adresse_ligne4",
     "adresse_code_postal",
     "adresse_localite",
 )
@@ -80,7 +81,7 @@ def postal_address(answers: Mapping[str, object]) -> tuple[str, ...]:
     when it is not France (as a letter sent abroad is addressed)."""
     lines = tuple(
         str(answers[key])
-        for key in ("adresse_ligne1", "adresse_ligne2", "adresse_ligne3")
+        for key in ("adresse_ligne1", "adresse_ligne2", "adresse_ligne3", "adresse_ligne4")
         if answers.get(key)
     )
     town = f"{answers.get('adresse_code_postal', '')} {answers.get('adresse_localite', '')}".strip()
