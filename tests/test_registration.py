@@ -239,6 +239,23 @@ def test_the_period_is_checked_again_when_saving(client, pinned):
         assert db.get().execute("SELECT count(*) FROM applications").fetchone()[0] == 0
 
 
+def test_cfg_informations_asks_the_class_division_not_the_situation(pinned):
+    """The CFG guide's « Informations candidature »: category, establishment and class
+    division, accommodation, consents; no situation nor shortened training (the BTS's)."""
+    client = signed_in(pinned)
+    url = fill(client, start(client, pinned, "cfg", "juin-2027"), CFG["identification"])
+    html = client.get(url.headers["Location"]).get_data(as_text=True)
+    asked = set(re.findall(r'<(?:input|select|textarea)[^>]*name="([a-z0-9_]+)"', html)) - {
+        "csrf_token"
+    }
+    consents = {"diffusion_presse", "diffusion_collectivites"}
+    school = {"categorie_candidat", "etablissement", "division_classe"}
+    assert asked == {*school, "amenagement_handicap", *consents}
+    catalog = pinned.extensions["catalog"]()
+    bts = {f.name for s in catalog.exam_steps(catalog.exams["bts"]) for f in s.fields}
+    assert {"situation_inscription", "amenagement_duree"} <= bts and "division_classe" not in bts
+
+
 # -- saving --------------------------------------------------------------------------------
 
 
@@ -667,12 +684,11 @@ def free_text(tmp_path, site_dir, mailbox):
     exam = content / "exams" / "cfg.toml"
     steps = '["identification", "informations", "recapitulatif"]'
     assert steps in exam.read_text("utf-8")
-    exam.write_text(
-        exam.read_text("utf-8").replace(
-            steps, steps.replace('"informations"', '"informations-supplementaires"')
-        ),
-        "utf-8",
+    text = exam.read_text("utf-8").replace(
+        steps, steps.replace('"informations"', '"informations-supplementaires"')
     )
+    lines = text.splitlines(keepends=True)  # its left-out questions were those of the step
+    exam.write_text("".join(x for x in lines if not x.startswith("left_out_fields")), "utf-8")
     app = make_app(tmp_path / "data", site_dir, mailbox, CONTENT_DIR=str(content))
     app.config["NOW"] = lambda: NOW
     client = signed_in(app)

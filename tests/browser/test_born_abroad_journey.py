@@ -126,7 +126,7 @@ def test_a_candidate_born_in_morocco_sees_the_town_everywhere(
     audited(axe)
     next_step(page)
     expect_step(page, 2, "Informations candidature")
-    fill_informations(page, NO_SCHOOL)
+    fill_informations(page, NO_SCHOOL, cfg=True)
     next_step(page)
     expect_step(page, 3, "Récapitulatif")
     identification = region(page, "Identification")

@@ -104,7 +104,7 @@ def register_cfg_with_accommodation(
     fill_identification(page, choice)  # nationality FRANCE: no « titre de séjour »
     next_step(page)
     expect_step(page, 2, "Informations candidature")
-    fill_informations(page, NO_SCHOOL)
+    fill_informations(page, NO_SCHOOL, cfg=True)
     choose(page, HANDICAP, "Oui")
     audited(axe)
     next_step(page)

@@ -31,7 +31,7 @@ def test_print_then_abandon_a_cfg_draft(page, axe, live_app, live_server, catalo
     start_registration(page, axe, choice)
     fill_identification(page, choice)
     next_step(page)
-    fill_informations(page, NO_SCHOOL)
+    fill_informations(page, NO_SCHOOL, cfg=True)
     next_step(page)
     expect_step(page, 3, "Récapitulatif")
     audited(axe)

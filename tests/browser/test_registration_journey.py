@@ -314,11 +314,17 @@ def fill_identification(
         field(page, "Catégorie socio-professionnelle").select_option(label="Techniciens")
 
 
-def fill_informations(page: Page, establishment: str) -> None:
+def fill_informations(page: Page, establishment: str, cfg: bool = False) -> None:
+    """« Informations candidature »; ``cfg``: the CFG's, without the situation and the
+    shortened training, with the class division."""
     field(page, "Catégorie du candidat").select_option(label="INDIVIDUEL")
-    field(page, "Situation à l'inscription").select_option(label="SALARIÉ")
+    if not cfg:
+        field(page, "Situation à l'inscription").select_option(label="SALARIÉ")
     field(page, "Établissement").select_option(label=establishment)
-    choose(page, "Aménagement de la durée de formation", "Non")
+    if cfg:
+        field(page, "Division de classe").fill("3e B")
+    else:
+        choose(page, "Aménagement de la durée de formation", "Non")
     choose(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
     choose(
         page,
@@ -535,7 +541,7 @@ def register_cfg(page: Page, axe, catalog, choice: Choice) -> None:
     next_step(page)
     expect_step(page, 2, "Informations candidature")
     audited(axe)
-    fill_informations(page, NO_SCHOOL)
+    fill_informations(page, NO_SCHOOL, cfg=True)
     next_step(page)
     expect_step(page, 3, "Récapitulatif")
     audited(axe)
@@ -728,7 +734,7 @@ def test_register_for_a_cfg(page, axe, live_app, live_server, mailbox, catalog, 
     next_step(page)
     expect_step(page, 2, "Informations candidature")
     audited(axe)
-    fill_informations(page, NO_SCHOOL)
+    fill_informations(page, NO_SCHOOL, cfg=True)
     next_step(page)
     expect_step(page, 3, "Récapitulatif")
     expect(button(page, "Suivant")).to_have_count(0)
@@ -1024,10 +1030,11 @@ def keyboard_drill_down(page: Page, choice: Choice) -> None:
     expect(page.get_by_role("heading", level=2, name="Informations disponibles")).to_be_visible()
 
 
-def keyboard_informations_choices(page: Page) -> None:
-    """The four yes/no questions of « Informations candidature », as fill_informations
-    answers them."""
-    keyboard_radio(page, "Aménagement de la durée de formation", "Non")
+def keyboard_informations_choices(page: Page, cfg: bool = False) -> None:
+    """The yes/no questions of « Informations candidature », as fill_informations answers
+    them (the CFG's three: no shortened training)."""
+    if not cfg:
+        keyboard_radio(page, "Aménagement de la durée de formation", "Non")
     keyboard_radio(page, "Demande d'aménagement d'épreuves au titre du handicap", "Non")
     keyboard_radio(
         page,
@@ -1101,7 +1108,7 @@ def test_register_for_a_cfg_with_the_keyboard_only(
     audited(axe)
     keyboard_select(page, "Catégorie du candidat", "INDIVIDUEL", "INDIVIDUEL")
     keyboard_select(page, "Établissement", "AUCUN", "0000000A")
-    keyboard_informations_choices(page)
+    keyboard_informations_choices(page, cfg=True)
     keyboard_press_button(page, "Suivant")
 
     # 3 - Récapitulatif, then « Enregistrer ».
