@@ -29,7 +29,6 @@ EMPHASIS = {
     "aménagement de la durée de formation",
     "avant la fermeture des inscriptions",
     "diffusion de vos résultats",
-    "forme de passage finale",
     "globale",
     "un autre examen, comme le bia",
     "une autre certification, comme la certification complémentaire",

@@ -343,8 +343,7 @@ def fill_informations(page: Page, establishment: str, cfg: bool = False) -> None
 def fill_qualification(page: Page) -> None:
     field(page, "Spécialité").select_option(label=SIO)
     choose(page, "Forme de passage", "Globale")
-    choose(page, "Je demande une dérogation (durée de formation)", "Non")
-    choose(page, "Je présente la forme finale de l'examen", "Non")
+    choose(page, "Dérogation à la forme de passage", "Non")
 
 
 def next_step(page: Page) -> None:
@@ -482,8 +481,7 @@ def expect_bts_recap(page: Page, choice: Choice, answers: BtsAnswers) -> None:
         "Qualification présentée": {
             "Spécialité": SIO,
             "Forme de passage": "Globale",
-            "Je demande une dérogation (durée de formation)": "Non",
-            "Je présente la forme finale de l'examen": "Non",
+            "Dérogation à la forme de passage": "Non",
         },
         "Acquis": {
             "Origine de vos acquis": PREVIOUS_SESSION_LABEL,
@@ -1176,8 +1174,7 @@ def test_register_for_a_bts_with_the_keyboard_only(
     expect_step(page, 5, "Qualification présentée")
     keyboard_pick(page, "Spécialité", SIO)
     keyboard_radio(page, "Forme de passage", "Globale")
-    keyboard_radio(page, "Je demande une dérogation (durée de formation)", "Non")
-    keyboard_radio(page, "Je présente la forme finale de l'examen", "Non")
+    keyboard_radio(page, "Dérogation à la forme de passage", "Non")
     keyboard_press_button(page, "Suivant")
 
     # 6 - Space on the previous session reveals its tests, ticked; E1 alone is kept.
