@@ -457,6 +457,15 @@ def test_g02_offers_only_the_sectors_open_in_the_academy_and_says_there_is_nothi
         "Établissement ou service",
     ):
         assert label in page
+    # In France, the département of the place of work is asked; abroad, it is not.
+    in_france = {**steps_g02()["situation-actuelle"], "departement_exercice": ""}
+    refused = fill(client, situation, in_france)
+    assert refused.status_code == 400
+    assert errors(refused) == [
+        "Choisissez une réponse : « Département d'exercice ou de formation »."
+    ]
+    abroad = fill(client, situation, {**in_france, "pays_exercice": "BE"})
+    assert abroad.status_code == 303, errors(abroad)
     response = fill(client, situation, steps_g02()["situation-actuelle"])
     assert response.status_code == 303, errors(response)
     tests = text(client.get(response.headers["Location"]))
@@ -475,7 +484,7 @@ def steps_g02() -> dict:
             "statut": "TITULAIRE",
             "position_administrative": "ACTIVITE",
             "pays_exercice": "FR",
-            "departement_exercice": "",
+            "departement_exercice": "78",
             "commune_exercice": "78000 VERSAILLES",
             "lieu_exercice": "ECOLE JULES FERRY",
         },
