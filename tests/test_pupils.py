@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from tests import databases
 from tests.forms import TOKEN, FormClient, errors, hidden_fields, text, title
-from tests.test_registration import signed_in
+from tests.test_registration import NOW, signed_in
 from worker.rules import passwords
 from worker.rules import pupil_list as pupils
 from worker.store import accounts, db, staff
@@ -250,6 +250,20 @@ def test_a_pupil_logs_in_with_the_slip_and_completes_the_first_login(app, import
         account = accounts.by_login(db.get(), login)
     assert account.email == "Eleve.Un@Example.fr" and account.email_key == "eleve.un@example.fr"
     assert account.must_change_password == 0
+
+    # The application the school registered awaits the pupil's validation: the card says
+    # so until the pupil saves it (documents issued); an individual candidate's never does.
+    notice = "Votre établissement vous a préinscrit(e) : vérifiez et complétez votre inscription"
+    app.config["NOW"] = lambda: NOW  # while the registration period is open
+    assert notice in text(pupil.get("/espace-candidat/inscriptions"))
+    with app.app_context(), db.transaction(db.get()):
+        db.get().execute(
+            "INSERT INTO documents (application_id, kind, title, version, stored_name,"
+            " created_at) SELECT id, 'confirmation', 'Confirmation', 2, 'x.pdf', ?"
+            " FROM applications WHERE account_id = ?",
+            ["2026-11-22T10:00:00+00:00", account.id],
+        )
+    assert notice not in text(pupil.get("/espace-candidat/inscriptions"))
 
     # The one-time password is dead; the new one works with the address, the login and
     # the candidate number, and goes straight to the candidate home.

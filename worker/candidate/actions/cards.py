@@ -26,8 +26,12 @@ def describe(db: Database, catalog: Catalog, account: Account, application: Appl
     open_period = next((p for p in periods if p.is_open(clock.now())), None)
     registered = application.status == applications.REGISTERED
     latest = documents.latest(db, application.id)
+    can_modify = open_period is not None and registered
+    notices = _notices(db, catalog, application, latest)
+    if can_modify and account.kind == "pupil" and not latest:
+        notices.insert(0, PREREGISTERED)
     return {
-        "notices": _notices(db, catalog, application, latest),
+        "notices": notices,
         "documents": latest,
         "application": application,
         "exam": exam,
@@ -39,12 +43,20 @@ def describe(db: Database, catalog: Catalog, account: Account, application: Appl
         "open_period": open_period,
         "closing": max((p.closes for p in periods), default=None),
         "return_by": supporting.confirmation_due(catalog, application),
-        "can_modify": open_period is not None and registered,
+        "can_modify": can_modify,
         "can_withdraw": open_period is not None
         and exam.withdrawal
         and account.kind == "individual"
         and registered,
     }
+
+
+# A pupil's application as their school registered it (import): no document issued yet,
+# until the pupil goes through it and saves it (the BTS guide: « valider sa préinscription »).
+PREREGISTERED = (
+    "Votre établissement vous a préinscrit(e) : vérifiez et complétez votre inscription "
+    "(« Mon inscription », puis « Modifier »), puis enregistrez-la pour la valider."
+)
 
 
 def _periods(catalog: Catalog, application: Application) -> list[Period]:
