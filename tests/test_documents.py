@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from catalog.dates import format_day
 from tests.forms import errors, text
-from tests.test_registration import CFG, NOW, fill, signed_in, start
+from tests.test_registration import CFG, NOW, fill, register_cfg, signed_in, start
 from worker.rules import pieces as supporting
 from worker.store import db
 
@@ -91,6 +91,19 @@ def test_confirmation_pdf_says_what_the_candidate_must_check(app, registered, tm
     image.save(tmp_path / "confirmation.png")
     assert abs(image.height / image.width - 297 / 210) < 0.01
     assert image.convert("L").getextrema()[0] < 50  # there is dark ink on the page
+
+
+def test_a_short_confirmation_is_signed_on_the_page_of_its_data(app):
+    """The signature's block (« CERTIFIÉ EXACT », the box) goes to the next page only when
+    it does not fit under the data: a CFG with nothing more has it on page 1."""
+    app.config["NOW"] = lambda: NOW
+    client = signed_in(app)
+    register_cfg(client, app)
+    listing = client.get("/espace-candidat/inscriptions/001/documents")
+    url = links(listing, r'href="(/espace-candidat/inscriptions/001/documents/\d+)"')[0]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(client.get(url).data)).pages]
+    assert "DIFFUSION DES RÉSULTATS" in pages[0]
+    assert "CERTIFIÉ EXACT" in pages[0] and "Signature(s)" in pages[0]
 
 
 def db_value(app, sql: str):
