@@ -246,10 +246,11 @@ BTS_UNTIL_ACQUIS = {
 }
 
 
-def bts_at_acquis(client, app) -> str:
-    """A BTS draft up to its acquis step, the other steps answered with first choices."""
+def bts_at_acquis(client, app, until: str = "/acquis") -> str:
+    """A BTS draft up to its acquis step (or the step ``until``), the other steps answered
+    with first choices."""
     url = start(client, app, "bts", "2027")
-    while "/acquis" not in url:
+    while until not in url:
         html = client.get(url).get_data(as_text=True)
         names = set(re.findall(r'name="([a-z0-9_]+)"', html)) - {"csrf_token", "action"}
         known = next((a for c, a in BTS_UNTIL_ACQUIS.items() if url.endswith(c) and a), {})
@@ -304,6 +305,26 @@ def test_a_previous_session_proposes_its_tests_ticked_and_one_is_unticked(app, m
     )
     positions = {row.test.code: row.status for row in rows}
     assert positions["E1"] == "Bénéfice" and positions["E2"] == "Inscrit"
+
+
+def test_an_ex_scolaire_bts_candidate_names_the_former_school(app, mailbox):
+    """BTS guide: an ex-scolaire candidate's « Informations candidature » also holds
+    « Votre ancien établissement »; it is asked once that category is chosen."""
+    app.config["NOW"] = lambda: NOW
+    client, _email = born_abroad_client(app, mailbox)
+    url = bts_at_acquis(client, app, until="/informations")
+    html = client.get(url).get_data(as_text=True)
+    block = re.search(r'id="ancien_etablissement-conditionnel"(.*?)</select>', html, re.S)
+    assert block and 'name="ancien_etablissement"' in block.group(1)
+    names = set(re.findall(r'<(?:input|select)[^>]*name="([a-z0-9_]+)"', html)) - {"csrf_token"}
+    data = {n: first_value(html, n) for n in names}
+    school = first_value(html, "etablissement")
+    data.update(categorie_candidat="EX SCOLAIRE", ancien_etablissement=school)
+    response = client.submit(url, {**data, "action": "suivant"})
+    assert response.status_code == 303, errors(response)
+    with app.app_context():
+        saved = json.loads(db.get().execute("SELECT answers FROM drafts").fetchone()[0])
+    assert saved["categorie_candidat"] == "EX SCOLAIRE" and saved["ancien_etablissement"] == school
 
 
 def test_untick_every_test_of_a_declared_origin_is_refused(app, mailbox):
