@@ -20,11 +20,14 @@ from playwright.sync_api import Page, expect
 
 from tests.browser import test_registration_journey as registration
 from tests.browser.test_registration_journey import (
+    NO_SCHOOL,
     audited,
     button,
     choose,
     expect_step,
     field,
+    fill_identification,
+    fill_informations,
     fill_modalites,
     focused,
     group,
@@ -218,3 +221,36 @@ def test_without_javascript_every_question_is_there_with_its_hint(
             expect(field(bare, label)).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_marks_kept_show_for_any_situation_that_keeps_marks(
+    page, axe, live_app, live_server, catalog, clock
+):
+    """CAP acquis: « Notes conservées » shows once either situation keeping marks is
+    ticked, the second one alone included (the marks were drawn under the first one's
+    tests, hidden then), and hides when neither is."""
+    choice = open_choice(catalog, clock, "cap", "juin-2027")
+    log_in(page, live_server, new_candidate(live_app))
+    start_registration(page, axe, choice)
+    expect_step(page, 1, "Identification")
+    fill_identification(page, choice)
+    next_step(page)
+    expect_step(page, 2, "Informations candidature")
+    fill_informations(page, NO_SCHOOL)
+    next_step(page)
+    expect_step(page, 3, "Qualification présentée")
+    field(page, "Spécialité").select_option(label="CUISINE")
+    choose(page, "Forme de passage", "Globale")
+    next_step(page)
+    expect_step(page, 4, "Acquis")
+    marks = group(page, "Notes conservées")
+    expect(marks).to_be_hidden()
+    other_speciality = page.get_by_label(
+        re.compile(r"^Je me suis déjà présenté\(e\) à une autre spécialité de ce CAP")
+    )
+    other_speciality.check()
+    expect(marks).to_be_visible()
+    expect(field(marks, "Note obtenue en EG1 (sur 20)")).to_be_visible()
+    audited_narrow_too(page, axe)
+    other_speciality.uncheck()
+    expect(marks).to_be_hidden()
