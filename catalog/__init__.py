@@ -7,10 +7,10 @@
 Neither build.py nor the worker parses content files on its own. What is where:
 ``toml_file`` (reading one TOML file, with lines for problems), ``exams``, ``records``
 (domains, académies, messages, wizard, lists), ``tables`` (the CSV files), ``guides``
-(Markdown guides and pages), ``store`` (the Catalog, its lookups and cross-checks),
-``model`` (the records), ``dates`` (Paris time), ``slugs`` (ASCII slugs for URLs, ids
-and logins), ``problems``, ``memo`` (what the readers made of each file, reused by the
-static build while the file's bytes are unchanged).
+(Markdown guides and pages), ``store`` (the Catalog and its lookups), ``cross_checks``
+(the checks between files), ``model`` (the records), ``dates`` (Paris time), ``slugs``
+(ASCII slugs for URLs, ids and logins), ``problems``, ``memo`` (what the readers made of
+each file, reused by the static build while the file's bytes are unchanged).
 """
 
 from __future__ import annotations

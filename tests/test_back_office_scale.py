@@ -154,6 +154,7 @@ def test_migration_0013_fills_the_keys_of_existing_rows(people, app, tmp_path):
         " ALTER TABLE applications DROP COLUMN has_file;"
         " ALTER TABLE pieces DROP COLUMN group_key; ALTER TABLE pieces DROP COLUMN granted_until;"
         " ALTER TABLE publications DROP COLUMN deadline;"
+        " ALTER TABLE applications DROP COLUMN results_seen_at;"
         " PRAGMA user_version = 12;"
     )
     old.close()
