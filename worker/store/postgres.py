@@ -157,7 +157,16 @@ def migrate(url: str, migrations: list[tuple], busy_seconds: float) -> int:
     """
     db = connect(url, busy_seconds)
     try:
-        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        # Under the lock too: two sessions running CREATE TABLE IF NOT EXISTS at once may
+        # both try to create it, and one fails (« type "schema_version" already exists »).
+        db.begin()
+        try:
+            db.execute(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
         version = _version(db)
         for number, script, step in migrations:
             if number <= version:
