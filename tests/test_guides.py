@@ -360,14 +360,19 @@ def cap_cuisine_at_tests(client, app, acquis: dict, until: str = "/epreuves") ->
     return url
 
 
+def cap_client(app, mailbox):
+    """A candidate born abroad, signed in, the clock an hour into the CAP June 2027 period."""
+    catalog = app.extensions["catalog"]()
+    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
+    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
+    return born_abroad_client(app, mailbox)[0]
+
+
 def test_cap_marks_kept_from_another_speciality_are_asked_where_they_show(app, mailbox):
     """CAP: the marks of the second marks-kept situation (another speciality) are asked in
     a box of their own, shown for either situation, not inside the first one's tests
     (hidden, with JavaScript, when only the second is ticked)."""
-    catalog = app.extensions["catalog"]()
-    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
-    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
-    client, _email = born_abroad_client(app, mailbox)
+    client = cap_client(app, mailbox)
     url = cap_cuisine_at_tests(client, app, {}, until="/acquis")
     page = client.get(url).get_data(as_text=True)
     box = re.search(r'<fieldset[^>]*data-acquis-for="([^"]+)"[^>]*>\s*<legend>Notes conservées'
@@ -389,10 +394,7 @@ def test_cap_marks_kept_from_another_speciality_are_asked_where_they_show(app, m
 def test_cap_keeps_professional_marks_and_takes_several_situations(app, mailbox):
     """CAP: sitting the same CAP again keeps the marks of its professional tests too;
     another diploma exempts from the general ones only; both may be declared together."""
-    catalog = app.extensions["catalog"]()
-    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
-    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
-    client, _email = born_abroad_client(app, mailbox)
+    client = cap_client(app, mailbox)
     url = cap_cuisine_at_tests(client, app, {}, until="/acquis")
     page = client.get(url).get_data(as_text=True)
     assert ticked(page, "acquis_meme_cap__ep1") and ticked(page, "acquis_meme_cap__eg1")
@@ -411,10 +413,7 @@ def test_cap_keeps_professional_marks_and_takes_several_situations(app, mailbox)
 
 def test_cap_second_language_must_differ_from_the_first(app, mailbox):
     """CAP cuisine: EF (« différente de celle de l'épreuve EG4 ») cannot take EG4's language."""
-    catalog = app.extensions["catalog"]()
-    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
-    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
-    client, _email = born_abroad_client(app, mailbox)
+    client = cap_client(app, mailbox)
     url = cap_cuisine_at_tests(client, app, {})
     same = {"option_eg4": "ANGLAIS", "epreuve_ef": "inscrit", "option_ef": "ANGLAIS"}
     refused = client.submit(url, {**same, "action": "suivant"})
@@ -430,10 +429,7 @@ def test_cap_second_language_must_differ_from_the_first(app, mailbox):
 def test_cap_an_exempted_language_asks_no_option(app, mailbox):
     """CAP cuisine, EG4 exempted by another diploma: its language is not asked, and EF's
     language is free."""
-    catalog = app.extensions["catalog"]()
-    period = next(p for p in catalog.periods if (p.exam, p.session) == ("cap", "juin-2027"))
-    app.config["NOW"] = lambda: period.opens + timedelta(hours=1)
-    client, _email = born_abroad_client(app, mailbox)
+    client = cap_client(app, mailbox)
     acquis = {"acquis_origine_autre_diplome": "y", "acquis_autre_diplome__eg4": "y",
               "acquis_annee": "2024", "acquis_academie": "rennes"}  # fmt: skip
     url = cap_cuisine_at_tests(client, app, acquis)
