@@ -35,6 +35,7 @@ class Catalog:
     establishments: tuple[Establishment, ...] = ()
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
     _schools: dict = field(default_factory=dict, repr=False, compare=False)  # by académie
+    _exam_steps: dict = field(default_factory=dict, repr=False, compare=False)  # by exam code
 
     def __post_init__(self) -> None:
         index = defaultdict(list)
@@ -60,13 +61,18 @@ class Catalog:
 
     def exam_steps(self, exam: Exam) -> list[Step]:
         """The exam's steps in order, each with the questions of other steps the exam asks
-        there too (``extra_fields``) and without those it leaves out (``left_out_fields``)."""
-        extra = dict(exam.extra_fields)
-        steps = [self.steps[code] for code in exam.steps if code in self.steps]
-        return [
-            self._with_fields(step, extra.get(step.code, ()), exam.left_out_fields)
-            for step in steps
-        ]
+        there too (``extra_fields``) and without those it leaves out (``left_out_fields``);
+        composed once per exam (pages ask for them at every request)."""
+        found = self._exam_steps.get(exam.code)
+        if found is None or found[0] is not exam:
+            extra = dict(exam.extra_fields)
+            steps = [self.steps[code] for code in exam.steps if code in self.steps]
+            composed = [
+                self._with_fields(step, extra.get(step.code, ()), exam.left_out_fields)
+                for step in steps
+            ]
+            found = self._exam_steps[exam.code] = (exam, composed)
+        return list(found[1])
 
     def _with_fields(self, step: Step, names: tuple[str, ...], left_out: tuple[str, ...]) -> Step:
         if not names and not any(f.name in left_out for f in step.fields):

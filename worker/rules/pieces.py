@@ -98,14 +98,19 @@ def applies(piece: Piece, answers: dict) -> bool:
     return value != expected if operator == "!=" else value == expected
 
 
-def period_of(catalog: Catalog, application: Application) -> Period | None:
-    periods = [
+def periods_of(catalog: Catalog, application: Application) -> list[Period]:
+    """The application's registration periods (its speciality's own, or those for all)."""
+    return [
         p
         for p in catalog.periods_for(
             exam=application.exam, session=application.session, academy=application.academy
         )
         if not p.speciality or p.speciality == application.speciality
     ]
+
+
+def period_of(catalog: Catalog, application: Application) -> Period | None:
+    periods = periods_of(catalog, application)
     return periods[0] if periods else None
 
 
@@ -115,7 +120,7 @@ def confirmation_due(catalog: Catalog, application: Application) -> date | None:
     exam = catalog.exams[application.exam]
     period = period_of(catalog, application)
     if exam.document == "confirmation" and period and period.confirmation_due:
-        return clock.parse(period.confirmation_due.isoformat()).date()
+        return period.confirmation_due.date()
     return None
 
 

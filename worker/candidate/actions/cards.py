@@ -22,7 +22,7 @@ from worker.store.documents import Document
 def describe(db: Database, catalog: Catalog, account: Account, application: Application) -> dict:
     """What the pages and cards show about an application."""
     exam = catalog.exams[application.exam]
-    periods = _periods(catalog, application)
+    periods = supporting.periods_of(catalog, application)
     open_period = next((p for p in periods if p.is_open(clock.now())), None)
     registered = application.status == applications.REGISTERED
     latest = documents.latest(db, application.id)
@@ -57,17 +57,6 @@ PREREGISTERED = (
     "Votre établissement vous a préinscrit(e) : vérifiez et complétez votre inscription "
     "(« Mon inscription », puis « Modifier »), puis enregistrez-la pour la valider."
 )
-
-
-def _periods(catalog: Catalog, application: Application) -> list[Period]:
-    """The application's registration periods (its speciality's own, or those for all)."""
-    return [
-        p
-        for p in catalog.periods_for(
-            exam=application.exam, session=application.session, academy=application.academy
-        )
-        if not p.speciality or p.speciality == application.speciality
-    ]
 
 
 def _establishment(catalog: Catalog, application: Application) -> Establishment | None:
